@@ -1,0 +1,65 @@
+# Rekindle — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+SIZE ?= S
+FLASK := $(BIN)/flask --app wsgi
+CONSTRAINTS := requirements/constraints.txt
+
+.PHONY: run test test-postgres bench lint format audit deps test-deps system-check clean help
+
+help:
+	@echo "make run     set up and serve Rekindle with demo data on http://127.0.0.1:$(PORT)"
+	@echo "make test    set up and run the whole test suite"
+	@echo "make bench   run the benchmark (SIZE=S|M|L)"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Rekindle needs Python 3.11 or newer."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.deps: $(BIN)/python pyproject.toml $(CONSTRAINTS)
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e .
+	@touch $@
+
+$(VENV)/.test-deps: $(VENV)/.deps
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
+	@touch $@
+
+deps: $(VENV)/.deps
+test-deps: $(VENV)/.test-deps
+
+system-check: deps
+	@$(BIN)/python scripts/system_check.py
+
+run: deps system-check
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@$(BIN)/python scripts/demo_logins.py $(PORT)
+	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
+
+test: test-deps system-check
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+test-postgres: test-deps
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+bench: test-deps system-check
+	$(BIN)/python -m bench.run --size $(SIZE)
+
+lint: test-deps
+	$(BIN)/ruff check app tests migrations
+	$(BIN)/ruff format --check app tests
+
+format: test-deps
+	$(BIN)/ruff format app tests
+	$(BIN)/ruff check --fix app tests
+
+audit: test-deps
+	$(BIN)/pip-audit -r <(grep -v '^-e' $(CONSTRAINTS)) --disable-pip --no-deps
+
+clean:
+	rm -rf $(VENV) tests/.artifacts .pytest_cache

@@ -1,0 +1,7 @@
+"""Practice administration: accounts and case assignment, never clinical content."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from app.admin import routes  # noqa: E402,F401

@@ -1,0 +1,117 @@
+"""The audit trail (SECURITY.md AUD-1, AUD-2).
+
+Views and services call ``record``; the events are written once per request, after the
+request's own work, in their own write transaction, so a read-only page never holds a write
+lock while it renders. Each event's ``chain_hash`` is an HMAC over the event and the previous
+hash, keyed outside the database: editing or deleting a row breaks the chain from there on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import g, has_request_context
+from flask_login import current_user
+
+from app.crypto import keyring
+from app.database import defer_write
+from app.extensions import db
+from app.models import AuditEvent, utcnow
+from app.netaddr import client_address
+
+GENESIS = "0" * 64
+
+
+@dataclass
+class PendingEvent:
+    """An event waiting to be written at the end of the request."""
+
+    action: str
+    object_type: str | None
+    object_id: int | None
+    case_id: int | None
+    outcome: str
+    detail: str | None
+    actor_id: int | None
+    actor_role: str | None
+    address: str | None
+    at: datetime
+
+
+def record(
+    action: str,
+    obj: object | None = None,
+    *,
+    case_id: int | None = None,
+    outcome: str = "ok",
+    detail: str | None = None,
+    actor: object | None = None,
+) -> None:
+    """Queue one audit event. ``detail`` is metadata only: never client writing."""
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user
+    # Unwrap proxies such as current_user so the record names the real object.
+    obj = obj._get_current_object() if hasattr(obj, "_get_current_object") else obj
+    actor = actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
+    event = PendingEvent(
+        action=action,
+        object_type=type(obj).__tablename__ if obj is not None else None,
+        object_id=getattr(obj, "id", None),
+        case_id=case_id if case_id is not None else getattr(obj, "case_id", None),
+        outcome=outcome,
+        detail=detail[:300] if detail else None,
+        actor_id=getattr(actor, "id", None),
+        actor_role=str(actor.role) if actor is not None and hasattr(actor, "role") else None,
+        address=client_address() if has_request_context() else None,
+        at=utcnow(),
+    )
+    if not has_request_context():
+        write_events([event])
+        db.session.commit()
+        return
+    if "audit_events" not in g:
+        g.audit_events = []
+        defer_write(lambda: write_events(g.pop("audit_events", [])))
+    g.audit_events.append(event)
+
+
+def write_events(events: list[PendingEvent]) -> None:
+    """Append events to the chain (the caller commits)."""
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(7213)"))  # one chain, one writer
+    previous = session.scalar(
+        sa.select(AuditEvent.chain_hash).order_by(AuditEvent.id.desc()).limit(1)
+    ) or GENESIS
+    for pending in events:
+        row = AuditEvent(**pending.__dict__, chain_hash="")
+        row.chain_hash = chain_hash(previous, row)
+        session.add(row)
+        previous = row.chain_hash
+    session.flush()
+
+
+def chain_hash(previous: str, event: AuditEvent) -> str:
+    """HMAC over the previous hash and this event's fields."""
+    fields = [
+        previous, event.at.isoformat(timespec="microseconds"), event.actor_id, event.actor_role,
+        event.action, event.object_type, event.object_id, event.case_id, event.address,
+        event.outcome, event.detail,
+    ]
+    message = "\x1f".join("" if f is None else str(f) for f in fields).encode()
+    key = hmac.new(keyring().index_key, b"audit-chain", hashlib.sha256).digest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def verify_chain() -> AuditEvent | None:
+    """Return the first event whose hash does not match, or None when the chain is intact."""
+    previous = GENESIS
+    for event in db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).yield_per(1000):
+        if not hmac.compare_digest(event.chain_hash, chain_hash(previous, event)):
+            return event
+        previous = event.chain_hash
+    return None

@@ -1,0 +1,104 @@
+"""Authorization in one place: who may reach which endpoint and which objects.
+
+* ``PUBLIC_ENDPOINTS`` is the allowlist for anonymous requests; everything else needs a
+  signed-in user (``require_login`` runs before every request).
+* ``roles_required`` guards a view by role.
+* The ``*_for_*`` helpers fetch an object only when it is in the signed-in user's scope and
+  answer 404 otherwise, so ids outside one's scope are indistinguishable from missing ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+import sqlalchemy as sa
+from flask import abort, request
+from flask_login import current_user
+
+from app import audit
+from app.extensions import db, login_manager
+from app.models import Case, CaseMember, CaseStatus, Role
+
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "static",
+        "bootstrap.static",
+        "auth.login",
+        "auth.accept_invitation",
+        "main.healthz",
+    }
+)
+
+F = TypeVar("F", bound=Callable)
+
+
+def require_login():
+    """``before_request``: deny by default; only allowlisted endpoints are anonymous."""
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Let only the given roles through; others get 404 (they have no such page)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                deny(f"role {current_user.role} at {request.endpoint}")
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def deny(detail: str, *, case_id: int | None = None, code: int = 404):
+    """Record a denial in the audit trail and answer 404 (or ``code``)."""
+    audit.record("access.denied", case_id=case_id, outcome="denied", detail=detail)
+    abort(code)
+
+
+def case_for_counselor(case_id: int, *, writable: bool = False) -> Case:
+    """A case of the signed-in counselor, or 404. ``writable`` also refuses closed cases."""
+    case = db.session.get(Case, case_id)
+    if case is None or current_user.role is not Role.COUNSELOR or case.counselor_id != current_user.id:
+        deny(f"case {case_id}", case_id=case_id)
+    if writable:
+        ensure_open(case)
+    return case
+
+
+def membership_for_client(case_id: int | None = None) -> CaseMember:
+    """The signed-in client's membership in ``case_id`` (or their most recent case), or 404."""
+    query = sa.select(CaseMember).where(
+        CaseMember.user_id == current_user.id, CaseMember.erased_at.is_(None)
+    )
+    if case_id is not None:
+        query = query.where(CaseMember.case_id == case_id)
+    member = db.session.scalars(query.order_by(CaseMember.joined_at.desc()).limit(1)).first()
+    if member is None or current_user.role is not Role.CLIENT:
+        deny(f"membership of case {case_id}", case_id=case_id)
+    return member
+
+
+def client_case_ids() -> list[int]:
+    """Ids of every case the signed-in client belongs to."""
+    return list(
+        db.session.scalars(
+            sa.select(CaseMember.case_id).where(
+                CaseMember.user_id == current_user.id, CaseMember.erased_at.is_(None)
+            )
+        )
+    )
+
+
+def ensure_open(case: Case) -> None:
+    """A closed case is read-only: refuse changes with 409 and a clear page."""
+    if case.status is CaseStatus.CLOSED:
+        abort(409, description="This case is closed, so it can no longer be changed. Reopen it first.")

@@ -1,0 +1,69 @@
+"""Operational commands: ``flask --app wsgi users ...``, ``seed-demo``."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+
+from app.auth.passwords import password_problem
+from app.auth.services import end_all_sessions, find_user, normalise_email, set_password
+from app.extensions import db
+from app.models import Role, User
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+def create_user(role: str, email: str, name: str) -> None:
+    """Create an account; the password comes from REKINDLE_PASSWORD or a prompt."""
+    if find_user(email):
+        raise click.ClickException(f"An account for {normalise_email(email)} exists already.")
+    password = os.environ.get("REKINDLE_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    problem = password_problem(password, email=email)
+    if problem:
+        raise click.ClickException(problem)
+    user = User(email=normalise_email(email), name=name.strip(), role=Role(role))
+    db.session.add(user)
+    set_password(user, password)
+    db.session.commit()
+    click.echo(f"Created {role} {user.email}.")
+
+
+@users_cli.command("deactivate")
+@click.option("--email", required=True)
+def deactivate_user(email: str) -> None:
+    """Deactivate an account and sign it out everywhere."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {normalise_email(email)}.")
+    user.active = False
+    end_all_sessions(user)
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo data (idempotent; refused under production config)."""
+    from app.demo import seed_demo
+
+    try:
+        seed_demo()
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("Demo data is ready. Every demo account uses the demo password.")
+
+
+def init_app(app: Flask) -> None:
+    """Attach the commands to ``app.cli``."""
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo_command)

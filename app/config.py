@@ -1,0 +1,148 @@
+"""Configuration: defaults here, then ``instance/config.py``, then the environment.
+
+The environment wins so that a deployment never needs to edit files: ``DATABASE_URL``,
+``SECRET_KEY`` and any ``REKINDLE_<NAME>`` variable (``REKINDLE_ENV=production``,
+``REKINDLE_STAFF_IDLE_MINUTES=20`` ...) override what the files say.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+MIN_SECRET_BYTES = 32
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when the configuration is unsafe to run with."""
+
+
+class Defaults:
+    """Settings every environment starts from."""
+
+    ENV = "development"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from instance_path when unset
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_RECORD_QUERIES = False
+    MAX_CONTENT_LENGTH = 512 * 1024  # request bodies; journal text has its own, smaller limit
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the login session does
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "rekindle_session"
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BOOTSWATCH_THEME = None
+
+    # Sessions: idle timeout per role, and an absolute lifetime nobody can extend.
+    REKINDLE_STAFF_IDLE_MINUTES = 30
+    REKINDLE_CLIENT_IDLE_MINUTES = 60
+    REKINDLE_ABSOLUTE_SESSION_HOURS = 12
+
+    REKINDLE_PRACTICE_NAME = "Rekindle Counseling Practice"
+    REKINDLE_PAGE_SIZE = "A4"  # or "Letter"
+    REKINDLE_TIMEZONE = "UTC"  # how times are shown, e.g. "Europe/Helsinki"
+    REKINDLE_INVITATION_DAYS = 7
+    REKINDLE_DEMO_PASSWORD = "rekindle-demo"
+    REKINDLE_ENCRYPTION_KEYS: str | None = None  # JSON keyring; a file in instance/ otherwise
+    REKINDLE_ENCRYPTION_KEYS_FILE: str | None = None
+    REKINDLE_PUBLIC_URL: str | None = None  # used in e-mailed links; request host otherwise
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    REKINDLE_TRUSTED_PROXIES = 0  # how many proxies' X-Forwarded-For to believe
+
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_SENDER = "Rekindle <no-reply@rekindle.test>"
+
+
+def load_config(app: Flask, overrides: dict | None = None) -> None:
+    """Layer the configuration and refuse to start when it is unsafe."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ["DATABASE_URL"])
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    _apply_environment(app)
+    if overrides:
+        app.config.update(overrides)
+
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'rekindle.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    if is_production(app):
+        _check_production(app)
+    elif not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
+
+
+def is_production(app: Flask) -> bool:
+    """True under the production configuration."""
+    return app.config.get("ENV") == "production"
+
+
+def _apply_environment(app: Flask) -> None:
+    """Apply ``REKINDLE_*`` variables; ``REKINDLE_MAIL_SERVER`` sets ``MAIL_SERVER`` and so on."""
+    for name, value in os.environ.items():
+        if not name.startswith("REKINDLE_") or name in ("REKINDLE_PASSWORD",):
+            continue
+        if name == "REKINDLE_ENV":
+            app.config["ENV"] = value
+            continue
+        short = name.removeprefix("REKINDLE_")
+        key = short if hasattr(Defaults, short) else name
+        default = getattr(Defaults, key, None)
+        app.config[key] = _typed(value, default)
+
+
+def _typed(value: str, default: object) -> object:
+    """Numbers and booleans are parsed only where the default is one; text stays text."""
+    if isinstance(default, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def _normalise_db_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the URL uses."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _check_production(app: Flask) -> None:
+    secret = app.config.get("SECRET_KEY") or ""
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        raise ConfigurationError(
+            f"SECRET_KEY must be set to at least {MIN_SECRET_BYTES} random bytes in production."
+        )
+    if app.config.get("DEBUG"):
+        raise ConfigurationError("DEBUG must be off in production.")
+    if not (app.config.get("REKINDLE_ENCRYPTION_KEYS") or app.config.get("REKINDLE_ENCRYPTION_KEYS_FILE")):
+        raise ConfigurationError(
+            "Set REKINDLE_ENCRYPTION_KEYS or REKINDLE_ENCRYPTION_KEYS_FILE in production."
+        )
+    app.config["SESSION_COOKIE_SECURE"] = True
+
+
+def _development_secret(instance: Path) -> str:
+    """Create a random secret once in instance/ so development sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

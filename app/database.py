@@ -1,0 +1,82 @@
+"""Engine behaviour that differs by database.
+
+SQLite serves many readers and one writer. WAL lets reads continue during a write, the busy
+timeout makes a second writer wait instead of failing, and write requests open their
+transaction with ``BEGIN IMMEDIATE`` so two writers never deadlock upgrading a read lock
+(which SQLite reports as "database is locked" at once, whatever the timeout).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from flask import Flask, g, has_app_context, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY_TIMEOUT_MS = 15_000
+
+
+def init_app(app: Flask) -> None:
+    """Tune SQLite engines (PostgreSQL needs nothing) and run deferred writes after requests."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Copy, never mutate: the default dict is shared by every app in the process.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    app.after_request(run_deferred_writes)
+
+
+def defer_write(write: Callable[[], None]) -> None:
+    """Run ``write`` after the request's own work, in a short write transaction of its own.
+
+    Book-keeping that a read-only page causes (audit events, "last seen" times) goes here, so
+    pages never hold SQLite's write lock while they render.
+    """
+    g.setdefault("deferred_writes", []).append(write)
+
+
+def run_deferred_writes(response):
+    """``after_request``: finish the request's transaction, then do the deferred writes."""
+    from app.extensions import db
+
+    writes = g.pop("deferred_writes", None)
+    if writes:
+        if response.status_code >= 400:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        g.sqlite_write = True
+        for write in writes:
+            write()
+        db.session.commit()
+    return response
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, _record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Take over transaction control from the sqlite3 module so "begin" below decides.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    # A GET may still append audit events; it asks for a write transaction first (g flag).
+    reading = (
+        has_request_context()
+        and request.method in SAFE_METHODS
+        and not (has_app_context() and g.get("sqlite_write"))
+    )
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")

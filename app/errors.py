@@ -1,0 +1,66 @@
+"""Central error handling: calm pages in the site layout, JSON for autosave calls."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+
+MESSAGES = {
+    400: ("That request could not be understood", "Please go back and try again."),
+    403: ("Not allowed", "You do not have access to this page."),
+    404: ("Page not found", "There is nothing here, or it is not yours to see."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    409: ("This cannot be changed now", "Something about it changed in the meantime."),
+    413: (
+        "That was too long to save",
+        "What you sent is larger than Rekindle accepts. Go back: your text is still in the "
+        "editor and in this browser's drafts. Shorten it or split it in two.",
+    ),
+    429: ("Please wait a moment", "There were too many attempts. Try again in a few minutes."),
+    500: (
+        "Something went wrong on our side",
+        "Nothing you saved before this was lost. Please try again in a moment.",
+    ),
+}
+
+
+def wants_json() -> bool:
+    """Autosave and other script calls get JSON errors, not pages."""
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(code: int, description: str | None = None):
+    """The error page (or JSON) for ``code``."""
+    title, default_text = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    text = description or default_text
+    if wants_json():
+        return jsonify(error=title, message=text), code
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(
+            400,
+            "This form was open too long or came from elsewhere. Go back, reload the page and "
+            "send it again; your text is kept in this browser's drafts.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code >= 500:
+            db.session.rollback()
+        custom = error.description if error.code == 409 else None
+        return render_error(error.code or 500, custom)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(InternalServerError.code)

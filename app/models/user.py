@@ -1,0 +1,131 @@
+"""Accounts, login sessions and one-time invitations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import UTCDateTime, enum_type, utcnow
+
+
+class Role(enum.StrEnum):
+    """What a user is in the practice."""
+
+    ADMIN = "admin"
+    COUNSELOR = "counselor"
+    CLIENT = "client"
+
+    @property
+    def is_staff(self) -> bool:
+        """Admins and counselors hold staff sessions (shorter idle timeout, optional 2FA)."""
+        return self is not Role.CLIENT
+
+
+class NoteFormat(enum.StrEnum):
+    """Session note formats a counselor can write in."""
+
+    SOAP = "SOAP"
+    DAP = "DAP"
+    BIRP = "BIRP"
+
+
+class User(UserMixin, db.Model):
+    """Anyone who signs in. Emails are stored lower-cased, so unique case-insensitively."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    role: Mapped[Role] = mapped_column(enum_type(Role, 16))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    note_format: Mapped[NoteFormat] = mapped_column(
+        enum_type(NoteFormat, 8), default=NoteFormat.SOAP
+    )
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    totp_recovery_hashes: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    login_sessions: Mapped[list[LoginSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="raise"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active and self.erased_at is None
+
+    @property
+    def is_staff(self) -> bool:
+        """Admins and counselors."""
+        return self.role.is_staff
+
+    @property
+    def has_password(self) -> bool:
+        """False until an invitation is accepted."""
+        return self.password_hash is not None
+
+    #: Set when the user is loaded through a LoginSession; Flask-Login stores it in the cookie.
+    session_token = None
+
+    def get_id(self) -> str:
+        """The login-session token, never the user id, so that logout can revoke it."""
+        if not self.session_token:
+            raise RuntimeError("log users in through app.auth.services.start_session")
+        return self.session_token
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class LoginSession(db.Model):
+    """A server-side record of one sign-in; deleting it logs that browser out everywhere."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    second_factor_done: Mapped[bool] = mapped_column(default=False)
+    address: Mapped[str | None] = mapped_column(sa.String(64))
+
+    user: Mapped[User] = relationship(back_populates="login_sessions", lazy="joined")
+
+
+class Invitation(db.Model):
+    """A one-time, expiring link that lets someone set a password (and join a case)."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise")
+
+    @property
+    def state(self) -> str:
+        """``pending``, ``used``, ``revoked`` or ``expired``."""
+        if self.used_at:
+            return "used"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= utcnow():
+            return "expired"
+        return "pending"

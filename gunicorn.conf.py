@@ -1,0 +1,14 @@
+"""Production gunicorn settings: a few sync workers on a preloaded app."""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+worker_class = "sync"
+preload_app = True
+timeout = 60
+graceful_timeout = 30
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+# Paths can carry ids but never client writing; keep the default format.

@@ -1,0 +1,25 @@
+"""Every endpoint except the public allowlist sends anonymous visitors to /login."""
+
+from app.authz import PUBLIC_ENDPOINTS
+from tests.routes import protected_routes
+
+
+def test_every_non_public_route_redirects_anonymous_users_to_login(app, client):
+    routes = protected_routes(app)
+    assert len(routes) >= 5
+    for endpoint, method, url in routes:
+        response = client.open(url, method=method)
+        assert response.status_code == 302, f"{method} {url} ({endpoint}) gave {response.status_code}"
+        assert response.headers["Location"].startswith("/login"), f"{method} {url} ({endpoint})"
+
+
+def test_public_allowlist_is_small_and_known():
+    assert PUBLIC_ENDPOINTS == {
+        "static", "bootstrap.static", "auth.login", "auth.accept_invitation", "main.healthz",
+    }
+
+
+def test_public_pages_answer_anonymously(client):
+    assert client.get("/login").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/static/app.css").status_code == 200
