@@ -19,7 +19,9 @@ def create_app(overrides: dict | None = None, *, instance_path: str | None = Non
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "app" / "static"),
-        instance_path=instance_path or os.environ.get("REKINDLE_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_path=instance_path
+        or os.environ.get("REKINDLE_INSTANCE_PATH")
+        or str(ROOT / "instance"),
         instance_relative_config=True,
     )
     load_config(app, overrides)
@@ -59,10 +61,26 @@ def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.caseload import bp as caseload_bp
+    from app.cases import bp as cases_bp
     from app.client import bp as client_bp
+    from app.exercises import bp as exercises_bp
+    from app.journal import bp as journal_bp
     from app.main import bp as main_bp
+    from app.modules import bp as modules_bp
+    from app.sessions import bp as sessions_bp
 
-    for blueprint in (main_bp, auth_bp, caseload_bp, client_bp, admin_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        caseload_bp,
+        cases_bp,
+        modules_bp,
+        exercises_bp,
+        journal_bp,
+        sessions_bp,
+        client_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -84,9 +84,10 @@ def write_events(events: list[PendingEvent]) -> None:
     session = db.session
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SELECT pg_advisory_xact_lock(7213)"))  # one chain, one writer
-    previous = session.scalar(
-        sa.select(AuditEvent.chain_hash).order_by(AuditEvent.id.desc()).limit(1)
-    ) or GENESIS
+    previous = (
+        session.scalar(sa.select(AuditEvent.chain_hash).order_by(AuditEvent.id.desc()).limit(1))
+        or GENESIS
+    )
     for pending in events:
         row = AuditEvent(**pending.__dict__, chain_hash="")
         row.chain_hash = chain_hash(previous, row)
@@ -98,9 +99,17 @@ def write_events(events: list[PendingEvent]) -> None:
 def chain_hash(previous: str, event: AuditEvent) -> str:
     """HMAC over the previous hash and this event's fields."""
     fields = [
-        previous, event.at.isoformat(timespec="microseconds"), event.actor_id, event.actor_role,
-        event.action, event.object_type, event.object_id, event.case_id, event.address,
-        event.outcome, event.detail,
+        previous,
+        event.at.isoformat(timespec="microseconds"),
+        event.actor_id,
+        event.actor_role,
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.case_id,
+        event.address,
+        event.outcome,
+        event.detail,
     ]
     message = "\x1f".join("" if f is None else str(f) for f in fields).encode()
     key = hmac.new(keyring().index_key, b"audit-chain", hashlib.sha256).digest()

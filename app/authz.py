@@ -67,7 +67,11 @@ def deny(detail: str, *, case_id: int | None = None, code: int = 404):
 def case_for_counselor(case_id: int, *, writable: bool = False) -> Case:
     """A case of the signed-in counselor, or 404. ``writable`` also refuses closed cases."""
     case = db.session.get(Case, case_id)
-    if case is None or current_user.role is not Role.COUNSELOR or case.counselor_id != current_user.id:
+    if (
+        case is None
+        or current_user.role is not Role.COUNSELOR
+        or case.counselor_id != current_user.id
+    ):
         deny(f"case {case_id}", case_id=case_id)
     if writable:
         ensure_open(case)
@@ -101,4 +105,6 @@ def client_case_ids() -> list[int]:
 def ensure_open(case: Case) -> None:
     """A closed case is read-only: refuse changes with 409 and a clear page."""
     if case.status is CaseStatus.CLOSED:
-        abort(409, description="This case is closed, so it can no longer be changed. Reopen it first.")
+        abort(
+            409, description="This case is closed, so it can no longer be changed. Reopen it first."
+        )

@@ -77,7 +77,9 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         app.config.update(overrides)
 
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'rekindle.db'}"
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'rekindle.db'}"
+        )
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
 
     if is_production(app):
@@ -130,7 +132,10 @@ def _check_production(app: Flask) -> None:
         )
     if app.config.get("DEBUG"):
         raise ConfigurationError("DEBUG must be off in production.")
-    if not (app.config.get("REKINDLE_ENCRYPTION_KEYS") or app.config.get("REKINDLE_ENCRYPTION_KEYS_FILE")):
+    if not (
+        app.config.get("REKINDLE_ENCRYPTION_KEYS")
+        or app.config.get("REKINDLE_ENCRYPTION_KEYS_FILE")
+    ):
         raise ConfigurationError(
             "Set REKINDLE_ENCRYPTION_KEYS or REKINDLE_ENCRYPTION_KEYS_FILE in production."
         )

@@ -43,8 +43,11 @@ class Keyring:
     @classmethod
     def generate(cls) -> Keyring:
         """A keyring with one fresh key."""
-        return cls(keys={1: AESGCM.generate_key(bit_length=256)}, active=1,
-                   index_key=secrets.token_bytes(32))
+        return cls(
+            keys={1: AESGCM.generate_key(bit_length=256)},
+            active=1,
+            index_key=secrets.token_bytes(32),
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Keyring:
@@ -56,9 +59,10 @@ class Keyring:
         active = int(data["active"])
         if active not in keys:
             raise ValueError("the active key is not in the keyring")
-        index_key = base64.b64decode(data.get("index_key", "")) or hashlib.sha256(
-            b"rekindle-index" + keys[min(keys)]
-        ).digest()
+        index_key = (
+            base64.b64decode(data.get("index_key", ""))
+            or hashlib.sha256(b"rekindle-index" + keys[min(keys)]).digest()
+        )
         return cls(keys=keys, active=active, index_key=index_key)
 
     def to_json(self) -> str:
@@ -66,7 +70,9 @@ class Keyring:
         return json.dumps(
             {
                 "active": self.active,
-                "keys": {str(k): base64.b64encode(v).decode() for k, v in sorted(self.keys.items())},
+                "keys": {
+                    str(k): base64.b64encode(v).decode() for k, v in sorted(self.keys.items())
+                },
                 "index_key": base64.b64encode(self.index_key).decode(),
             },
             indent=2,

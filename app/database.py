@@ -24,7 +24,10 @@ def init_app(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Copy, never mutate: the default dict is shared by every app in the process.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, **options.get("connect_args", {})}
+        options["connect_args"] = {
+            "timeout": BUSY_TIMEOUT_MS / 1000,
+            **options.get("connect_args", {}),
+        }
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     app.after_request(run_deferred_writes)
 

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
+from app.services.concurrency import StaleEdit
 
 MESSAGES = {
     400: ("That request could not be understood", "Please go back and try again."),
@@ -43,6 +44,13 @@ def render_error(code: int, description: str | None = None):
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+
+    @app.errorhandler(StaleEdit)
+    def stale_edit(conflict: StaleEdit):
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error="conflict", message=str(conflict)), 409
+        return render_template("errors/conflict.html", conflict=conflict), 409
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

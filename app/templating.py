@@ -34,7 +34,9 @@ def paragraphs(text: str | None) -> Markup:
         return Markup("")
     blocks = [b for b in str(text).replace("\r\n", "\n").split("\n\n") if b.strip()]
     return Markup("").join(
-        Markup("<p>") + Markup("<br>").join(escape(line) for line in block.split("\n")) + Markup("</p>")
+        Markup("<p>")
+        + Markup("<br>").join(escape(line) for line in block.split("\n"))
+        + Markup("</p>")
         for block in blocks
     )
 
@@ -58,7 +60,7 @@ NAV_ITEMS: dict[str, list[tuple[str, str]]] = {
     ],
     "client": [
         ("client.home", "Home"),
-        ("client.exercises", "Exercises"),
+        ("exercises.index", "Exercises"),
         ("journal.index", "Journal"),
     ],
     "admin": [

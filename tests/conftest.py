@@ -30,7 +30,9 @@ TEST_KEYRING = Keyring.generate().to_json()
 
 def pytest_configure(config: pytest.Config) -> None:
     # Keep the whole run away from the developer's own instance/ files.
-    os.environ.setdefault("REKINDLE_INSTANCE_PATH", str(Path(config.rootpath) / "tests" / ".artifacts" / "instance"))
+    os.environ.setdefault(
+        "REKINDLE_INSTANCE_PATH", str(Path(config.rootpath) / "tests" / ".artifacts" / "instance")
+    )
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +48,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> st
     if not server_url:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'rekindle-test.db'}"
     url = sa.make_url(_normalise_db_url(server_url))
-    name = f"{url.database}_{worker_id}"
+    # TEST_DB_SUFFIX keeps parallel runs on one server apart (e.g. several developers' runs).
+    name = f"{url.database}_{worker_id}{os.environ.get('TEST_DB_SUFFIX', '')}"
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -37,8 +37,15 @@ class Factory:
                 db.session.expunge(obj)
         return objects[0] if len(objects) == 1 else objects
 
-    def user(self, role: Role | str = Role.CLIENT, *, email: str | None = None, name: str | None = None,
-             password: str | None = None, active: bool = True) -> User:
+    def user(
+        self,
+        role: Role | str = Role.CLIENT,
+        *,
+        email: str | None = None,
+        name: str | None = None,
+        password: str | None = None,
+        active: bool = True,
+    ) -> User:
         """A user with the shared test password unless told otherwise."""
         from tests.conftest import TEST_PASSWORD
 
@@ -66,8 +73,15 @@ class Factory:
         """A client."""
         return self.user(Role.CLIENT, **kwargs)
 
-    def case(self, counselor: User, members: list[User] | None = None, *, label: str | None = None,
-             kind: CaseKind | None = None, status: CaseStatus = CaseStatus.ACTIVE) -> Case:
+    def case(
+        self,
+        counselor: User,
+        members: list[User] | None = None,
+        *,
+        label: str | None = None,
+        kind: CaseKind | None = None,
+        status: CaseStatus = CaseStatus.ACTIVE,
+    ) -> Case:
         """A case of ``counselor`` with the given client members (two make a couple)."""
         members = members or []
         kind = kind or (CaseKind.COUPLE if len(members) != 1 else CaseKind.INDIVIDUAL)
@@ -77,8 +91,12 @@ class Factory:
             else [MemberRole.INDIVIDUAL]
         )
         with self.app.app_context():
-            case = Case(label=label or f"Case {next(_counter)}", kind=kind, status=status,
-                        counselor_id=counselor.id)
+            case = Case(
+                label=label or f"Case {next(_counter)}",
+                kind=kind,
+                status=status,
+                counselor_id=counselor.id,
+            )
             db.session.add(case)
             db.session.flush()
             for user, role in zip(members, roles, strict=False):

@@ -6,7 +6,13 @@ from flask import Flask
 
 from app.authz import PUBLIC_ENDPOINTS
 
-PLACEHOLDERS = {"int": 999999, "string": "placeholder-token", "path": "x", "default": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
+PLACEHOLDERS = {
+    "int": 999999,
+    "string": "placeholder-token",
+    "path": "x",
+    "default": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 def url_for_rule(rule) -> str:
@@ -32,7 +38,9 @@ def _converter_spec(rule, name: str) -> str:
 def _parse(rule: str):
     import re
 
-    for match in re.finditer(r"<(?:([a-zA-Z_][a-zA-Z0-9_]*)(?:\(([^)]*)\))?:)?([a-zA-Z_][a-zA-Z0-9_]*)>", rule):
+    for match in re.finditer(
+        r"<(?:([a-zA-Z_][a-zA-Z0-9_]*)(?:\(([^)]*)\))?:)?([a-zA-Z_][a-zA-Z0-9_]*)>", rule
+    ):
         yield match.group(1), match.group(2), match.group(3)
 
 

@@ -67,7 +67,10 @@ def test_login_clears_the_previous_session(factory, auth, client):
 )
 def test_next_never_leaves_the_site(factory, client, target):
     user = factory.counselor()
-    response = client.post("/login", data={"email": user.email, "password": "correct horse battery staple", "next": target})
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": "correct horse battery staple", "next": target},
+    )
     assert response.status_code == 302
     location = response.headers["Location"]
     # Either home, or a path on this site (``/%0a/evil.example`` is a path, not a host).
@@ -78,7 +81,14 @@ def test_next_never_leaves_the_site(factory, client, target):
 
 def test_next_keeps_a_same_site_path(factory, client):
     user = factory.counselor()
-    response = client.post("/login", data={"email": user.email, "password": "correct horse battery staple", "next": "/caseload?status=active"})
+    response = client.post(
+        "/login",
+        data={
+            "email": user.email,
+            "password": "correct horse battery staple",
+            "next": "/caseload?status=active",
+        },
+    )
     assert response.headers["Location"] == "/caseload?status=active"
 
 

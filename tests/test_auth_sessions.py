@@ -1,8 +1,9 @@
 """Server-side login sessions: logout, password change and deactivation revoke them."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 import time_machine
-from datetime import timedelta
 
 from app.extensions import db
 from app.models import LoginSession, User, utcnow
@@ -35,7 +36,11 @@ def test_password_change_signs_out_other_devices(app, factory, login_as):
     laptop, phone = login_as(user), login_as(user)
     response = laptop.post(
         "/account/password",
-        data={"current": "correct horse battery staple", "password": "a brand new passphrase", "confirm": "a brand new passphrase"},
+        data={
+            "current": "correct horse battery staple",
+            "password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
     )
     assert response.status_code == 302
     assert laptop.get("/caseload").status_code == 200
@@ -47,7 +52,11 @@ def test_password_change_refuses_common_password_next_to_field(factory, login_as
     client = login_as(user)
     response = client.post(
         "/account/password",
-        data={"current": "correct horse battery staple", "password": "password123", "confirm": "password123"},
+        data={
+            "current": "correct horse battery staple",
+            "password": "password123",
+            "confirm": "password123",
+        },
     )
     assert response.status_code == 200
     assert "most common" in response.get_data(as_text=True)

@@ -8,7 +8,18 @@ from app.models import Role, User
 
 def test_create_user_from_environment_password(app, runner, monkeypatch):
     monkeypatch.setenv("REKINDLE_PASSWORD", "a long enough passphrase")
-    result = runner.invoke(args=["users", "create", "--role", "counselor", "--email", "New@Example.test", "--name", "Nia New"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--role",
+            "counselor",
+            "--email",
+            "New@Example.test",
+            "--name",
+            "Nia New",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == "new@example.test"))
@@ -17,7 +28,9 @@ def test_create_user_from_environment_password(app, runner, monkeypatch):
 
 def test_create_user_refuses_weak_password(app, runner, monkeypatch):
     monkeypatch.setenv("REKINDLE_PASSWORD", "password123")
-    result = runner.invoke(args=["users", "create", "--role", "admin", "--email", "a@example.test", "--name", "A"])
+    result = runner.invoke(
+        args=["users", "create", "--role", "admin", "--email", "a@example.test", "--name", "A"]
+    )
     assert result.exit_code != 0
     assert "common" in result.output
 
@@ -25,7 +38,18 @@ def test_create_user_refuses_weak_password(app, runner, monkeypatch):
 def test_create_user_refuses_duplicate_email_any_case(app, runner, factory, monkeypatch):
     factory.counselor(email="taken@example.test")
     monkeypatch.setenv("REKINDLE_PASSWORD", "a long enough passphrase")
-    result = runner.invoke(args=["users", "create", "--role", "counselor", "--email", "TAKEN@example.test", "--name", "T"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--role",
+            "counselor",
+            "--email",
+            "TAKEN@example.test",
+            "--name",
+            "T",
+        ]
+    )
     assert result.exit_code != 0 and "exists already" in result.output
 
 

@@ -13,7 +13,11 @@ from tests.conftest import TEST_KEYRING
 @pytest.fixture
 def clean_env(monkeypatch):
     for name in list(os.environ):
-        if name.startswith("REKINDLE_") and name != "REKINDLE_INSTANCE_PATH" or name in ("SECRET_KEY", "DATABASE_URL"):
+        if (
+            name.startswith("REKINDLE_")
+            and name != "REKINDLE_INSTANCE_PATH"
+            or name in ("SECRET_KEY", "DATABASE_URL")
+        ):
             monkeypatch.delenv(name)
     return monkeypatch
 
@@ -56,7 +60,9 @@ def test_development_secret_is_generated_once_with_private_mode(clean_env, tmp_p
 
 
 def test_environment_overrides_instance_config(clean_env, tmp_path):
-    (tmp_path / "config.py").write_text("REKINDLE_STAFF_IDLE_MINUTES = 20\nREKINDLE_PRACTICE_NAME = 'From file'\n")
+    (tmp_path / "config.py").write_text(
+        "REKINDLE_STAFF_IDLE_MINUTES = 20\nREKINDLE_PRACTICE_NAME = 'From file'\n"
+    )
     clean_env.setenv("REKINDLE_STAFF_IDLE_MINUTES", "15")
     app = create_app(instance_path=str(tmp_path))
     assert app.config["REKINDLE_STAFF_IDLE_MINUTES"] == 15

@@ -9,14 +9,20 @@ def test_every_non_public_route_redirects_anonymous_users_to_login(app, client):
     assert len(routes) >= 5
     for endpoint, method, url in routes:
         response = client.open(url, method=method)
-        assert response.status_code == 302, f"{method} {url} ({endpoint}) gave {response.status_code}"
+        assert response.status_code == 302, (
+            f"{method} {url} ({endpoint}) gave {response.status_code}"
+        )
         assert response.headers["Location"].startswith("/login"), f"{method} {url} ({endpoint})"
 
 
 def test_public_allowlist_is_small_and_known():
-    assert PUBLIC_ENDPOINTS == {
-        "static", "bootstrap.static", "auth.login", "auth.accept_invitation", "main.healthz",
-    }
+    assert {
+        "static",
+        "bootstrap.static",
+        "auth.login",
+        "auth.accept_invitation",
+        "main.healthz",
+    } == PUBLIC_ENDPOINTS
 
 
 def test_public_pages_answer_anonymously(client):

@@ -17,7 +17,13 @@ def test_common_passwords_refused(password):
 
 @pytest.mark.parametrize(
     "password",
-    ["correct horse battery staple", "alllowercaseletters", "ünïcödé pässwörd", "日本語のパスワードです", "rekindle-demo"],
+    [
+        "correct horse battery staple",
+        "alllowercaseletters",
+        "ünïcödé pässwörd",
+        "日本語のパスワードです",
+        "rekindle-demo",
+    ],
 )
 def test_long_uncommon_passwords_accepted_without_composition_rules(password):
     assert password_problem(password) is None

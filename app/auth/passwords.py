@@ -20,7 +20,9 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
-def password_problem(password: str, *, email: str | None = None, name: str | None = None) -> str | None:
+def password_problem(
+    password: str, *, email: str | None = None, name: str | None = None
+) -> str | None:
     """Why this password is refused, in words for the person typing it; None when acceptable."""
     if len(password) < MIN_LENGTH:
         return f"Use at least {MIN_LENGTH} characters. A few unrelated words work well."

@@ -52,9 +52,7 @@ def start_session(user: User) -> None:
     """Clear whatever session the browser had and sign ``user`` in with a new server-side one."""
     session.clear()
     token = secrets.token_urlsafe(32)
-    db.session.add(
-        LoginSession(token_hash=_token_hash(token), user=user, address=client_address())
-    )
+    db.session.add(LoginSession(token_hash=_token_hash(token), user=user, address=client_address()))
     db.session.flush()
     user.session_token = token
     login_user(user, remember=False)
@@ -65,7 +63,9 @@ def end_session(user: User) -> None:
     """Revoke this browser's login session server-side, then clear the cookie session."""
     if user.session_token:
         db.session.execute(
-            sa.delete(LoginSession).where(LoginSession.token_hash == _token_hash(user.session_token))
+            sa.delete(LoginSession).where(
+                LoginSession.token_hash == _token_hash(user.session_token)
+            )
         )
     logout_user()
     session.clear()

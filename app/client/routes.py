@@ -9,6 +9,7 @@ from app.authz import roles_required
 from app.client import bp
 from app.extensions import db
 from app.models import Case, CaseMember, Role
+from app.sections import CLIENT_HOME
 
 
 @bp.route("/me")
@@ -21,4 +22,5 @@ def home():
         .options(joinedload(CaseMember.case).joinedload(Case.counselor))
         .order_by(CaseMember.joined_at.desc())
     ).all()
-    return render_template("client/home.html", memberships=memberships)
+    sections = CLIENT_HOME.load(current_user, memberships)
+    return render_template("client/home.html", memberships=memberships, sections=sections)

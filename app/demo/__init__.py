@@ -1,22 +1,23 @@
 """Demo data for a newcomer running ``make run``: idempotent, refused in production.
 
-Each feature adds a step to ``STEPS``; a step must be safe to run again (look before adding).
+Each feature owns one module here with a ``seed()`` function that looks before it adds, so
+running the command twice changes nothing. They run in the order of ``STEPS``: later features
+build on the accounts and cases made before them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 
 from flask import current_app
 
-from app.demo.accounts import seed_accounts
-
-STEPS: list[Callable[[], None]] = [seed_accounts]
+STEPS = ["accounts", "caseload", "modules", "journal", "sessions"]
 
 
 def seed_demo() -> None:
     """Run every step in order; each commits its own work."""
     if current_app.config.get("ENV") == "production":
         raise RuntimeError("Demo data is never loaded under the production configuration.")
-    for step in STEPS:
-        step()
+    for name in STEPS:
+        module = importlib.import_module(f"app.demo.{name}")
+        module.seed()

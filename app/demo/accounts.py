@@ -36,7 +36,7 @@ def ensure_user(email: str, name: str, role: Role, password_hash: str | None) ->
     return user
 
 
-def seed_accounts() -> None:
+def seed() -> None:
     """The five named demo accounts, all with the demo password."""
     password_hash = hash_password(current_app.config["REKINDLE_DEMO_PASSWORD"])
     for email, name, role in DEMO_ACCOUNTS:

@@ -54,7 +54,9 @@ class Assignment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # double-submit guard
+    request_key: Mapped[str | None] = mapped_column(
+        sa.String(64), unique=True
+    )  # double-submit guard
 
     case: Mapped[Case] = relationship(lazy="raise")
     module_version: Mapped[ModuleVersion] = relationship(lazy="raise")

@@ -54,7 +54,10 @@ class Case(db.Model):
 
     counselor: Mapped[User] = relationship(lazy="raise")
     members: Mapped[list[CaseMember]] = relationship(
-        back_populates="case", order_by="CaseMember.role", lazy="raise", cascade="all, delete-orphan"
+        back_populates="case",
+        order_by="CaseMember.role",
+        lazy="raise",
+        cascade="all, delete-orphan",
     )
     status_changes: Mapped[list[CaseStatusChange]] = relationship(
         order_by="CaseStatusChange.changed_at", lazy="raise", cascade="all, delete-orphan"
@@ -96,12 +99,12 @@ class CaseStatusChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    from_status: Mapped[CaseStatus | None] = mapped_column(
-        enum_type(CaseStatus, 16)
-    )
+    from_status: Mapped[CaseStatus | None] = mapped_column(enum_type(CaseStatus, 16))
     to_status: Mapped[CaseStatus] = mapped_column(enum_type(CaseStatus, 16))
     reason: Mapped[str | None] = mapped_column(sa.String(500))
-    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    changed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     changed_by: Mapped[User | None] = relationship(lazy="raise")

@@ -55,7 +55,9 @@ class JournalEntry(db.Model):
     case: Mapped[Case] = relationship(lazy="raise")
     author: Mapped[User] = relationship(lazy="raise")
     comments: Mapped[list[JournalComment]] = relationship(
-        back_populates="entry", order_by="JournalComment.created_at", lazy="raise",
+        back_populates="entry",
+        order_by="JournalComment.created_at",
+        lazy="raise",
         cascade="all, delete-orphan",
     )
 

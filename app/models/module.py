@@ -35,7 +35,9 @@ class StrategyModule(db.Model):
     is_builtin: Mapped[bool] = mapped_column(default=False)
     copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("strategy_modules.id"))
     current_version_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("module_versions.id", use_alter=True, name="fk_strategy_modules_current_version")
+        sa.ForeignKey(
+            "module_versions.id", use_alter=True, name="fk_strategy_modules_current_version"
+        )
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -44,8 +46,10 @@ class StrategyModule(db.Model):
         foreign_keys=[current_version_id], post_update=True, lazy="raise"
     )
     versions: Mapped[list[ModuleVersion]] = relationship(
-        back_populates="module", foreign_keys="ModuleVersion.module_id",
-        order_by="ModuleVersion.number", lazy="raise",
+        back_populates="module",
+        foreign_keys="ModuleVersion.module_id",
+        order_by="ModuleVersion.number",
+        lazy="raise",
     )
 
 
@@ -70,7 +74,9 @@ class ModuleVersion(db.Model):
         back_populates="versions", foreign_keys=[module_id], lazy="raise"
     )
     exercises: Mapped[list[Exercise]] = relationship(
-        back_populates="version", order_by="Exercise.position", lazy="raise",
+        back_populates="version",
+        order_by="Exercise.position",
+        lazy="raise",
         cascade="all, delete-orphan",
     )
 

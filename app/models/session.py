@@ -41,12 +41,8 @@ class CounselingSession(db.Model):
     counselor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(default=50)
-    modality: Mapped[Modality] = mapped_column(
-        enum_type(Modality, 16), default=Modality.IN_PERSON
-    )
-    kind: Mapped[SessionKind] = mapped_column(
-        enum_type(SessionKind, 16), default=SessionKind.JOINT
-    )
+    modality: Mapped[Modality] = mapped_column(enum_type(Modality, 16), default=Modality.IN_PERSON)
+    kind: Mapped[SessionKind] = mapped_column(enum_type(SessionKind, 16), default=SessionKind.JOINT)
     request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -96,9 +92,7 @@ class SessionNote(db.Model):
     format: Mapped[NoteFormat] = mapped_column(enum_type(NoteFormat, 8))
     sections_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     sections = EncryptedText("sections_ct", json_value=True)
-    status: Mapped[NoteStatus] = mapped_column(
-        enum_type(NoteStatus, 16), default=NoteStatus.DRAFT
-    )
+    status: Mapped[NoteStatus] = mapped_column(enum_type(NoteStatus, 16), default=NoteStatus.DRAFT)
     signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
@@ -119,7 +113,9 @@ class NoteAmendment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = uid_column()
-    note_id: Mapped[int] = mapped_column(sa.ForeignKey("session_notes.id", ondelete="CASCADE"), index=True)
+    note_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("session_notes.id", ondelete="CASCADE"), index=True
+    )
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     body_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     body = EncryptedText("body_ct")
@@ -132,11 +128,15 @@ class ProcessNote(db.Model):
     """Private psychotherapy notes: stored apart, readable by their author only."""
 
     __tablename__ = "process_notes"
-    __table_args__ = (sa.UniqueConstraint("session_id", "author_id", name="uq_process_notes_author"),)
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "author_id", name="uq_process_notes_author"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = uid_column()
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("counseling_sessions.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("counseling_sessions.id", ondelete="CASCADE")
+    )
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     body_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     body = EncryptedText("body_ct")
@@ -155,7 +155,9 @@ class SessionAssignmentLink(db.Model):
     assignment_id: Mapped[int] = mapped_column(
         sa.ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True
     )
-    relation: Mapped[str] = mapped_column(sa.String(16), primary_key=True)  # "homework" | "reviewed"
+    relation: Mapped[str] = mapped_column(
+        sa.String(16), primary_key=True
+    )  # "homework" | "reviewed"
 
 
 class SessionJournalPick(db.Model):

@@ -96,7 +96,8 @@ class Visitor:
         self.dialogs: list[str] = []
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on(
-            "console", lambda msg: self.console_errors.append(msg.text) if msg.type == "error" else None
+            "console",
+            lambda msg: self.console_errors.append(msg.text) if msg.type == "error" else None,
         )
         self.page.on("dialog", self._on_dialog)
 
@@ -137,7 +138,9 @@ class Visitor:
 def check_only_own_host(urls: list[str], base_url: str) -> None:
     """HD-2: every request went to the app itself."""
     own = urlsplit(base_url).netloc
-    foreign = [u for u in urls if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != own]
+    foreign = [
+        u for u in urls if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != own
+    ]
     assert not foreign, f"requests left the app: {foreign}"
 
 

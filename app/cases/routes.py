@@ -1,0 +1,3 @@
+"""Routes of the cases blueprint (being built)."""
+
+from app.cases import bp  # noqa: F401

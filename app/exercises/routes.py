@@ -1,0 +1,3 @@
+"""Routes of the exercises blueprint (being built)."""
+
+from app.exercises import bp  # noqa: F401

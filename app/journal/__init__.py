@@ -1,0 +1,7 @@
+"""The journal: clients write, share by choice; counselors read and comment."""
+
+from flask import Blueprint
+
+bp = Blueprint("journal", __name__)
+
+from app.journal import routes  # noqa: E402,F401

@@ -1,0 +1,3 @@
+"""Routes of the journal blueprint (being built)."""
+
+from app.journal import bp  # noqa: F401

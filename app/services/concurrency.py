@@ -1,0 +1,74 @@
+"""Optimistic locking and double-submit protection (SECURITY.md RE-2, RE-4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+
+T = TypeVar("T")
+
+
+class StaleEdit(Exception):
+    """The record changed since the editor loaded it; nothing was overwritten.
+
+    ``saved`` and ``yours`` map field labels to text, shown side by side on the conflict page.
+    """
+
+    def __init__(
+        self,
+        *,
+        saved: dict[str, str],
+        yours: dict[str, str],
+        back_url: str,
+        title: str = "This changed while you were editing",
+    ) -> None:
+        super().__init__(title)
+        self.saved = saved
+        self.yours = yours
+        self.back_url = back_url
+        self.title = title
+
+
+def check_version(obj: Any, expected: int | str | None) -> bool:
+    """True when ``obj.version`` is the one the editor started from; bumps it for the save."""
+    try:
+        expected_int = int(expected) if expected is not None and expected != "" else None
+    except (TypeError, ValueError):
+        expected_int = None
+    if expected_int is None or expected_int != obj.version:
+        return False
+    obj.version += 1
+    return True
+
+
+def create_once(model: type[T], request_key: str | None, build: Callable[[], T]) -> tuple[T, bool]:
+    """Create a record once per ``request_key`` (a hidden field minted when the form rendered).
+
+    Returns ``(record, created)``. A second submit with the same key — a double click, a
+    retried request — gets the first record back instead of a duplicate, even when the two
+    race: the unique constraint decides, and the loser reads the winner's row.
+    """
+    if request_key:
+        existing = db.session.scalar(sa.select(model).where(model.request_key == request_key))
+        if existing is not None:
+            return existing, False
+    record = build()
+    record.request_key = request_key or None
+    db.session.add(record)
+    if not request_key:
+        db.session.flush()
+        return record, True
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        existing = db.session.scalar(sa.select(model).where(model.request_key == request_key))
+        if existing is None:
+            raise
+        return existing, False
+    return record, True

@@ -1,0 +1,7 @@
+"""Counseling sessions, notes, check-ins and PDF summaries."""
+
+from flask import Blueprint
+
+bp = Blueprint("sessions", __name__)
+
+from app.sessions import routes  # noqa: E402,F401

@@ -1,0 +1,3 @@
+"""Routes of the sessions blueprint (being built)."""
+
+from app.sessions import bp  # noqa: F401

@@ -1,0 +1,175 @@
+// Autosave for drafts (exercises, journal entries, session notes).
+//
+// Markup: <form data-autosave-url="/…/autosave" data-autosave-key="unique-per-draft"> with a
+// <div class="save-state" data-save-state aria-live="polite"></div> inside.
+// Every change is kept in localStorage at once (so a closed tab, a lost connection or an expired
+// session loses nothing), and sent to the server after a short pause and when the page is left.
+// Each save carries a sequence number that only grows, so the server can ignore an older save
+// that arrives after a newer one.
+(function () {
+  "use strict";
+  var DEBOUNCE_MS = 800;
+  var csrf = document.querySelector("meta[name=csrf-token]");
+
+  function nextSeq() {
+    // Grows across page loads too: milliseconds since 1970, with room for 1000 saves each.
+    nextSeq.n = Math.max((nextSeq.n || 0) + 1, Date.now() * 1000);
+    return nextSeq.n;
+  }
+
+  function fieldsOf(form) {
+    var data = {};
+    new FormData(form).forEach(function (value, name) {
+      if (name === "csrf_token" || name === "request_key") return;
+      if (name in data) {
+        data[name] = [].concat(data[name], value);
+      } else {
+        data[name] = value;
+      }
+    });
+    return data;
+  }
+
+  function setState(form, text, kind) {
+    var el = form.querySelector("[data-save-state]");
+    if (!el) return;
+    el.textContent = text;
+    el.className = "save-state text-" + (kind || "body-secondary");
+  }
+
+  function restoreLocal(form, key) {
+    var raw = window.localStorage.getItem(key);
+    if (!raw) return;
+    try {
+      var saved = JSON.parse(raw);
+      var serverSeq = parseInt(form.getAttribute("data-autosave-seq") || "0", 10);
+      if (!saved || saved.seq <= serverSeq) {
+        window.localStorage.removeItem(key);
+        return;
+      }
+      Object.keys(saved.fields).forEach(function (name) {
+        var inputs = form.querySelectorAll("[name='" + CSS.escape(name) + "']");
+        var values = [].concat(saved.fields[name]);
+        inputs.forEach(function (input) {
+          if (input.type === "checkbox" || input.type === "radio") {
+            input.checked = values.indexOf(input.value) !== -1;
+          } else {
+            input.value = values[0];
+          }
+        });
+      });
+      setState(form, "Restored your unsaved text from this device.", "warning");
+      form.dispatchEvent(new Event("autosave:restored"));
+      return true;
+    } catch (e) {
+      window.localStorage.removeItem(key);
+    }
+  }
+
+  function attach(form) {
+    var url = form.getAttribute("data-autosave-url");
+    var key = "rekindle-draft:" + form.getAttribute("data-autosave-key");
+    var timer = null;
+    var inFlight = false;
+    var pending = false;
+
+    function keepLocal() {
+      var record = { seq: nextSeq(), fields: fieldsOf(form) };
+      window.localStorage.setItem(key, JSON.stringify(record));
+      return record;
+    }
+
+    function send(record, useBeacon) {
+      var body = JSON.stringify({ seq: record.seq, fields: record.fields });
+      if (useBeacon && navigator.sendBeacon) {
+        // sendBeacon cannot set headers; the token travels in the body for this one case.
+        var beaconBody = JSON.stringify({ seq: record.seq, fields: record.fields, csrf_token: csrf && csrf.content });
+        navigator.sendBeacon(url, new Blob([beaconBody], { type: "application/json" }));
+        return;
+      }
+      inFlight = true;
+      setState(form, "Saving…");
+      fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          "Accept": "application/json",
+          "X-CSRFToken": csrf ? csrf.content : ""
+        },
+        body: body
+      }).then(function (response) {
+        inFlight = false;
+        if (response.ok) {
+          return response.json().then(function (data) {
+            var stored = JSON.parse(window.localStorage.getItem(key) || "null");
+            if (stored && stored.seq <= record.seq) window.localStorage.removeItem(key);
+            form.setAttribute("data-autosave-seq", String(record.seq));
+            if (data.version !== undefined) {
+              var v = form.querySelector("input[name=version]");
+              if (v) v.value = data.version;
+            }
+            setState(form, "Saved " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }), "success");
+          });
+        }
+        if (response.status === 401) {
+          setState(form, "You were signed out. Your text is kept on this device — sign in again in another tab, then keep writing.", "danger");
+        } else if (response.status === 413) {
+          setState(form, "This is longer than Rekindle can save. Your text is kept on this device; please shorten it.", "danger");
+        } else if (response.status === 409) {
+          setState(form, "This changed elsewhere. Your text is kept on this device; reload to compare.", "danger");
+        } else {
+          setState(form, "Not saved yet — your text is kept on this device and will be sent again.", "warning");
+        }
+      }).catch(function () {
+        inFlight = false;
+        setState(form, "Offline — your text is kept on this device and will be saved when you are back online.", "warning");
+      }).finally(function () {
+        if (pending) {
+          pending = false;
+          schedule();
+        }
+      });
+    }
+
+    function schedule() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        if (inFlight) {
+          pending = true;
+          return;
+        }
+        var raw = window.localStorage.getItem(key);
+        if (raw) send(JSON.parse(raw));
+      }, DEBOUNCE_MS);
+    }
+
+    form.addEventListener("input", function () {
+      keepLocal();
+      setState(form, "Unsaved changes…");
+      schedule();
+    });
+    form.addEventListener("change", function () {
+      keepLocal();
+      schedule();
+    });
+    window.addEventListener("online", schedule);
+    window.addEventListener("pagehide", function () {
+      var raw = window.localStorage.getItem(key);
+      if (raw) send(JSON.parse(raw), true);
+    });
+    form.addEventListener("submit", function () {
+      // The full form post carries the text now; the local copy is cleared once it is saved.
+      window.clearTimeout(timer);
+    });
+
+    if (restoreLocal(form, key)) schedule();
+  }
+
+  document.querySelectorAll("form[data-autosave-url]").forEach(attach);
+
+  // A page that confirms a successful submit clears that draft's local copy.
+  document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
+    window.localStorage.removeItem("rekindle-draft:" + el.getAttribute("data-clear-draft"));
+  });
+})();
