@@ -29,7 +29,7 @@ def url_for_rule(rule) -> str:
 
 
 def _converter_spec(rule, name: str) -> str:
-    for converter, arguments, variable in _parse(rule.rule):
+    for converter, _arguments, variable in _parse(rule.rule):
         if variable == name:
             return f"{converter}:{variable}" if converter else variable
     return name
