@@ -56,6 +56,7 @@ __all__ = [
     "JournalVisibilityChange",
     "LoginSession",
     "Modality",
+    "MemberRole",
     "ModuleVersion",
     "NoteAmendment",
     "NoteFormat",
