@@ -30,7 +30,7 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from instance_path when unset
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_RECORD_QUERIES = False
-    MAX_CONTENT_LENGTH = 512 * 1024  # request bodies; journal text has its own, smaller limit
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # whole request bodies; text fields have their own limits
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the login session does
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
