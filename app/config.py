@@ -55,7 +55,9 @@ class Defaults:
     REKINDLE_ENCRYPTION_KEYS_FILE: str | None = None
     REKINDLE_PUBLIC_URL: str | None = None  # used in e-mailed links; request host otherwise
 
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "memory://"  # Redis in production: redis://host:6379/0
+    RATELIMIT_KEY_PREFIX = "rekindle"
+    REKINDLE_REQUIRE_STAFF_2FA = False  # practice setting: staff must enrol a second factor
     RATELIMIT_HEADERS_ENABLED = False
     REKINDLE_TRUSTED_PROXIES = 0  # how many proxies' X-Forwarded-For to believe
 

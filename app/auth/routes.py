@@ -1,6 +1,6 @@
 """Sign in, sign out, change password."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import audit
@@ -15,6 +15,8 @@ from app.auth.services import (
     set_password,
     start_session,
 )
+from app.auth.throttle import login_blocked, record_login_failure
+from app.auth.totp import second_factor_pending
 from app.extensions import db
 
 LOGIN_FAILED = "That email and password do not match an active account."
@@ -27,8 +29,14 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
+        if login_blocked(form.email.data):
+            # Refused before the password is checked, so guessing gains nothing here.
+            audit.record("auth.login", outcome="denied", detail="throttled")
+            db.session.commit()
+            abort(429)
         user = authenticate(form.email.data, form.password.data)
         if user is None:
+            record_login_failure(form.email.data)
             audit.record("auth.login", outcome="failed")
             form.password.errors.append(LOGIN_FAILED)
             db.session.commit()
@@ -36,7 +44,10 @@ def login():
             start_session(user)
             audit.record("auth.login", user, actor=user)
             db.session.commit()
-            return redirect(safe_next(form.next.data) or url_for("main.index"))
+            target = safe_next(form.next.data)
+            if second_factor_pending(user):
+                return redirect(url_for("auth.totp_verify", next=target or None))
+            return redirect(target or url_for("main.index"))
     return render_template("auth/login.html", form=form)
 
 
@@ -66,7 +77,9 @@ def change_password():
             except PasswordRejected as exc:
                 form.password.errors.append(str(exc))
             else:
-                start_session(user)
+                start_session(
+                    user, second_factor_done=getattr(user, "second_factor_done", False)
+                )
                 audit.record("auth.password_changed", user)
                 db.session.commit()
                 flash("Your password is changed. Other devices were signed out.", "success")

@@ -48,13 +48,24 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user: User) -> None:
-    """Clear whatever session the browser had and sign ``user`` in with a new server-side one."""
+def start_session(user: User, *, second_factor_done: bool = False) -> None:
+    """Clear whatever session the browser had and sign ``user`` in with a new server-side one.
+
+    ``second_factor_done`` carries a verified second factor over (password change).
+    """
     session.clear()
     token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(token_hash=_token_hash(token), user=user, address=client_address()))
+    db.session.add(
+        LoginSession(
+            token_hash=_token_hash(token),
+            user=user,
+            address=client_address(),
+            second_factor_done=second_factor_done,
+        )
+    )
     db.session.flush()
     user.session_token = token
+    user.second_factor_done = second_factor_done
     login_user(user, remember=False)
     session.permanent = True
 
@@ -104,7 +115,18 @@ def load_session_user(token: str) -> User | None:
             )
         )
     user.session_token = token
+    user.second_factor_done = login.second_factor_done
     return user
+
+
+def mark_second_factor_done(user: User) -> None:
+    """Record on this browser's login session that the second factor was verified."""
+    db.session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.token_hash == _token_hash(user.session_token))
+        .values(second_factor_done=True)
+    )
+    user.second_factor_done = True
 
 
 def set_password(user: User, password: str) -> None:
