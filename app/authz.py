@@ -108,3 +108,17 @@ def ensure_open(case: Case) -> None:
         abort(
             409, description="This case is closed, so it can no longer be changed. Reopen it first."
         )
+
+
+def session_for_counselor(case_id: int, session_id: int, *, writable: bool = False):
+    """``(case, session)`` when the session belongs to a case of the signed-in counselor, or 404.
+
+    The session comes with attendees, note, signer and amendments loaded.
+    """
+    from app.services.sessions import load_session
+
+    case = case_for_counselor(case_id, writable=writable)
+    session = load_session(case.id, session_id)
+    if session is None:
+        deny(f"session {session_id} of case {case_id}", case_id=case_id)
+    return case, session

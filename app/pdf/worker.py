@@ -1,0 +1,101 @@
+"""The PDF worker process: imports WeasyPrint once, then renders HTML it receives on a pipe.
+
+Runs apart from the web process so that a hostile or huge document can only exhaust this
+process: its address space is capped with ``RLIMIT_AS`` and the parent kills it when a render
+takes longer than the time limit. It never touches the database or the network: the only
+resources it can load are the bundled files named by ``rekindle-asset:`` URLs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mimetypes
+import resource
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+ASSET_SCHEME = "rekindle-asset"
+#: ``rekindle-asset:<folder>/<file>`` serves files from these folders and nothing else.
+ASSET_FOLDERS = {
+    "fonts": Path(__file__).resolve().parent.parent / "static" / "fonts",
+}
+
+
+def asset_path(url: str) -> Path | None:
+    """The bundled file a ``rekindle-asset:`` URL names, or None for anything else."""
+    prefix = ASSET_SCHEME + ":"
+    if not url.lower().startswith(prefix):
+        return None
+    folder, _, name = url[len(prefix) :].partition("/")
+    root = ASSET_FOLDERS.get(folder)
+    if root is None or not name or "/" in name or "\\" in name or name.startswith("."):
+        return None
+    path = root / name
+    if not path.is_file() or path.resolve().parent != root:
+        return None
+    return path
+
+
+def make_fetcher():
+    """A WeasyPrint URL fetcher that serves bundled assets and refuses every other URL."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class BundledAssetsOnly(URLFetcher):
+        """Refuses ``file:``, ``http(s):``, ``data:`` and the rest; never follows anything."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=[ASSET_SCHEME], allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            path = asset_path(url)
+            if path is None:
+                raise ValueError("only bundled assets may be loaded")
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, path.read_bytes(), headers={"Content-Type": mime}, status=200
+            )
+
+    return BundledAssetsOnly()
+
+
+def render(html: str) -> bytes:
+    """HTML (already escaped and complete) to PDF bytes, with no presentational hints."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=None, url_fetcher=make_fetcher())
+    return document.write_pdf(presentational_hints=False)
+
+
+def serve(conn: Connection, memory_bytes: int) -> None:
+    """Worker main loop: warm up, cap memory, then answer render jobs until the pipe closes."""
+    import logging
+
+    import weasyprint  # noqa: F401  (the import is the expensive part: pay it once)
+
+    # Refused URLs are expected (that is the point); keep them out of the logs.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+    # Warm the font machinery too, so the first real render is not the slow one.
+    with contextlib.suppress(Exception):  # a failed warm-up only costs speed
+        render("<html><body><p>warm</p></body></html>")
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    conn.send(("ready", None))
+    while True:
+        try:
+            html = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", render(html)))
+        except MemoryError:
+            conn.send(("error", "memory"))
+            return
+        except Exception as exc:  # noqa: BLE001 - any failure becomes a clear error upstream
+            conn.send(("error", type(exc).__name__))
+
+
+if __name__ == "__main__":
+    # ``python -m app.pdf.worker <socket fd> <memory bytes>``, started by ``app.pdf``.
+    serve(Connection(int(sys.argv[1])), int(sys.argv[2]))

@@ -1,0 +1,38 @@
+"""The sessions feature's sections on the case page and on the client's home."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.models import Case, CaseMember, User
+from app.sections import CASE_PAGE, CLIENT_HOME
+from app.services import checkins as checkin_service
+from app.services import sessions as service
+from app.sessions.summary import check_in_charts
+
+RECENT_SESSIONS = 10
+
+
+@CASE_PAGE.section(order=40, template="cases/_sessions.html")
+def sessions_section(case: Case) -> dict[str, Any]:
+    """Recent sessions with their note status, and the way to record one."""
+    return {"case": case, "sessions": service.list_sessions(case.id, limit=RECENT_SESSIONS)}
+
+
+@CASE_PAGE.section(order=45, template="cases/_checkins.html")
+def checkins_section(case: Case) -> dict[str, Any]:
+    """Each partner's check-in trend."""
+    members = service.case_clients(case.id)
+    return {"case": case, "charts": check_in_charts(case, members)}
+
+
+@CLIENT_HOME.section(order=15, template="client/_checkin_next.html")
+def checkin_next_section(user: User, memberships: list[CaseMember]) -> dict[str, Any] | None:
+    """An invitation to check in before the next session, with the last check-in's date."""
+    if not memberships:
+        return None
+    member = memberships[0]
+    return {
+        "member": member,
+        "latest": checkin_service.latest_check_in(member.case_id, user.id),
+    }

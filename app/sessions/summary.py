@@ -1,0 +1,123 @@
+"""What goes into each copy of the session summary PDF.
+
+The client copy is built from an explicit allowlist (focus, next steps, homework, next session):
+no assessment, no process notes, no journal text. Process notes never enter either copy.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import current_app
+
+from app.charts import Series, line_chart_svg
+from app.extensions import db
+from app.models import AssignmentStatus, Case, CounselingSession, NoteStatus, User
+from app.services import checkins as checkin_service
+from app.services import sessions as service
+from app.templating import day, local_time
+
+EXCERPT_CHARS = 600
+_LONG_RUN = re.compile(r"\S{40}")
+
+STATUS_LABELS = {
+    AssignmentStatus.ASSIGNED: "Not started",
+    AssignmentStatus.IN_PROGRESS: "In progress",
+    AssignmentStatus.SUBMITTED: "Submitted",
+    AssignmentStatus.REVIEWED: "Reviewed",
+}
+
+
+def breakable(text: str | None) -> str:
+    """Text with a zero-width space after every 40 unbroken characters, so it can wrap."""
+    return _LONG_RUN.sub(lambda m: m.group(0) + "\u200b", text or "")
+
+
+def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a text, cut at a word boundary."""
+    text = (text or "").strip()
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def check_in_charts(case: Case, members) -> list[dict[str, Any]]:
+    """One trend chart per partner (their four items over time)."""
+    by_user = checkin_service.check_ins_by_user(case.id)
+    charts = []
+    for member in members:
+        rows = by_user.get(member.user_id, [])
+        if not rows:
+            charts.append({"name": member.user.name, "svg": None, "latest": None})
+            continue
+        labels = [local_time(r.created_at, "%d %b") for r in rows]
+        series = [
+            Series(item.short, [getattr(r, item.key) for r in rows])
+            for item in checkin_service.ITEMS
+        ]
+        charts.append(
+            {
+                "name": member.user.name,
+                "svg": line_chart_svg(
+                    series, labels, title=f"Check-ins of {member.user.name}", width=620
+                ),
+                "latest": rows[-1],
+            }
+        )
+    return charts
+
+
+def summary_context(
+    case: Case, session: CounselingSession, copy: str
+) -> tuple[str, dict[str, Any]]:
+    """The template and its context for the clinician or the client copy."""
+    note = session.note
+    sections = (note.sections if note else None) or {}
+    members = service.case_clients(case.id)
+    homework = service.homework_of(session)
+    next_session = service.next_session_after(session)
+    common = {
+        "case": case,
+        "session": session,
+        "members": members,
+        "attendees": [a.user.name for a in session.attendees],
+        "homework": homework,
+        "status_labels": STATUS_LABELS,
+        "next_session": next_session,
+        "breakable": breakable,
+        "day": day,
+        "local_time": local_time,
+        "practice": current_app.config["REKINDLE_PRACTICE_NAME"],
+    }
+    if copy == "client":
+        return "pdf/session_client.html", {
+            **common,
+            "title": "Your session summary",
+            "focus": sections.get("focus", ""),
+            "next_steps": sections.get("next_steps", ""),
+        }
+    counselor = db.session.get(User, case.counselor_id)
+    return "pdf/session_clinician.html", {
+        **common,
+        "title": "Session summary — clinician copy",
+        "counselor": counselor,
+        "note": note,
+        "signed": note is not None and note.status is NoteStatus.SIGNED,
+        "format_sections": service.note_sections(note.format) if note else [],
+        "sections": sections,
+        "client_sections": service.CLIENT_SECTIONS,
+        "amendments": note.amendments if note else [],
+        "charts": check_in_charts(case, members),
+        "assignments": service.case_assignments(case.id),
+        "reviewed_ids": service.linked_assignment_ids(session.id, service.REVIEWED),
+        "picked": [
+            {
+                "author": e.author.name,
+                "title": e.title,
+                "text": excerpt(e.body),
+                "shared_at": e.shared_at,
+            }
+            for e in service.picked_entries(session)
+        ],
+    }
