@@ -122,3 +122,21 @@ def session_for_counselor(case_id: int, session_id: int, *, writable: bool = Fal
     if session is None:
         deny(f"session {session_id} of case {case_id}", case_id=case_id)
     return case, session
+
+
+# --- data protection: the admin's erasure of a client account ---
+
+
+def client_for_erasure(user_id: int):
+    """A client account the signed-in admin may erase (not erased yet), or 404."""
+    from app.models import User
+
+    user = db.session.get(User, user_id)
+    if (
+        user is None
+        or current_user.role is not Role.ADMIN
+        or user.role is not Role.CLIENT
+        or user.erased_at is not None
+    ):
+        deny(f"user {user_id} (erasure)")
+    return user

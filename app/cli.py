@@ -65,5 +65,8 @@ def seed_demo_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Attach the commands to ``app.cli``."""
+    from app.cli_dataprotection import init_app as init_dataprotection_cli
+
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
+    init_dataprotection_cli(app)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.admin import audit_routes, routes  # noqa: E402,F401
+from app.admin import audit_routes, erasure, routes  # noqa: E402,F401
