@@ -140,3 +140,37 @@ def client_for_erasure(user_id: int):
     ):
         deny(f"user {user_id} (erasure)")
     return user
+
+
+# --- caseload: members of a counselor's case, and the admin's view of accounts and cases ---
+
+
+def member_for_counselor(case: Case, member_id: int) -> CaseMember:
+    """A member of ``case`` (already scoped to the counselor), or 404."""
+    member = db.session.get(CaseMember, member_id)
+    if member is None or member.case_id != case.id:
+        deny(f"member {member_id} of case {case.id}", case_id=case.id)
+    return member
+
+
+def user_for_admin(user_id: int):
+    """Any account other than the signed-in admin's own, for account management; else 404."""
+    from app.models import User
+
+    user = db.session.get(User, user_id)
+    if (
+        user is None
+        or current_user.role is not Role.ADMIN
+        or user.id == current_user.id
+        or user.erased_at is not None
+    ):
+        deny(f"user {user_id}")
+    return user
+
+
+def case_for_admin(case_id: int) -> Case:
+    """A case's metadata for the practice admin (never its clinical content), or 404."""
+    case = db.session.get(Case, case_id)
+    if case is None or current_user.role is not Role.ADMIN:
+        deny(f"case {case_id}", case_id=case_id)
+    return case

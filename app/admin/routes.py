@@ -1,27 +1,182 @@
-"""The admin's home."""
+"""Practice administration: accounts and case assignment, never clinical content."""
+
+from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
+from app import audit, mail
 from app.admin import bp
-from app.authz import roles_required
+from app.admin.forms import NewCounselorForm, ReassignForm
+from app.auth.forms import PostForm
+from app.auth.services import end_all_sessions, find_user, normalise_email
+from app.authz import case_for_admin, roles_required, user_for_admin
+from app.cases.routes import STATUS_LABELS
 from app.extensions import db
-from app.models import Case, Role, User
+from app.models import Case, Invitation, Role, User, utcnow
+from app.services import cases as case_service
+from app.services import invitations
+from app.services.cases import CaseRuleError
 
 
-@bp.route("")
-@roles_required(Role.ADMIN)
-def index():
-    """Staff accounts and how many cases each counselor holds (metadata only)."""
+def _staff_rows() -> list[tuple[User, int]]:
     case_counts = (
         sa.select(Case.counselor_id, sa.func.count(Case.id).label("cases"))
         .group_by(Case.counselor_id)
         .subquery()
     )
-    rows = db.session.execute(
+    return db.session.execute(
         sa.select(User, sa.func.coalesce(case_counts.c.cases, 0))
         .outerjoin(case_counts, case_counts.c.counselor_id == User.id)
-        .where(User.role.in_([Role.ADMIN, Role.COUNSELOR]))
+        .where(User.role.in_([Role.ADMIN, Role.COUNSELOR]), User.erased_at.is_(None))
         .order_by(User.role, User.name)
     ).all()
-    return render_template("admin/index.html", staff=rows)
+
+
+def _render(form: NewCounselorForm | None = None, status: int = 200):
+    staff = _staff_rows()
+    latest = invitations.latest_staff_invitations(
+        [user.id for user, _ in staff if not user.has_password]
+    )
+    links = invitations.take_shown_once([inv.id for inv in latest.values()])
+    cases = db.session.scalars(
+        sa.select(Case).options(joinedload(Case.counselor)).order_by(Case.label, Case.id)
+    ).all()
+    counselors = case_service.active_counselors()
+    audit.record("admin.accounts_viewed", detail=f"staff={len(staff)} cases={len(cases)}")
+    return render_template(
+        "admin/index.html",
+        staff=staff,
+        invitations=latest,
+        links=links,
+        cases=cases,
+        counselors=counselors,
+        form=form or NewCounselorForm(),
+        action_form=PostForm(),
+        status_labels=STATUS_LABELS,
+    ), status
+
+
+@bp.route("")
+@roles_required(Role.ADMIN)
+def index():
+    """Staff accounts, and every case's metadata (label, counselor, status, dates)."""
+    return _render()
+
+
+def _issue_counselor_link(user: User) -> None:
+    invitation, token = invitations.issue(user, case_id=None, created_by=current_user)
+    db.session.commit()
+    invitations.show_once(invitation, token)
+    if mail.enabled():
+        sent = mail.send_invitation(
+            user.email,
+            user.name,
+            invitations.link(token),
+            inviter=current_user.name,
+            days=current_app.config["REKINDLE_INVITATION_DAYS"],
+        )
+        if not sent:
+            flash(
+                "The e-mail could not be sent. Copy the link below and send it yourself.", "warning"
+            )
+
+
+@bp.route("/counselors", methods=["POST"])
+@roles_required(Role.ADMIN)
+def create_counselor():
+    """A new counselor account with an invitation link."""
+    form = NewCounselorForm()
+    if not form.validate_on_submit():
+        return _render(form, 400)
+    if find_user(form.email.data) is not None:
+        form.email.errors.append("An account with this e-mail already exists.")
+        return _render(form, 400)
+    user = User(
+        email=normalise_email(form.email.data),
+        name=form.name.data.strip(),
+        role=Role.COUNSELOR,
+        password_hash=None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.created", user, detail="role=counselor")
+    _issue_counselor_link(user)
+    flash(f"{user.name} can now join with the link below.", "success")
+    return redirect(url_for("admin.index") + "#staff")
+
+
+@bp.route("/users/<int:user_id>/invitation", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reissue_invitation(user_id: int):
+    """A fresh link for a staff member who has not set a password yet."""
+    user = user_for_admin(user_id)
+    if PostForm().validate_on_submit():
+        if user.role is Role.CLIENT or user.has_password or not user.is_active:
+            flash("This account cannot get a new invitation.", "danger")
+        else:
+            _issue_counselor_link(user)
+    return redirect(url_for("admin.index") + "#staff")
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@roles_required(Role.ADMIN)
+def deactivate(user_id: int):
+    """Stop an account from signing in; its open sessions end at once."""
+    user = user_for_admin(user_id)
+    if PostForm().validate_on_submit() and user.active:
+        user.active = False
+        end_all_sessions(user)
+        db.session.execute(
+            sa.update(Invitation)
+            .where(
+                Invitation.user_id == user.id,
+                Invitation.used_at.is_(None),
+                Invitation.revoked_at.is_(None),
+            )
+            .values(revoked_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        audit.record("user.deactivated", user)
+        db.session.commit()
+        flash(f"{user.name} can no longer sign in.", "success")
+    return redirect(url_for("admin.index") + "#staff")
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reactivate(user_id: int):
+    """Let a deactivated account sign in again."""
+    user = user_for_admin(user_id)
+    if PostForm().validate_on_submit() and not user.active:
+        user.active = True
+        audit.record("user.reactivated", user)
+        db.session.commit()
+        flash(f"{user.name} can sign in again.", "success")
+    return redirect(url_for("admin.index") + "#staff")
+
+
+@bp.route("/cases/<int:case_id>/reassign", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reassign(case_id: int):
+    """Give a case to another counselor; the previous one loses access at once."""
+    case = case_for_admin(case_id)
+    form = ReassignForm()
+    form.counselor.choices = [
+        SelectChoice(str(c.id), c.name) for c in case_service.active_counselors()
+    ]
+    if form.validate_on_submit():
+        try:
+            counselor = case_service.reassign(case, form.counselor.data)
+        except CaseRuleError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(f"“{case.label}” is now with {counselor.name}.", "success")
+    else:
+        flash("Choose an active counselor.", "danger")
+    return redirect(url_for("admin.index") + "#cases")

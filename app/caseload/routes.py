@@ -1,24 +1,31 @@
-"""The counselor's home."""
+"""The counselor's home: the caseload dashboard."""
 
-import sqlalchemy as sa
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from app.authz import roles_required
 from app.caseload import bp
-from app.extensions import db
-from app.models import Case, CaseMember, Role
+from app.caseload.dashboard import STATUS_FILTERS, dashboard
+from app.cases.routes import STATUS_LABELS
+from app.forms import clean_text
+from app.models import Role
 
 
 @bp.route("/caseload")
 @roles_required(Role.COUNSELOR)
 def index():
-    """The counselor's cases."""
-    cases = db.session.scalars(
-        sa.select(Case)
-        .where(Case.counselor_id == current_user.id)
-        .options(selectinload(Case.members).joinedload(CaseMember.user))
-        .order_by(Case.updated_at.desc())
-    ).all()
-    return render_template("caseload/index.html", cases=cases)
+    """The counselor's cases, most in need of attention first."""
+    status = request.args.get("status", "open")
+    if status not in STATUS_FILTERS:
+        status = "open"
+    # Control characters (NUL above all) cannot reach PostgreSQL; nobody types them anyway.
+    search = clean_text(request.args.get("q", ""))[:100]
+    page = request.args.get("page", 1, type=int) or 1
+    result = dashboard(current_user, status=status, search=search, page=page)
+    return render_template(
+        "caseload/index.html",
+        result=result,
+        status=status,
+        search=search,
+        status_labels=STATUS_LABELS,
+    )

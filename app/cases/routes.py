@@ -1,3 +1,240 @@
-"""Routes of the cases blueprint (being built)."""
+"""Creating a case, the case page, its status and its members' invitations."""
 
-from app.cases import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from app import audit, mail
+from app.auth.forms import PostForm
+from app.authz import case_for_counselor, member_for_counselor, roles_required
+from app.cases import bp
+from app.cases.forms import NewCaseForm, ReopenForm, StatusForm
+from app.extensions import db
+from app.models import (
+    Case,
+    CaseKind,
+    CaseMember,
+    CaseStatus,
+    CaseStatusChange,
+    Invitation,
+    Role,
+    User,
+)
+from app.sections import CASE_PAGE
+from app.services import cases as case_service
+from app.services import invitations
+from app.services.cases import CaseRuleError, NewMember
+
+STATUS_LABELS = {
+    CaseStatus.INTAKE: "Intake",
+    CaseStatus.ACTIVE: "Active",
+    CaseStatus.PAUSED: "Paused",
+    CaseStatus.CLOSED: "Closed",
+}
+STATUS_ACTIONS = {
+    CaseStatus.ACTIVE: "Active",
+    CaseStatus.PAUSED: "Paused",
+    CaseStatus.CLOSED: "Closed (read-only)",
+}
+
+
+def send_links(links: list[tuple[Invitation, User, str]]) -> None:
+    """Keep each new link to show once on the next page, and e-mail it when mail is set up."""
+    failed = 0
+    for invitation, user, token in links:
+        invitations.show_once(invitation, token)
+        if mail.enabled():
+            sent = mail.send_invitation(
+                user.email,
+                user.name,
+                invitations.link(token),
+                inviter=current_user.name,
+                days=current_app.config["REKINDLE_INVITATION_DAYS"],
+            )
+            failed += 0 if sent else 1
+    if failed:
+        flash("The e-mail could not be sent. Copy the link below and send it yourself.", "warning")
+    elif links and mail.enabled():
+        flash("The invitation was e-mailed. You can also copy the link below.", "success")
+
+
+def _with_users(links: list[tuple[Invitation, str]]) -> list[tuple[Invitation, User, str]]:
+    return [(inv, db.session.get(User, inv.user_id), token) for inv, token in links]
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@roles_required(Role.COUNSELOR)
+def new():
+    """Create a couple or individual case; the members get their invitation links."""
+    form = NewCaseForm()
+    if form.validate_on_submit():
+        members = [NewMember(form.a_name.data, form.a_email.data, "a")]
+        if form.is_couple:
+            members.append(NewMember(form.b_name.data, form.b_email.data, "b"))
+        try:
+            result = case_service.create_case(
+                current_user,
+                label=form.label.data,
+                kind=CaseKind(form.kind.data),
+                members=members,
+                request_key=form.request_key.data,
+            )
+        except CaseRuleError as error:
+            db.session.rollback()
+            getattr(form, error.field, form.label).errors.append(error.message)
+        else:
+            if result.case.counselor_id != current_user.id:
+                # A reused request key from someone else's form: never reveal their case.
+                db.session.rollback()
+                form.request_key.data = None
+                form.label.errors.append("Please send the form again.")
+            else:
+                db.session.commit()
+                send_links(_with_users(result.new_links))
+                return redirect(url_for("cases.detail", case_id=result.case.id))
+    return render_template("cases/new.html", form=form)
+
+
+def _member_rows(case: Case, links: dict[int, str]) -> list[dict]:
+    latest = invitations.latest_by_user(case.id)
+    rows = []
+    for member in case.members:
+        invitation = latest.get(member.user_id)
+        if member.user.has_password:
+            state = "joined"
+        elif invitation is None:
+            state = "none"
+        else:
+            state = invitation.state
+        rows.append(
+            {
+                "member": member,
+                "user": member.user,
+                "state": state,
+                "invitation": invitation,
+                "link": links.get(invitation.id) if invitation else None,
+            }
+        )
+    return rows
+
+
+@bp.route("/cases/<int:case_id>")
+@roles_required(Role.COUNSELOR)
+def detail(case_id: int):
+    """The case page: header, members and invitations, status history, feature sections."""
+    case = case_for_counselor(case_id)
+    case = db.session.scalar(
+        db.select(Case)
+        .where(Case.id == case.id)
+        .options(
+            selectinload(Case.members).joinedload(CaseMember.user),
+            selectinload(Case.status_changes).joinedload(CaseStatusChange.changed_by),
+        )
+        .execution_options(populate_existing=True)
+    )
+    latest_ids = [inv.id for inv in invitations.latest_by_user(case.id).values()]
+    links = invitations.take_shown_once(latest_ids)
+    status_form = StatusForm()
+    status_form.status.choices = [
+        SelectChoice(s.value, STATUS_ACTIONS[s]) for s in case_service.allowed_statuses(case)
+    ]
+    audit.record("case.viewed", case)
+    return render_template(
+        "cases/detail.html",
+        case=case,
+        members=_member_rows(case, links),
+        status_form=status_form,
+        reopen_form=ReopenForm(),
+        action_form=PostForm(),
+        status_labels=STATUS_LABELS,
+        sections=CASE_PAGE.load(case),
+    )
+
+
+@bp.route("/cases/<int:case_id>/status", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def change_status(case_id: int):
+    """Move the case to another status."""
+    case = case_for_counselor(case_id, writable=True)
+    form = StatusForm()
+    form.status.choices = [SelectChoice(s.value) for s in case_service.allowed_statuses(case)]
+    if form.validate_on_submit():
+        try:
+            case_service.change_status(
+                case, CaseStatus(form.status.data), current_user, form.reason.data
+            )
+        except CaseRuleError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(f"The case is now {STATUS_LABELS[case.status].lower()}.", "success")
+    else:
+        flash(_first_error(form) or "Choose a new status.", "danger")
+    return redirect(url_for("cases.detail", case_id=case_id) + "#status")
+
+
+@bp.route("/cases/<int:case_id>/reopen", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def reopen(case_id: int):
+    """Reopen a closed case, with a reason."""
+    case = case_for_counselor(case_id)
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            case_service.reopen(case, current_user, form.reason.data)
+        except CaseRuleError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash("The case is open again.", "success")
+    else:
+        flash(_first_error(form) or "Please say why the case is reopened.", "danger")
+    return redirect(url_for("cases.detail", case_id=case_id) + "#status")
+
+
+@bp.route("/cases/<int:case_id>/members/<int:member_id>/invitation", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def reissue_invitation(case_id: int, member_id: int):
+    """A fresh link for a member; the previous link stops working."""
+    case = case_for_counselor(case_id, writable=True)
+    member = member_for_counselor(case, member_id)
+    if PostForm().validate_on_submit():
+        try:
+            invitation, token = case_service.reissue_invitation(case, member, current_user)
+        except CaseRuleError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            send_links([(invitation, db.session.get(User, invitation.user_id), token)])
+    return redirect(url_for("cases.detail", case_id=case_id) + "#members")
+
+
+@bp.route("/cases/<int:case_id>/members/<int:member_id>/invitation/revoke", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def revoke_invitation(case_id: int, member_id: int):
+    """Withdraw a member's pending link."""
+    case = case_for_counselor(case_id, writable=True)
+    member = member_for_counselor(case, member_id)
+    if PostForm().validate_on_submit():
+        try:
+            case_service.revoke_invitation(case, member)
+        except CaseRuleError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash("The invitation link no longer works.", "success")
+    return redirect(url_for("cases.detail", case_id=case_id) + "#members")
+
+
+def _first_error(form) -> str | None:
+    for errors in form.errors.values():
+        if errors:
+            return errors[0]
+    return None

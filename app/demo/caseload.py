@@ -1,14 +1,109 @@
-"""Demo cases. The Rivera couple (Alex and Sam) is the case every later demo step builds on."""
+"""Demo cases. The Rivera couple (Alex and Sam) is the case every later demo step builds on.
+
+Besides it, counselor@ gets couples and an individual across every status (with history and
+a pending invitation), and counselor2@ a few cases of their own. Each case is added only when
+its label is missing, so seeding twice changes nothing.
+"""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+import secrets
+from datetime import timedelta
 
-from app.demo.accounts import demo_user
+import sqlalchemy as sa
+from flask import current_app
+
+from app.auth.passwords import hash_password
+from app.demo.accounts import demo_user, ensure_user
 from app.extensions import db
-from app.models import Case, CaseKind, CaseMember, CaseStatus, CaseStatusChange, MemberRole
+from app.models import (
+    Case,
+    CaseKind,
+    CaseMember,
+    CaseStatus,
+    CaseStatusChange,
+    Invitation,
+    MemberRole,
+    Role,
+    utcnow,
+)
+from app.services.invitations import hash_token
 
 DEMO_COUPLE_LABEL = "Rivera couple"
+
+#: (counselor, label, kind, the statuses it went through, members as (email, name, joined?))
+DEMO_CASES = [
+    (
+        "counselor@demo.rekindle.test",
+        "Okafor & Lindqvist",
+        CaseKind.COUPLE,
+        [CaseStatus.INTAKE],
+        [
+            ("robin.okafor@demo.rekindle.test", "Robin Okafor", True),
+            ("casey.lindqvist@demo.rekindle.test", "Casey Lindqvist", False),
+        ],
+    ),
+    (
+        "counselor@demo.rekindle.test",
+        "Nakamura couple",
+        CaseKind.COUPLE,
+        [CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.PAUSED],
+        [
+            ("taylor.nakamura@demo.rekindle.test", "Taylor Nakamura", True),
+            ("jamie.nakamura@demo.rekindle.test", "Jamie Nakamura", True),
+        ],
+    ),
+    (
+        "counselor@demo.rekindle.test",
+        "Chen & Haddad",
+        CaseKind.COUPLE,
+        [CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.CLOSED],
+        [
+            ("riley.chen@demo.rekindle.test", "Riley Chen", True),
+            ("quinn.haddad@demo.rekindle.test", "Quinn Haddad", True),
+        ],
+    ),
+    (
+        "counselor@demo.rekindle.test",
+        "Devon Park",
+        CaseKind.INDIVIDUAL,
+        [CaseStatus.INTAKE, CaseStatus.ACTIVE],
+        [("devon.park@demo.rekindle.test", "Devon Park", True)],
+    ),
+    (
+        "counselor2@demo.rekindle.test",
+        "Santos couple",
+        CaseKind.COUPLE,
+        [CaseStatus.INTAKE, CaseStatus.ACTIVE],
+        [
+            ("emerson.santos@demo.rekindle.test", "Emerson Santos", True),
+            ("kai.santos@demo.rekindle.test", "Kai Santos", True),
+        ],
+    ),
+    (
+        "counselor2@demo.rekindle.test",
+        "Rowan Bell",
+        CaseKind.INDIVIDUAL,
+        [CaseStatus.INTAKE],
+        [("rowan.bell@demo.rekindle.test", "Rowan Bell", False)],
+    ),
+    (
+        "counselor2@demo.rekindle.test",
+        "Adeyemi & Moreau",
+        CaseKind.COUPLE,
+        [CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.PAUSED],
+        [
+            ("sasha.adeyemi@demo.rekindle.test", "Sasha Adeyemi", True),
+            ("noor.moreau@demo.rekindle.test", "Noor Moreau", True),
+        ],
+    ),
+]
+
+REASONS = {
+    CaseStatus.ACTIVE: "Intake completed; both agreed to begin.",
+    CaseStatus.PAUSED: "Pausing for a few weeks at the clients' request.",
+    CaseStatus.CLOSED: "Goals reached; ending with a plan to check in if needed.",
+}
 
 
 def demo_couple_case() -> Case:
@@ -19,8 +114,7 @@ def demo_couple_case() -> Case:
     return case
 
 
-def seed() -> None:
-    """The demo couple's case with its history; other demo cases are added by the caseload feature."""
+def _seed_rivera() -> None:
     if db.session.scalar(sa.select(Case.id).where(Case.label == DEMO_COUPLE_LABEL)):
         return
     counselor = demo_user("counselor@demo.rekindle.test")
@@ -59,4 +153,77 @@ def seed() -> None:
             ),
         ]
     )
+    db.session.flush()
+
+
+def _seed_case(
+    counselor_email: str,
+    label: str,
+    kind: CaseKind,
+    path: list[CaseStatus],
+    members: list[tuple[str, str, bool]],
+    password_hash: str,
+) -> None:
+    if db.session.scalar(sa.select(Case.id).where(Case.label == label)):
+        return
+    counselor = demo_user(counselor_email)
+    now = utcnow()
+    # Spread the history over the past weeks so the timeline reads like a real one.
+    start = now - timedelta(days=14 * len(path))
+    case = Case(
+        label=label,
+        kind=kind,
+        status=path[-1],
+        counselor_id=counselor.id,
+        created_at=start,
+        updated_at=start + timedelta(days=14 * (len(path) - 1)),
+    )
+    db.session.add(case)
+    db.session.flush()
+    roles = (
+        [MemberRole.PARTNER_A, MemberRole.PARTNER_B]
+        if kind is CaseKind.COUPLE
+        else [MemberRole.INDIVIDUAL]
+    )
+    for (email, name, joined), role in zip(members, roles, strict=True):
+        user = ensure_user(email, name, Role.CLIENT, password_hash if joined else None)
+        db.session.add(CaseMember(case_id=case.id, user_id=user.id, role=role, joined_at=start))
+        if not user.has_password:
+            # A pending invitation whose link nobody knows: the counselor can issue a new one.
+            db.session.add(
+                Invitation(
+                    token_hash=hash_token(secrets.token_urlsafe(32)),
+                    user_id=user.id,
+                    case_id=case.id,
+                    created_by_id=counselor.id,
+                    created_at=now - timedelta(days=1),
+                    expires_at=now + timedelta(days=6),
+                )
+            )
+    previous = None
+    for step, status in enumerate(path):
+        db.session.add(
+            CaseStatusChange(
+                case_id=case.id,
+                from_status=previous,
+                to_status=status,
+                reason=REASONS.get(status) if previous else None,
+                changed_by_id=counselor.id,
+                changed_at=start + timedelta(days=14 * step),
+            )
+        )
+        previous = status
+    db.session.flush()
+
+
+def seed() -> None:
+    """The Rivera couple, then the other demo cases of both demo counselors."""
+    _seed_rivera()
+    password_hash = None
+    for counselor_email, label, kind, path, members in DEMO_CASES:
+        if db.session.scalar(sa.select(Case.id).where(Case.label == label)):
+            continue
+        if password_hash is None:
+            password_hash = hash_password(current_app.config["REKINDLE_DEMO_PASSWORD"])
+        _seed_case(counselor_email, label, kind, path, members, password_hash)
     db.session.commit()

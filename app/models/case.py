@@ -49,6 +49,7 @@ class Case(db.Model):
         enum_type(CaseStatus, 16), default=CaseStatus.INTAKE, index=True
     )
     counselor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

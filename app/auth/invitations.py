@@ -1,0 +1,44 @@
+"""``/invite/<token>``: accept an invitation by choosing a password, then land on one's home."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+
+from app import audit
+from app.auth import bp
+from app.auth.forms import SetPasswordForm
+from app.auth.services import PasswordRejected, start_session
+from app.extensions import db
+from app.services import invitations
+from app.services.invitations import InvitationUnusable
+
+
+def _unusable(state: str):
+    audit.record("invitation.refused", outcome="denied", detail=state)
+    code = 404 if state == "unknown" else 410
+    return render_template("auth/invitation_unusable.html", state=state), code
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Choose a password with a one-time link; used, expired or withdrawn links get a clear page."""
+    try:
+        invitation, user = invitations.usable(token)
+    except InvitationUnusable as refused:
+        return _unusable(refused.state)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept(token, form.password.data)
+        except PasswordRejected as problem:
+            db.session.rollback()
+            form.password.errors.append(str(problem))
+        except InvitationUnusable as refused:
+            db.session.rollback()
+            return _unusable(refused.state)
+        else:
+            start_session(user)
+            audit.record("auth.login", user, actor=user, detail="invitation accepted")
+            db.session.commit()
+            return redirect(url_for("main.index"))
+    return render_template("auth/invitation.html", form=form, invitee=user)

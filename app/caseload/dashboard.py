@@ -1,0 +1,194 @@
+"""The dashboard query: one row per case with its figures, in a fixed number of statements.
+
+Every figure comes from a grouped subquery joined to the page of cases, so the number of
+statements never grows with the caseload (PERFORMANCE.md T1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import (
+    Assignment,
+    AssignmentRecipient,
+    AssignmentStatus,
+    Case,
+    CaseMember,
+    CaseStatus,
+    CounselingSession,
+    JournalEntry,
+    JournalRead,
+    ResponseStatus,
+    User,
+    Visibility,
+    utcnow,
+)
+
+PAGE_SIZE = 20
+DONE = (AssignmentStatus.SUBMITTED, AssignmentStatus.REVIEWED)
+SHARED = (Visibility.COUNSELOR, Visibility.COUNSELOR_AND_PARTNER)
+STATUS_FILTERS = ("open", "all", *(s.value for s in CaseStatus))
+
+
+@dataclass
+class CaseRow:
+    """One line of the dashboard."""
+
+    case: Case
+    last_session: datetime | None
+    next_session: datetime | None
+    done: int
+    total: int
+    overdue: int
+    unread: int
+
+    @property
+    def needs_attention(self) -> bool:
+        """Overdue work or shared writing not read yet."""
+        return bool(self.overdue or self.unread)
+
+
+@dataclass
+class DashboardPage:
+    """A page of rows and what the pager needs."""
+
+    rows: list[CaseRow]
+    total: int
+    page: int
+    pages: int
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def dashboard(
+    counselor: User, *, status: str = "open", search: str = "", page: int = 1
+) -> DashboardPage:
+    """The counselor's cases, most in need of attention first, filtered and paginated."""
+    now = utcnow()
+    today: date = now.date()
+    mine = sa.select(Case.id).where(Case.counselor_id == counselor.id).scalar_subquery()
+
+    sessions = (
+        sa.select(
+            CounselingSession.case_id.label("case_id"),
+            sa.func.max(
+                sa.case((CounselingSession.starts_at < now, CounselingSession.starts_at))
+            ).label("last_at"),
+            sa.func.min(
+                sa.case((CounselingSession.starts_at >= now, CounselingSession.starts_at))
+            ).label("next_at"),
+        )
+        .where(CounselingSession.case_id.in_(mine))
+        .group_by(CounselingSession.case_id)
+        .subquery("s")
+    )
+    done = AssignmentRecipient.status.in_(DONE)
+    work = (
+        sa.select(
+            Assignment.case_id.label("case_id"),
+            sa.func.count(AssignmentRecipient.id).label("total"),
+            sa.func.sum(sa.case((done, 1), else_=0)).label("done"),
+            sa.func.sum(
+                sa.case((sa.and_(sa.not_(done), Assignment.due_date < today), 1), else_=0)
+            ).label("overdue"),
+        )
+        .join(AssignmentRecipient, AssignmentRecipient.assignment_id == Assignment.id)
+        .where(Assignment.case_id.in_(mine), Assignment.removed_at.is_(None))
+        .group_by(Assignment.case_id)
+        .subquery("w")
+    )
+    read_by_me = sa.exists().where(
+        JournalRead.entry_id == JournalEntry.id, JournalRead.reader_id == counselor.id
+    )
+    unread = (
+        sa.select(JournalEntry.case_id.label("case_id"), sa.func.count().label("unread"))
+        .where(
+            JournalEntry.case_id.in_(mine),
+            JournalEntry.visibility.in_(SHARED),
+            JournalEntry.status == ResponseStatus.SUBMITTED,
+            sa.not_(read_by_me),
+        )
+        .group_by(JournalEntry.case_id)
+        .subquery("j")
+    )
+
+    filters = [Case.counselor_id == counselor.id]
+    if status == "open":
+        filters.append(Case.status != CaseStatus.CLOSED)
+    elif status in {s.value for s in CaseStatus}:
+        filters.append(Case.status == CaseStatus(status))
+    search = search.strip()[:100]
+    if search:
+        pattern = f"%{_escape_like(search.lower())}%"
+        member_match = (
+            sa.select(CaseMember.id)
+            .join(User, User.id == CaseMember.user_id)
+            .where(
+                CaseMember.case_id == Case.id,
+                sa.func.lower(User.name).like(pattern, escape="\\"),
+            )
+            .exists()
+        )
+        filters.append(sa.or_(sa.func.lower(Case.label).like(pattern, escape="\\"), member_match))
+
+    total = db.session.scalar(sa.select(sa.func.count(Case.id)).where(*filters)) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+
+    overdue_col = sa.func.coalesce(work.c.overdue, 0)
+    unread_col = sa.func.coalesce(unread.c.unread, 0)
+    attention = overdue_col + unread_col
+    status_rank = sa.case(
+        (Case.status == CaseStatus.ACTIVE, 0),
+        (Case.status == CaseStatus.INTAKE, 1),
+        (Case.status == CaseStatus.PAUSED, 2),
+        else_=3,
+    )
+    query = (
+        sa.select(
+            Case,
+            sessions.c.last_at,
+            sessions.c.next_at,
+            sa.func.coalesce(work.c.done, 0),
+            sa.func.coalesce(work.c.total, 0),
+            overdue_col,
+            unread_col,
+        )
+        .outerjoin(sessions, sessions.c.case_id == Case.id)
+        .outerjoin(work, work.c.case_id == Case.id)
+        .outerjoin(unread, unread.c.case_id == Case.id)
+        .where(*filters)
+        .options(selectinload(Case.members).joinedload(CaseMember.user))
+        .order_by(
+            sa.case((Case.status == CaseStatus.CLOSED, 1), else_=0),
+            sa.case((attention > 0, 0), else_=1),
+            attention.desc(),
+            status_rank,
+            Case.label,
+            Case.id,
+        )
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    rows = [
+        CaseRow(
+            case=case,
+            last_session=last_at,
+            next_session=next_at,
+            done=int(done_count),
+            total=int(total_count),
+            overdue=int(overdue_count),
+            unread=int(unread_count),
+        )
+        for case, last_at, next_at, done_count, total_count, overdue_count, unread_count in (
+            db.session.execute(query).all()
+        )
+    ]
+    return DashboardPage(rows=rows, total=total, page=page, pages=pages)

@@ -1,0 +1,227 @@
+"""Cases: creating them with their members, status changes and reassignment. Flush, never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app import audit
+from app.auth.services import find_user, normalise_email
+from app.extensions import db
+from app.models import (
+    Case,
+    CaseKind,
+    CaseMember,
+    CaseStatus,
+    CaseStatusChange,
+    Invitation,
+    MemberRole,
+    Role,
+    User,
+    utcnow,
+)
+from app.services import invitations
+from app.services.concurrency import create_once
+
+#: Where a case may go from each status; reopening a closed case is its own use case.
+TRANSITIONS: dict[CaseStatus, tuple[CaseStatus, ...]] = {
+    CaseStatus.INTAKE: (CaseStatus.ACTIVE, CaseStatus.CLOSED),
+    CaseStatus.ACTIVE: (CaseStatus.PAUSED, CaseStatus.CLOSED),
+    CaseStatus.PAUSED: (CaseStatus.ACTIVE, CaseStatus.CLOSED),
+    CaseStatus.CLOSED: (),
+}
+
+
+class CaseRuleError(ValueError):
+    """A rule refused the change; ``field`` names the form field the message belongs next to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """A member as the counselor typed them: name and e-mail, and the form field prefix."""
+
+    name: str
+    email: str
+    field_prefix: str
+
+
+@dataclass
+class CreatedCase:
+    """A new case and the links to show once (invitation, raw token)."""
+
+    case: Case
+    created: bool
+    new_links: list[tuple[Invitation, str]]
+
+
+def _client_for(member: NewMember) -> User:
+    """The client account for this e-mail: an existing client is reused, staff never."""
+    user = find_user(member.email)
+    if user is None:
+        user = User(
+            email=normalise_email(member.email),
+            name=member.name.strip(),
+            role=Role.CLIENT,
+            password_hash=None,
+        )
+        db.session.add(user)
+        db.session.flush()
+        return user
+    if user.role is not Role.CLIENT:
+        raise CaseRuleError(
+            f"{member.field_prefix}_email",
+            "This e-mail belongs to a practice staff account, so it cannot join a case as a "
+            "client. Please use the client's own e-mail.",
+        )
+    if not user.is_active:
+        raise CaseRuleError(
+            f"{member.field_prefix}_email",
+            "This client's account is deactivated. Ask the practice admin to reactivate it.",
+        )
+    return user
+
+
+def create_case(
+    counselor: User,
+    *,
+    label: str,
+    kind: CaseKind,
+    members: list[NewMember],
+    request_key: str | None,
+) -> CreatedCase:
+    """A new case in intake with its members; new accounts get an invitation each."""
+    expected = 2 if kind is CaseKind.COUPLE else 1
+    if len(members) != expected:
+        raise CaseRuleError("kind", "A couple has two partners; an individual case has one person.")
+    if len({normalise_email(m.email) for m in members}) != len(members):
+        raise CaseRuleError(
+            f"{members[-1].field_prefix}_email", "Each partner needs their own e-mail address."
+        )
+    new_links: list[tuple[Invitation, str]] = []
+
+    def build() -> Case:
+        return Case(
+            label=label.strip(),
+            kind=kind,
+            status=CaseStatus.INTAKE,
+            counselor_id=counselor.id,
+        )
+
+    if request_key:
+        existing = db.session.scalar(sa.select(Case).where(Case.request_key == request_key))
+        if existing is not None:  # a double click: the first submit already made the case
+            return CreatedCase(existing, False, [])
+    # Look the members up first, so a refused e-mail never leaves a half-made case behind.
+    users = [_client_for(m) for m in members]
+    case, created = create_once(Case, request_key, build)
+    if not created:
+        return CreatedCase(case, False, [])
+    roles = (
+        [MemberRole.PARTNER_A, MemberRole.PARTNER_B]
+        if kind is CaseKind.COUPLE
+        else [MemberRole.INDIVIDUAL]
+    )
+    for user, role in zip(users, roles, strict=True):
+        db.session.add(CaseMember(case_id=case.id, user_id=user.id, role=role))
+    db.session.add(
+        CaseStatusChange(
+            case_id=case.id,
+            from_status=None,
+            to_status=CaseStatus.INTAKE,
+            changed_by_id=counselor.id,
+        )
+    )
+    db.session.flush()
+    for user in users:
+        if not user.has_password:
+            new_links.append(invitations.issue(user, case_id=case.id, created_by=counselor))
+    audit.record("case.created", case, detail=f"kind={kind.value} members={len(users)}")
+    return CreatedCase(case, True, new_links)
+
+
+def allowed_statuses(case: Case) -> tuple[CaseStatus, ...]:
+    """The statuses the case can move to now."""
+    return TRANSITIONS[case.status]
+
+
+def change_status(case: Case, to_status: CaseStatus, by: User, reason: str | None = None) -> None:
+    """Move the case along ``intake → active ⇄ paused → closed`` and record who did it."""
+    if to_status not in TRANSITIONS[case.status]:
+        raise CaseRuleError(
+            "status", f"A case that is {case.status.value} cannot become {to_status.value}."
+        )
+    _record_change(case, to_status, by, reason)
+
+
+def reopen(case: Case, by: User, reason: str) -> None:
+    """Reopen a closed case (it becomes active again); the reason is required."""
+    if case.status is not CaseStatus.CLOSED:
+        raise CaseRuleError("reason", "Only a closed case can be reopened.")
+    if not reason or not reason.strip():
+        raise CaseRuleError("reason", "Please say why the case is reopened.")
+    _record_change(case, CaseStatus.ACTIVE, by, reason)
+
+
+def _record_change(case: Case, to_status: CaseStatus, by: User, reason: str | None) -> None:
+    db.session.add(
+        CaseStatusChange(
+            case_id=case.id,
+            from_status=case.status,
+            to_status=to_status,
+            reason=(reason or "").strip() or None,
+            changed_by_id=by.id,
+        )
+    )
+    audit.record("case.status_changed", case, detail=f"{case.status.value}->{to_status.value}")
+    case.status = to_status
+    case.updated_at = utcnow()
+    db.session.flush()
+
+
+def reissue_invitation(case: Case, member: CaseMember, by: User) -> tuple[Invitation, str]:
+    """A fresh link for a member who has not joined yet; the old one stops working."""
+    user = db.session.get(User, member.user_id)
+    if user is None or user.has_password:
+        raise CaseRuleError("member", "This person has already joined; they sign in as usual.")
+    if not user.is_active:
+        raise CaseRuleError("member", "This account is deactivated; ask the practice admin.")
+    return invitations.issue(user, case_id=case.id, created_by=by)
+
+
+def revoke_invitation(case: Case, member: CaseMember) -> None:
+    """Stop the member's pending link from working."""
+    invitation = invitations.latest_by_user(case.id).get(member.user_id)
+    if invitation is None or invitation.state != "pending":
+        raise CaseRuleError("member", "There is no open invitation to withdraw.")
+    invitations.revoke(invitation)
+
+
+def reassign(case: Case, counselor_id: int) -> User:
+    """Give the case to another active counselor; the previous one loses access at once."""
+    counselor = db.session.get(User, counselor_id)
+    if counselor is None or counselor.role is not Role.COUNSELOR or not counselor.is_active:
+        raise CaseRuleError("counselor", "Choose an active counselor.")
+    if counselor.id == case.counselor_id:
+        raise CaseRuleError("counselor", "This counselor already holds the case.")
+    audit.record("case.reassigned", case, detail=f"counselor {case.counselor_id}->{counselor.id}")
+    case.counselor_id = counselor.id
+    case.updated_at = utcnow()
+    db.session.flush()
+    return counselor
+
+
+def active_counselors() -> list[User]:
+    """Counselors who can take a case."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role == Role.COUNSELOR, User.active.is_(True), User.erased_at.is_(None))
+            .order_by(User.name)
+        )
+    )

@@ -1,0 +1,177 @@
+"""Invitations: one-time, expiring links that let someone set a password (and join a case).
+
+Only the sha256 of a token is stored. The raw token exists in three places only: the link the
+counselor (or admin) is shown once, the e-mail when one is sent, and the invitee's browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, request, session, url_for
+
+from app import audit
+from app.auth.services import set_password
+from app.extensions import db
+from app.models import Invitation, User, utcnow
+
+#: Where the links created in this request wait until the page that shows them is rendered.
+_SHOW_ONCE_KEY = "new_invitation_links"
+
+
+class InvitationUnusable(Exception):
+    """The link cannot be used; ``state`` says why (unknown, used, revoked, expired, joined)."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(state)
+        self.state = state
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue(user: User, *, case_id: int | None, created_by: User | None) -> tuple[Invitation, str]:
+    """A new invitation for ``user``; any pending one for the same case is revoked first."""
+    now = utcnow()
+    db.session.execute(
+        sa.update(Invitation)
+        .where(
+            Invitation.user_id == user.id,
+            Invitation.case_id.is_(None) if case_id is None else Invitation.case_id == case_id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    token = secrets.token_urlsafe(32)
+    days = int(current_app.config["REKINDLE_INVITATION_DAYS"])
+    invitation = Invitation(
+        token_hash=hash_token(token),
+        user_id=user.id,
+        case_id=case_id,
+        created_by_id=created_by.id if created_by else None,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record("invitation.issued", invitation, case_id=case_id)
+    return invitation, token
+
+
+def revoke(invitation: Invitation) -> None:
+    """Make a pending link stop working."""
+    if invitation.state == "pending":
+        invitation.revoked_at = utcnow()
+        audit.record("invitation.revoked", invitation, case_id=invitation.case_id)
+
+
+def find(token: str) -> Invitation | None:
+    """The invitation behind a raw token, or None."""
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalar(
+        sa.select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
+
+
+def usable(token: str) -> tuple[Invitation, User]:
+    """The pending invitation and its invitee, or ``InvitationUnusable`` saying why not."""
+    invitation = find(token)
+    if invitation is None:
+        raise InvitationUnusable("unknown")
+    if invitation.state != "pending":
+        raise InvitationUnusable(invitation.state)
+    user = db.session.get(User, invitation.user_id)
+    if user is None or not user.is_active:
+        raise InvitationUnusable("revoked")
+    if user.has_password:
+        # An old link must never reset the password of an account already in use.
+        raise InvitationUnusable("joined")
+    return invitation, user
+
+
+def accept(token: str, password: str) -> User:
+    """Use the link once: set the password (policy checked) and mark it used; flushes."""
+    invitation, user = usable(token)
+    set_password(user, password)  # raises PasswordRejected before anything is marked used
+    used = db.session.execute(
+        sa.update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:  # a second click or a revocation won the race
+        raise InvitationUnusable("used")
+    # The account is set up: any other pending link for it (another case) is spent too.
+    db.session.execute(
+        sa.update(Invitation)
+        .where(
+            Invitation.user_id == user.id,
+            Invitation.id != invitation.id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    audit.record("invitation.accepted", invitation, case_id=invitation.case_id, actor=user)
+    return user
+
+
+def latest_by_user(case_id: int) -> dict[int, Invitation]:
+    """The newest invitation of each member of a case, in one query."""
+    rows = db.session.scalars(
+        sa.select(Invitation).where(Invitation.case_id == case_id).order_by(Invitation.id)
+    )
+    return {invitation.user_id: invitation for invitation in rows}
+
+
+def latest_staff_invitations(user_ids: list[int]) -> dict[int, Invitation]:
+    """The newest account invitation (no case) of each given staff user, in one query."""
+    if not user_ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Invitation)
+        .where(Invitation.user_id.in_(user_ids), Invitation.case_id.is_(None))
+        .order_by(Invitation.id)
+    )
+    return {invitation.user_id: invitation for invitation in rows}
+
+
+def link(token: str) -> str:
+    """The absolute ``/invite/<token>`` link, on the public URL when one is configured."""
+    base = current_app.config.get("REKINDLE_PUBLIC_URL")
+    path = url_for("auth.accept_invitation", token=token)
+    if base:
+        return base.rstrip("/") + path
+    return request.host_url.rstrip("/") + path
+
+
+def show_once(invitation: Invitation, token: str) -> None:
+    """Keep the link for the next page of this browser, which shows it once and forgets it."""
+    links = dict(session.get(_SHOW_ONCE_KEY, {}))
+    links[str(invitation.id)] = token
+    session[_SHOW_ONCE_KEY] = links
+
+
+def take_shown_once(invitation_ids: list[int]) -> dict[int, str]:
+    """Links waiting to be shown for these invitations (removed from the session on reading)."""
+    waiting = dict(session.get(_SHOW_ONCE_KEY, {}))
+    taken = {i: link(waiting.pop(str(i))) for i in invitation_ids if str(i) in waiting}
+    if taken:
+        if waiting:
+            session[_SHOW_ONCE_KEY] = waiting
+        else:
+            session.pop(_SHOW_ONCE_KEY, None)
+    return taken

@@ -1,0 +1,102 @@
+"""Creating a case: couple or individual, members reused or created, links shown once."""
+
+import re
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Case, CaseMember, CaseStatus, CaseStatusChange, Invitation, Role, User
+
+COUPLE = {
+    "label": "Harper couple",
+    "kind": "couple",
+    "a_name": "Billie Harper",
+    "a_email": "Billie@Example.test",
+    "b_name": "Frankie Harper",
+    "b_email": "frankie@example.test",
+    "request_key": "key-couple-0001",
+}
+
+
+def test_couple_case_creates_members_history_and_two_links(app, factory, login_as):
+    counselor = factory.counselor()
+    client = login_as(counselor)
+    response = client.post("/cases/new", data=COUPLE)
+    assert response.status_code == 302
+    case_url = response.headers["Location"]
+    page = client.get(case_url).get_data(as_text=True)
+    links = re.findall(r'value="(http://[^"]+/invite/[^"]+)"', page)
+    assert len(links) == 2
+    with app.app_context():
+        case = db.session.scalar(sa.select(Case))
+        assert case.status is CaseStatus.INTAKE and case.counselor_id == counselor.id
+        users = db.session.scalars(
+            sa.select(User).join(CaseMember).where(CaseMember.case_id == case.id)
+        ).all()
+        assert {u.email for u in users} == {"billie@example.test", "frankie@example.test"}
+        assert all(u.role is Role.CLIENT and u.password_hash is None for u in users)
+        history = db.session.scalars(sa.select(CaseStatusChange)).all()
+        assert [(h.from_status, h.to_status) for h in history] == [(None, CaseStatus.INTAKE)]
+        assert db.session.scalar(sa.select(sa.func.count(Invitation.id))) == 2
+    # Shown once: reloading the page no longer reveals the links.
+    again = client.get(case_url).get_data(as_text=True)
+    assert "/invite/" not in again
+
+
+def test_individual_case_needs_one_person(app, factory, login_as):
+    client = login_as(factory.counselor())
+    data = {
+        "label": "Lee",
+        "kind": "individual",
+        "a_name": "Ash Lee",
+        "a_email": "ash@example.test",
+    }
+    assert client.post("/cases/new", data=data).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(CaseMember.id))) == 1
+
+
+def test_double_submit_creates_one_case(app, factory, login_as):
+    client = login_as(factory.counselor())
+    first = client.post("/cases/new", data=COUPLE)
+    second = client.post("/cases/new", data=COUPLE)
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 1
+        assert db.session.scalar(sa.select(sa.func.count(Invitation.id))) == 2
+
+
+def test_existing_client_joins_a_second_case_without_a_new_account(app, factory, login_as):
+    counselor = factory.counselor()
+    _, a, _ = factory.couple(counselor)
+    client = login_as(counselor)
+    data = dict(COUPLE, a_email=a.email.upper(), request_key="key-second-case")
+    assert client.post("/cases/new", data=data).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).where(User.email == a.email)) == 1
+        cases = db.session.scalars(sa.select(CaseMember.case_id).where(CaseMember.user_id == a.id))
+        assert len(list(cases)) == 2
+        # They already have a password: no invitation for them, one for the new partner.
+        assert db.session.scalar(sa.select(sa.func.count(Invitation.id))) == 1
+    other = login_as(a)
+    assert other.get("/me").status_code == 200
+
+
+def test_counselor_email_is_never_reused_as_a_client(app, factory, login_as):
+    counselor = factory.counselor()
+    colleague = factory.counselor()
+    client = login_as(counselor)
+    data = dict(COUPLE, b_email=colleague.email)
+    response = client.post("/cases/new", data=data)
+    assert response.status_code == 200
+    assert "staff account" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 2
+
+
+def test_partners_need_different_emails(app, factory, login_as):
+    client = login_as(factory.counselor())
+    response = client.post("/cases/new", data=dict(COUPLE, b_email=COUPLE["a_email"].lower()))
+    assert response.status_code == 200
+    assert "their own e-mail" in response.get_data(as_text=True)
