@@ -174,3 +174,75 @@ def case_for_admin(case_id: int) -> Case:
     if case is None or current_user.role is not Role.ADMIN:
         deny(f"case {case_id}", case_id=case_id)
     return case
+
+
+def entry_for_author(entry_id: int, *, writable: bool = False):
+    """The signed-in client's own journal entry (with its case), or 404.
+
+    ``writable`` also refuses entries of closed cases.
+    """
+    from sqlalchemy.orm import joinedload
+
+    from app.models import JournalEntry
+
+    entry = db.session.scalar(
+        sa.select(JournalEntry)
+        .join(CaseMember, CaseMember.case_id == JournalEntry.case_id)
+        .where(
+            JournalEntry.id == entry_id,
+            JournalEntry.author_id == current_user.id,
+            CaseMember.user_id == current_user.id,
+            CaseMember.erased_at.is_(None),
+        )
+        .options(joinedload(JournalEntry.case))
+    )
+    if entry is None or current_user.role is not Role.CLIENT:
+        deny(f"journal entry {entry_id} (author)")
+    if writable:
+        ensure_open(entry.case)
+    return entry
+
+
+def entry_for_reader(entry_id: int):
+    """A journal entry someone else shared with the signed-in user, or 404.
+
+    The case counselor reads entries shared with the counselor; the partner (another current
+    member of the same case) reads entries shared with counselor and partner. Drafts are never
+    shown to anyone but their author.
+    """
+    from sqlalchemy.orm import joinedload
+
+    from app.models import JournalEntry, ResponseStatus, Visibility
+
+    query = (
+        sa.select(JournalEntry)
+        .join(Case, Case.id == JournalEntry.case_id)
+        .where(JournalEntry.id == entry_id, JournalEntry.status == ResponseStatus.SUBMITTED)
+        .options(joinedload(JournalEntry.case), joinedload(JournalEntry.author))
+    )
+    if current_user.role is Role.COUNSELOR:
+        query = query.where(
+            Case.counselor_id == current_user.id,
+            JournalEntry.visibility.in_([Visibility.COUNSELOR, Visibility.COUNSELOR_AND_PARTNER]),
+        )
+    elif current_user.role is Role.CLIENT:
+        member = (
+            sa.select(CaseMember.id)
+            .where(
+                CaseMember.case_id == JournalEntry.case_id,
+                CaseMember.user_id == current_user.id,
+                CaseMember.erased_at.is_(None),
+            )
+            .exists()
+        )
+        query = query.where(
+            member,
+            JournalEntry.author_id != current_user.id,
+            JournalEntry.visibility == Visibility.COUNSELOR_AND_PARTNER,
+        )
+    else:
+        query = query.where(sa.false())
+    entry = db.session.scalar(query)
+    if entry is None:
+        deny(f"journal entry {entry_id} (reader)")
+    return entry

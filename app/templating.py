@@ -45,7 +45,9 @@ def init_app(app: Flask) -> None:
     """Register filters and globals."""
     app.jinja_env.filters.update(local_time=local_time, day=day, paragraphs=paragraphs)
     app.jinja_env.globals.update(
-        post_form=PostForm,
+        # Never bind request data: the error page of a too-large POST renders this form too,
+        # and reading the body again would raise 413 inside the error handler.
+        post_form=lambda: PostForm(formdata=None),
         nav_items=nav_items,
         practice_name=lambda: app.config["REKINDLE_PRACTICE_NAME"],
     )

@@ -1,3 +1,417 @@
-"""Routes of the journal blueprint (being built)."""
+"""Routes of the journal: the client's own journal, the partner's shared entries, the counselor's feed."""
 
-from app.journal import bp  # noqa: F401
+from __future__ import annotations
+
+import re
+import secrets
+
+import sqlalchemy as sa
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
+
+from app import audit
+from app.authz import (
+    ensure_open,
+    entry_for_author,
+    entry_for_reader,
+    membership_for_client,
+    roles_required,
+)
+from app.drafts import AutosavePayload, is_newer, read_autosave_payload
+from app.extensions import csrf, db
+from app.journal import bp
+from app.journal.chart import mood_chart
+from app.journal.forms import (
+    VISIBILITY_LABELS,
+    CommentForm,
+    EditEntryForm,
+    NewEntryForm,
+    SearchForm,
+    ShareForm,
+)
+from app.models import (
+    Assignment,
+    AssignmentRecipient,
+    Case,
+    Exercise,
+    JournalComment,
+    JournalEntry,
+    ModuleVersion,
+    Response,
+    ResponseStatus,
+    Role,
+    Visibility,
+)
+from app.services import journal as journal_service
+from app.services.concurrency import StaleEdit, check_version, create_once
+from app.services.journal import MAX_BODY, MAX_TITLE, EntryInput, Filters
+
+REQUEST_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _filters(form: SearchForm) -> Filters:
+    if not form.validate():
+        return Filters()
+    return Filters(
+        text=form.q.data or None,
+        tag=form.tag.data or None,
+        mood=int(form.mood.data) if form.mood.data else None,
+        since=form.since.data,
+        until=form.until.data,
+    )
+
+
+def _search_form() -> SearchForm:
+    form = SearchForm(formdata=request.args)
+    form.validate()
+    return form
+
+
+def _response_choices() -> list[SelectChoice]:
+    """The signed-in client's own exercise answers, to link an entry to."""
+    rows = db.session.execute(
+        sa.select(Response.id, Exercise.title, ModuleVersion.title)
+        .join(AssignmentRecipient, AssignmentRecipient.id == Response.recipient_id)
+        .join(Assignment, Assignment.id == AssignmentRecipient.assignment_id)
+        .join(Exercise, Exercise.id == Response.exercise_id)
+        .join(ModuleVersion, ModuleVersion.id == Exercise.version_id)
+        .where(AssignmentRecipient.user_id == current_user.id, Assignment.removed_at.is_(None))
+        .order_by(Response.id.desc())
+        .limit(100)
+    ).all()
+    return [SelectChoice("", "None")] + [
+        SelectChoice(str(rid), f"{module}: {title}") for rid, title, module in rows
+    ]
+
+
+def _entry_input(form) -> EntryInput:
+    return EntryInput(
+        title=form.title.data or "",
+        body=form.body.data or "",
+        mood=form.mood_value(),
+        tags=journal_service.parse_tags(form.tags.data),
+        exercise_response_id=form.exercise_response_id.data,
+    )
+
+
+def _exercise_title(entry: JournalEntry) -> str | None:
+    if entry.exercise_response_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(Exercise.title)
+        .join(Response, Response.exercise_id == Exercise.id)
+        .where(Response.id == entry.exercise_response_id)
+    )
+
+
+def _comments(entry: JournalEntry) -> list[JournalComment]:
+    return list(
+        db.session.scalars(
+            sa.select(JournalComment)
+            .where(JournalComment.entry_id == entry.id)
+            .options(joinedload(JournalComment.author))
+            .order_by(JournalComment.created_at, JournalComment.id)
+        )
+    )
+
+
+def _editor_data(entry: JournalEntry) -> dict:
+    return {
+        "title": entry.title or "",
+        "body": entry.body or "",
+        "mood": str(entry.mood) if entry.mood else "",
+        "tags": ", ".join(entry.tags or []),
+        "exercise_response_id": entry.exercise_response_id,
+        "version": entry.version,
+    }
+
+
+# --- the client's own journal ------------------------------------------------------------
+
+
+@bp.route("/me/journal")
+@roles_required(Role.CLIENT)
+def index():
+    """The signed-in client's entries with search, filters, pages and the mood chart."""
+    form = _search_form()
+    filters = _filters(form)
+    page = journal_service.own_entries(current_user, filters, request.args.get("after"))
+    points = journal_service.mood_points([current_user.id], shared_only=False)
+    chart = mood_chart(
+        "mood-mine", "Your mood over the last six months", [(t, m) for _, t, m in points]
+    )
+    audit.record("journal.list", detail=f"own entries, {len(page.rows)} shown")
+    return render_template(
+        "journal/index.html",
+        form=form,
+        page=page,
+        chart=chart,
+        searching=bool(
+            filters.text or filters.tag or filters.mood or filters.since or filters.until
+        ),
+        visibility_labels=VISIBILITY_LABELS,
+    )
+
+
+@bp.route("/me/journal/new", methods=["GET", "POST"])
+@roles_required(Role.CLIENT)
+def new():
+    """Write a new entry; autosaved as a draft until saved."""
+    member = membership_for_client()
+    case = db.session.get(Case, member.case_id)
+    ensure_open(case)
+    form = NewEntryForm()
+    form.exercise_response_id.choices = _response_choices()
+    if request.method == "GET":
+        form.request_key.data = secrets.token_urlsafe(24)
+    if form.validate_on_submit():
+        key = form.request_key.data if REQUEST_KEY.match(form.request_key.data or "") else None
+        entry, created = create_once(
+            JournalEntry, key, lambda: journal_service.new_entry(current_user, case.id)
+        )
+        if entry.author_id != current_user.id:
+            abort(404)
+        if entry.status is ResponseStatus.SUBMITTED and not created:
+            # A second click on "Save entry": the first one already saved it.
+            return redirect(url_for(".entry", entry_id=entry.id))
+        journal_service.set_visibility(entry, Visibility(form.visibility.data))
+        journal_service.submit(entry, _entry_input(form))
+        audit.record("journal.create", entry, detail=f"visibility {entry.visibility}")
+        db.session.commit()
+        flash(_saved_message(entry), "success")
+        return redirect(url_for(".entry", entry_id=entry.id, saved="new"))
+    autosave_url = url_for(".autosave_new", key=form.request_key.data or "missing")
+    return render_template(
+        "journal/editor.html",
+        form=form,
+        entry=None,
+        autosave_url=autosave_url,
+        autosave_key=f"journal-new-{current_user.id}",
+        seq=0,
+    )
+
+
+def _saved_message(entry: JournalEntry) -> str:
+    if entry.visibility is Visibility.PRIVATE:
+        return "Your entry is saved. Only you can read it."
+    if entry.visibility is Visibility.COUNSELOR:
+        return "Your entry is saved and shared with your counselor."
+    return "Your entry is saved and shared with your counselor and your partner."
+
+
+@bp.route("/me/journal/<int:entry_id>")
+@roles_required(Role.CLIENT)
+def entry(entry_id: int):
+    """One of the client's own entries, with counselor comments and sharing controls."""
+    entry = entry_for_author(entry_id)
+    share_form = ShareForm(visibility=entry.visibility.value)
+    audit.record("journal.read", entry, detail="author")
+    return render_template(
+        "journal/entry.html",
+        entry=entry,
+        comments=_comments(entry),
+        share_form=share_form,
+        exercise_title=_exercise_title(entry),
+        visibility_labels=VISIBILITY_LABELS,
+        clear_draft=request.args.get("saved"),
+    )
+
+
+@bp.route("/me/journal/<int:entry_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.CLIENT)
+def edit(entry_id: int):
+    """Change an entry's text; a stale save gets the conflict page, never an overwrite."""
+    entry = entry_for_author(entry_id, writable=True)
+    form = EditEntryForm() if request.method == "POST" else EditEntryForm(data=_editor_data(entry))
+    form.exercise_response_id.choices = _response_choices()
+    if form.validate_on_submit():
+        if not check_version(entry, form.version.data):
+            raise StaleEdit(
+                saved={"Title": entry.title or "", "Text": entry.body or ""},
+                yours={"Title": form.title.data or "", "Text": form.body.data or ""},
+                back_url=url_for(".edit", entry_id=entry.id),
+            )
+        was_draft = entry.status is ResponseStatus.DRAFT
+        journal_service.submit(entry, _entry_input(form))
+        audit.record("journal.update", entry)
+        db.session.commit()
+        flash(_saved_message(entry) if was_draft else "Your changes are saved.", "success")
+        return redirect(url_for(".entry", entry_id=entry.id, saved=str(entry.id)))
+    return render_template(
+        "journal/editor.html",
+        form=form,
+        entry=entry,
+        autosave_url=url_for(".autosave", entry_id=entry.id),
+        autosave_key=f"journal-{entry.id}",
+        seq=entry.draft_seq,
+    )
+
+
+def _autosave(entry: JournalEntry, payload: AutosavePayload, *, created: bool):
+    """Apply one autosave to ``entry``; the reply never echoes any text."""
+    if not is_newer(entry, payload.seq):
+        return jsonify(saved=False, version=entry.version)
+    if not created and not check_version(entry, payload.fields.get("version")):
+        raise StaleEdit(saved={}, yours={}, back_url=url_for(".edit", entry_id=entry.id))
+    mood = payload.text("mood", 2)
+    data = EntryInput(
+        title=payload.text("title", MAX_TITLE * 4),
+        body=payload.text("body", MAX_BODY),
+        mood=int(mood) if mood in {"1", "2", "3", "4", "5"} else None,
+        tags=journal_service.parse_tags(payload.text("tags", 1000)),
+        exercise_response_id=entry.exercise_response_id,
+    )
+    journal_service.apply_text(entry, data)
+    audit.record("journal.autosave", entry)
+    db.session.commit()
+    return jsonify(saved=True, version=entry.version)
+
+
+@bp.route("/me/journal/new/<key>/autosave", methods=["POST"])
+@csrf.exempt
+@roles_required(Role.CLIENT)
+def autosave_new(key: str):
+    """Autosave of a new entry: the first save creates the draft, later ones update it."""
+    payload = read_autosave_payload()
+    if not REQUEST_KEY.match(key):
+        abort(400)
+    member = membership_for_client()
+    ensure_open(db.session.get(Case, member.case_id))
+    entry, created = create_once(
+        JournalEntry, key, lambda: journal_service.new_entry(current_user, member.case_id)
+    )
+    if entry.author_id != current_user.id:
+        abort(404)
+    return _autosave(entry, payload, created=created)
+
+
+@bp.route("/me/journal/<int:entry_id>/autosave", methods=["POST"])
+@csrf.exempt
+@roles_required(Role.CLIENT)
+def autosave(entry_id: int):
+    """Autosave of an existing entry."""
+    payload = read_autosave_payload()
+    entry = entry_for_author(entry_id, writable=True)
+    return _autosave(entry, payload, created=False)
+
+
+@bp.route("/me/journal/<int:entry_id>/visibility", methods=["POST"])
+@roles_required(Role.CLIENT)
+def share(entry_id: int):
+    """Share or revoke an entry; revoking takes effect at once."""
+    entry = entry_for_author(entry_id, writable=True)
+    form = ShareForm()
+    if not form.validate_on_submit():
+        flash("Choose who can read this entry.", "error")
+        return redirect(url_for(".entry", entry_id=entry.id))
+    old = entry.visibility
+    if journal_service.set_visibility(entry, Visibility(form.visibility.data)):
+        revoked = journal_service.SHARED_RANK[entry.visibility] < journal_service.SHARED_RANK[old]
+        audit.record(
+            "journal.revoke" if revoked else "journal.share",
+            entry,
+            detail=f"{old} -> {entry.visibility}",
+        )
+        db.session.commit()
+        flash(f"Now readable by: {VISIBILITY_LABELS[entry.visibility.value].lower()}.", "success")
+    return redirect(url_for(".entry", entry_id=entry.id))
+
+
+# --- what the partner shared --------------------------------------------------------------
+
+
+@bp.route("/me/journal/shared")
+@roles_required(Role.CLIENT)
+def partner_index():
+    """Entries the partner chose to share with the signed-in client."""
+    form = _search_form()
+    page = journal_service.partner_entries(current_user, _filters(form), request.args.get("after"))
+    audit.record("journal.list", detail=f"partner entries, {len(page.rows)} shown")
+    return render_template("journal/partner_index.html", form=form, page=page)
+
+
+@bp.route("/me/journal/shared/<int:entry_id>")
+@roles_required(Role.CLIENT)
+def partner_entry(entry_id: int):
+    """One entry the partner shared, read-only, labelled with its author."""
+    entry = entry_for_reader(entry_id)
+    audit.record("journal.read", entry, detail="partner")
+    return render_template("journal/partner_entry.html", entry=entry, comments=_comments(entry))
+
+
+# --- the counselor ------------------------------------------------------------------------
+
+
+@bp.route("/caseload/journal")
+@roles_required(Role.COUNSELOR)
+def shared_feed():
+    """Entries shared with the counselor across the caseload, newest share first."""
+    form = _search_form()
+    unread_only = request.args.get("unread") == "1"
+    page = journal_service.shared_feed(
+        current_user, _filters(form), request.args.get("after"), unread_only
+    )
+    audit.record("journal.list", detail=f"shared feed, {len(page.rows)} shown")
+    return render_template(
+        "journal/shared_feed.html", form=form, page=page, unread_only=unread_only
+    )
+
+
+@bp.route("/caseload/journal/<int:entry_id>")
+@roles_required(Role.COUNSELOR)
+def counselor_entry(entry_id: int):
+    """A shared entry for the counselor, with comments, a comment form and "mark read"."""
+    entry = entry_for_reader(entry_id)
+    audit.record("journal.read", entry, detail="counselor")
+    return render_template(
+        "journal/counselor_entry.html",
+        entry=entry,
+        comments=_comments(entry),
+        form=CommentForm(),
+        is_read=journal_service.is_read_by(entry, current_user.id),
+    )
+
+
+@bp.route("/caseload/journal/<int:entry_id>/read", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def mark_read(entry_id: int):
+    """Mark a shared entry as read."""
+    entry = entry_for_reader(entry_id)
+    journal_service.mark_read(entry, current_user)
+    audit.record("journal.mark_read", entry)
+    db.session.commit()
+    flash("Marked as read.", "success")
+    if request.form.get("back") == "feed":
+        return redirect(url_for(".shared_feed"))
+    return redirect(url_for(".counselor_entry", entry_id=entry.id))
+
+
+@bp.route("/caseload/journal/<int:entry_id>/comments", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def comment(entry_id: int):
+    """Add a comment to a shared entry."""
+    entry = entry_for_reader(entry_id)
+    ensure_open(entry.case)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        audit.record("journal.read", entry, detail="counselor")
+        return render_template(
+            "journal/counselor_entry.html",
+            entry=entry,
+            comments=_comments(entry),
+            form=form,
+            is_read=journal_service.is_read_by(entry, current_user.id),
+        )
+    new_comment = journal_service.add_comment(entry, current_user, form.body.data)
+    audit.record("journal.comment", new_comment, case_id=entry.case_id)
+    db.session.commit()
+    flash("Your comment is added.", "success")
+    return redirect(url_for(".counselor_entry", entry_id=entry.id))
+
+
+from app.journal import sections  # noqa: E402,F401

@@ -1,0 +1,140 @@
+"""Forms of the journal: one per use case."""
+
+from __future__ import annotations
+
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from app.forms import BaseForm
+from app.models import Visibility
+from app.services.journal import MAX_BODY, MAX_TITLE, MOOD_WORDS
+
+MOODS = [SelectChoice(str(n), f"{n} · {w}") for n, w in MOOD_WORDS.items()]
+VISIBILITY_LABELS = {
+    Visibility.PRIVATE.value: "Only me",
+    Visibility.COUNSELOR.value: "Me and my counselor",
+    Visibility.COUNSELOR_AND_PARTNER.value: "Me, my counselor and my partner",
+}
+VISIBILITY_CHOICES = [SelectChoice(v, label) for v, label in VISIBILITY_LABELS.items()]
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class EntryFields(BaseForm):
+    """The text of an entry, shared by the new and edit forms."""
+
+    title = StringField(
+        "Title",
+        validators=[Optional(), Length(max=MAX_TITLE, message="Please keep the title shorter.")],
+        description="Optional.",
+    )
+    body = TextAreaField(
+        "What is on your mind?",
+        validators=[
+            DataRequired(message="Write a few words before saving."),
+            Length(
+                max=MAX_BODY,
+                message=f"This entry is longer than {MAX_BODY:,} characters, the most one entry "
+                "can hold. Your text is still here: shorten it or split it into two entries.",
+            ),
+        ],
+        description="Plain text; line breaks are kept. Drafts save themselves as you write.",
+        render_kw={"rows": 14},
+    )
+    mood = SelectField(
+        "Mood", choices=[SelectChoice("", "Not now"), *MOODS], default="", validate_choice=True
+    )
+    tags = StringField(
+        "Tags",
+        validators=[Optional(), Length(max=1000, message="Please use fewer or shorter tags.")],
+        description="Optional, separated by commas, for example: weekend, listening.",
+    )
+    exercise_response_id = SelectField(
+        "Linked exercise",
+        choices=[SelectChoice("", "None")],
+        coerce=_optional_int,
+        default=None,
+        description="Optional: an exercise of yours this entry is about.",
+    )
+    version = HiddenField()
+    request_key = HiddenField()
+
+    def mood_value(self) -> int | None:
+        """The chosen mood, or None."""
+        return int(self.mood.data) if self.mood.data else None
+
+
+class NewEntryForm(EntryFields):
+    """Write a new entry and choose who may read it."""
+
+    visibility = RadioField(
+        "Who can read this entry",
+        choices=VISIBILITY_CHOICES,
+        default=Visibility.PRIVATE.value,
+        validators=[DataRequired(message="Choose who can read this entry.")],
+        description="You can change this at any time.",
+    )
+    submit = SubmitField("Save entry")
+
+
+class EditEntryForm(EntryFields):
+    """Change an entry's text (sharing is changed on the entry's page)."""
+
+    submit = SubmitField("Save changes")
+
+
+class ShareForm(BaseForm):
+    """Change who may read an entry."""
+
+    visibility = RadioField(
+        "Who can read this entry",
+        choices=VISIBILITY_CHOICES,
+        validators=[DataRequired(message="Choose who can read this entry.")],
+    )
+    submit = SubmitField("Update sharing")
+
+
+class CommentForm(BaseForm):
+    """A counselor's comment on a shared entry."""
+
+    body = TextAreaField(
+        "Your comment",
+        validators=[
+            DataRequired(message="Write a comment before sending."),
+            Length(max=10_000, message="Please keep a comment under 10,000 characters."),
+        ],
+        description="The author will see it; their partner too if the entry is shared with them.",
+        render_kw={"rows": 4},
+    )
+    submit = SubmitField("Add comment")
+
+
+class SearchForm(BaseForm):
+    """Search and filters of a journal list (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Words", validators=[Optional(), Length(max=200)])
+    tag = StringField("Tag", validators=[Optional(), Length(max=40)])
+    mood = SelectField("Mood", choices=[SelectChoice("", "Any"), *MOODS], default="")
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])
+
+    def validate_until(self, field) -> None:
+        """The range must not end before it starts."""
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("The end date is before the start date.")

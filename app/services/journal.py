@@ -1,0 +1,378 @@
+"""Journal use cases: write, autosave, share and revoke, comment, mark read, search, list.
+
+Search works over encrypted text with a blind index: on every save the entry's
+``JournalSearchTerm`` rows are replaced by keyed hashes of its normalised words and tags, and a
+query is hashed the same way. The database never holds a searchable word in plain text.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from app.crypto import keyring
+from app.extensions import db
+from app.models import (
+    Case,
+    CaseMember,
+    JournalComment,
+    JournalEntry,
+    JournalRead,
+    JournalSearchTerm,
+    JournalVisibilityChange,
+    ResponseStatus,
+    User,
+    Visibility,
+    utcnow,
+)
+
+MAX_BODY = 100_000
+MAX_TITLE = 200
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 40
+MAX_TERMS = 2_000
+MAX_QUERY_WORDS = 8
+PAGE_SIZE = 20
+SHARED = (Visibility.COUNSELOR, Visibility.COUNSELOR_AND_PARTNER)
+MOOD_WORDS = {1: "Very low", 2: "Low", 3: "Okay", 4: "Good", 5: "Very good"}
+_SPLIT = re.compile(r"[\W_]+")
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+def normalise_words(text: str | None) -> list[str]:
+    """Casefolded NFKC words of two letters or more, in order of first appearance."""
+    if not text:
+        return []
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    seen: dict[str, None] = {}
+    for word in _SPLIT.split(folded):
+        if len(word) > 1:
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def normalise_tag(tag: str) -> str:
+    """One tag as it is compared: NFKC, casefolded, inner spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", tag).casefold().split())
+
+
+def parse_tags(text: str | None) -> list[str]:
+    """Tags from a comma-separated field, trimmed, without duplicates."""
+    tags: dict[str, str] = {}
+    for raw in (text or "").split(","):
+        tag = " ".join(raw.split())[:MAX_TAG_LENGTH]
+        if tag:
+            tags.setdefault(normalise_tag(tag), tag)
+    return list(tags.values())[:MAX_TAGS]
+
+
+def search_hashes(words: Iterable[str], tags: Iterable[str] = ()) -> set[bytes]:
+    """Blind-index hashes of words and (prefixed) tags."""
+    ring = keyring()
+    hashes = {ring.blind_index(w) for w in words}
+    hashes |= {ring.blind_index("tag:" + normalise_tag(t)) for t in tags if normalise_tag(t)}
+    return hashes
+
+
+def index_entry(entry: JournalEntry) -> None:
+    """Replace the entry's search terms with hashes of its current words and tags."""
+    words = normalise_words(f"{entry.title or ''}\n{entry.body or ''}")[:MAX_TERMS]
+    hashes = search_hashes(words, entry.tags or [])
+    db.session.execute(sa.delete(JournalSearchTerm).where(JournalSearchTerm.entry_id == entry.id))
+    if hashes:
+        db.session.execute(
+            sa.insert(JournalSearchTerm), [{"entry_id": entry.id, "term": h} for h in hashes]
+        )
+
+
+def matching_entries(text: str | None, tag: str | None) -> sa.Select | None:
+    """A subquery of entry ids containing every query word and the tag, or None without terms."""
+    hashes = search_hashes(normalise_words(text)[:MAX_QUERY_WORDS], [tag] if tag else [])
+    if not hashes:
+        return None
+    return (
+        sa.select(JournalSearchTerm.entry_id)
+        .where(JournalSearchTerm.term.in_(hashes))
+        .group_by(JournalSearchTerm.entry_id)
+        .having(sa.func.count(JournalSearchTerm.term) == len(hashes))
+    )
+
+
+# --- keyset pagination --------------------------------------------------------------------
+
+
+def encode_cursor(moment: datetime, entry_id: int) -> str:
+    """An opaque cursor for the row after which the next page starts."""
+    raw = f"{moment.timestamp():.6f}:{entry_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """The (time, id) of a cursor, or None when it is missing or malformed."""
+    if not cursor or len(cursor) > 64:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, entry_id = raw.split(":")
+        return datetime.fromtimestamp(float(stamp), UTC), int(entry_id)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _before(column, cursor: tuple[datetime, int] | None):
+    if cursor is None:
+        return sa.true()
+    moment, entry_id = cursor
+    return sa.or_(column < moment, sa.and_(column == moment, JournalEntry.id < entry_id))
+
+
+@dataclass
+class Page:
+    """One page of rows and the cursor of the next page (None on the last page)."""
+
+    rows: Sequence
+    next_cursor: str | None
+
+
+def _page(rows: Sequence, moment_of) -> Page:
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    cursor = None
+    if more and rows:
+        moment, entry_id = moment_of(rows[-1])
+        cursor = encode_cursor(moment, entry_id)
+    return Page(rows=rows, next_cursor=cursor)
+
+
+@dataclass
+class Filters:
+    """What a reader asked the list for."""
+
+    text: str | None = None
+    tag: str | None = None
+    mood: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def _apply_filters(query: sa.Select, filters: Filters, time_column) -> sa.Select:
+    matching = matching_entries(filters.text, filters.tag)
+    if matching is not None:
+        query = query.where(JournalEntry.id.in_(matching))
+    if filters.mood:
+        query = query.where(JournalEntry.mood == filters.mood)
+    if filters.since:
+        query = query.where(time_column >= _day_start(filters.since))
+    if filters.until:
+        query = query.where(time_column < _day_start(filters.until + timedelta(days=1)))
+    return query
+
+
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+def own_entries(author: User, filters: Filters, cursor: str | None) -> Page:
+    """The author's own entries (drafts too), newest first."""
+    query = sa.select(JournalEntry).where(JournalEntry.author_id == author.id)
+    query = _apply_filters(query, filters, JournalEntry.created_at)
+    query = query.where(_before(JournalEntry.created_at, decode_cursor(cursor)))
+    rows = db.session.scalars(
+        query.order_by(JournalEntry.created_at.desc(), JournalEntry.id.desc()).limit(PAGE_SIZE + 1)
+    ).all()
+    return _page(rows, lambda e: (e.created_at, e.id))
+
+
+def partner_entries(reader: User, filters: Filters, cursor: str | None) -> Page:
+    """Entries other members of the reader's cases shared with partner, newest share first."""
+    mine = sa.select(CaseMember.case_id).where(
+        CaseMember.user_id == reader.id, CaseMember.erased_at.is_(None)
+    )
+    query = (
+        sa.select(JournalEntry, User.name)
+        .join(User, User.id == JournalEntry.author_id)
+        .where(
+            JournalEntry.case_id.in_(mine),
+            JournalEntry.author_id != reader.id,
+            JournalEntry.visibility == Visibility.COUNSELOR_AND_PARTNER,
+            JournalEntry.status == ResponseStatus.SUBMITTED,
+        )
+    )
+    query = _apply_filters(query, filters, JournalEntry.created_at)
+    query = query.where(_before(JournalEntry.shared_at, decode_cursor(cursor)))
+    rows = db.session.execute(
+        query.order_by(JournalEntry.shared_at.desc(), JournalEntry.id.desc()).limit(PAGE_SIZE + 1)
+    ).all()
+    return _page(rows, lambda r: (r[0].shared_at, r[0].id))
+
+
+def shared_feed(counselor: User, filters: Filters, cursor: str | None, unread_only: bool) -> Page:
+    """Entries shared with the counselor across their caseload, newest share first.
+
+    One statement per page whatever the caseload: each row carries the entry, its case label,
+    its author's name, whether this counselor has read it, and how many comments it has.
+    """
+    read = sa.exists().where(
+        JournalRead.entry_id == JournalEntry.id, JournalRead.reader_id == counselor.id
+    )
+    comments = (
+        sa.select(sa.func.count(JournalComment.id))
+        .where(JournalComment.entry_id == JournalEntry.id)
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(JournalEntry, Case.label, User.name, read.label("is_read"), comments)
+        .join(Case, Case.id == JournalEntry.case_id)
+        .join(User, User.id == JournalEntry.author_id)
+        .where(
+            Case.counselor_id == counselor.id,
+            JournalEntry.visibility.in_(SHARED),
+            JournalEntry.status == ResponseStatus.SUBMITTED,
+        )
+    )
+    if unread_only:
+        query = query.where(~read)
+    query = _apply_filters(query, filters, JournalEntry.shared_at)
+    query = query.where(_before(JournalEntry.shared_at, decode_cursor(cursor)))
+    rows = db.session.execute(
+        query.order_by(JournalEntry.shared_at.desc(), JournalEntry.id.desc()).limit(PAGE_SIZE + 1)
+    ).all()
+    return _page(rows, lambda r: (r[0].shared_at, r[0].id))
+
+
+def unread_count(counselor: User) -> int:
+    """Entries shared with the counselor that they have not read yet."""
+    read = sa.exists().where(
+        JournalRead.entry_id == JournalEntry.id, JournalRead.reader_id == counselor.id
+    )
+    return db.session.scalar(
+        sa.select(sa.func.count(JournalEntry.id))
+        .join(Case, Case.id == JournalEntry.case_id)
+        .where(
+            Case.counselor_id == counselor.id,
+            JournalEntry.visibility.in_(SHARED),
+            JournalEntry.status == ResponseStatus.SUBMITTED,
+            ~read,
+        )
+    )
+
+
+def mood_points(author_ids: Sequence[int], *, shared_only: bool, days: int = 180) -> list:
+    """(author_id, created_at, mood) of submitted entries with a mood in the last ``days``."""
+    query = sa.select(JournalEntry.author_id, JournalEntry.created_at, JournalEntry.mood).where(
+        JournalEntry.author_id.in_(author_ids),
+        JournalEntry.status == ResponseStatus.SUBMITTED,
+        JournalEntry.mood.is_not(None),
+        JournalEntry.created_at >= utcnow() - timedelta(days=days),
+    )
+    if shared_only:
+        query = query.where(JournalEntry.visibility.in_(SHARED))
+    return list(db.session.execute(query.order_by(JournalEntry.created_at)).all())
+
+
+# --- changes ------------------------------------------------------------------------------
+
+
+@dataclass
+class EntryInput:
+    """What the author typed."""
+
+    title: str
+    body: str
+    mood: int | None
+    tags: list[str]
+    exercise_response_id: int | None = None
+
+
+def apply_text(entry: JournalEntry, data: EntryInput) -> None:
+    """Write the author's text onto the entry and refresh its search terms."""
+    entry.title = data.title.strip()[:MAX_TITLE]
+    entry.body = data.body
+    entry.mood = data.mood
+    entry.tags = data.tags
+    entry.exercise_response_id = data.exercise_response_id
+    db.session.flush()
+    index_entry(entry)
+
+
+def new_entry(author: User, case_id: int) -> JournalEntry:
+    """An empty private draft (not yet added to the session)."""
+    return JournalEntry(
+        case_id=case_id,
+        author_id=author.id,
+        visibility=Visibility.PRIVATE,
+        status=ResponseStatus.DRAFT,
+        draft_seq=0,
+        version=1,
+    )
+
+
+def submit(entry: JournalEntry, data: EntryInput) -> None:
+    """Save the text and make the entry a saved (submitted) one."""
+    apply_text(entry, data)
+    if entry.status is not ResponseStatus.SUBMITTED:
+        entry.status = ResponseStatus.SUBMITTED
+        entry.created_at = utcnow()
+        if entry.visibility in SHARED:
+            entry.shared_at = utcnow()
+    db.session.flush()
+
+
+def set_visibility(entry: JournalEntry, visibility: Visibility) -> bool:
+    """Share or revoke; records the change. Returns False when nothing changed."""
+    old = entry.visibility
+    if visibility == old:
+        return False
+    db.session.add(
+        JournalVisibilityChange(entry_id=entry.id, from_visibility=old, to_visibility=visibility)
+    )
+    entry.visibility = visibility
+    widened = SHARED_RANK[visibility] > SHARED_RANK[old]
+    if visibility is Visibility.PRIVATE:
+        entry.shared_at = None
+    elif widened and entry.status is ResponseStatus.SUBMITTED:
+        entry.shared_at = utcnow()
+    entry.version += 1
+    db.session.flush()
+    return True
+
+
+SHARED_RANK = {
+    Visibility.PRIVATE: 0,
+    Visibility.COUNSELOR: 1,
+    Visibility.COUNSELOR_AND_PARTNER: 2,
+}
+
+
+def mark_read(entry: JournalEntry, reader: User) -> None:
+    """Record that the counselor has read the entry (once)."""
+    exists = db.session.get(JournalRead, (entry.id, reader.id))
+    if exists is None:
+        db.session.add(JournalRead(entry_id=entry.id, reader_id=reader.id))
+        db.session.flush()
+
+
+def add_comment(entry: JournalEntry, author: User, body: str) -> JournalComment:
+    """A counselor's comment on an entry shared with them; reading it is implied."""
+    comment = JournalComment(entry_id=entry.id, author_id=author.id)
+    comment.body = body
+    db.session.add(comment)
+    mark_read(entry, author)
+    db.session.flush()
+    return comment
+
+
+def is_read_by(entry: JournalEntry, reader_id: int) -> bool:
+    """Whether this counselor has marked the entry read."""
+    return db.session.get(JournalRead, (entry.id, reader_id)) is not None
