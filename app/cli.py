@@ -70,3 +70,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
     init_dataprotection_cli(app)
+
+    from app.bench_seed import seed_bench_command
+
+    app.cli.add_command(seed_bench_command)

@@ -1,0 +1,721 @@
+"""``python -m bench.run --size S|M|L``: the benchmark of PERFORMANCE.md, end to end.
+
+Generates (or reuses) the fixture, copies it, starts gunicorn with the production settings on a
+free loopback port, warms up, measures the floors F1/F2 and the scenarios S1–S6 from this
+process, repeats each measurement, then prints one table and writes it as JSON under
+``bench/results/``. Ratios are to floors measured in the same run, because absolute times on a
+shared 2-core machine mean little.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import re
+import sqlite3
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.client import Result, Visitor, find_form, parse
+from bench.pages import Targets, discover
+from bench.server import RESULTS, ROOT, Server, ensure_fixture, working_copy
+
+F2_HTML = ROOT / "bench" / "f2_summary.html"
+MIB = 1024 * 1024
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr; the table alone goes to stdout."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (no interpolation: every value reported was measured)."""
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+@dataclass
+class Measure:
+    """Latencies of one scenario over several repeats."""
+
+    p50s: list[float] = field(default_factory=list)
+    p95s: list[float] = field(default_factory=list)
+    queries: set[int] = field(default_factory=set)
+    samples: list[float] = field(default_factory=list)
+    errors: int = 0
+
+    def add_repeat(self, seconds: list[float]) -> None:
+        """One repeat's latencies."""
+        self.p50s.append(percentile(seconds, 50))
+        self.p95s.append(percentile(seconds, 95))
+        self.samples.extend(seconds)
+
+    @property
+    def p50(self) -> float:
+        """Median over repeats of each repeat's p50, in ms."""
+        return statistics.median(self.p50s) * 1000
+
+    @property
+    def p95(self) -> float:
+        """Median over repeats of each repeat's p95, in ms."""
+        return statistics.median(self.p95s) * 1000
+
+    @property
+    def query_count(self) -> int | None:
+        """Statements per request (the largest seen, should be constant)."""
+        return max(self.queries) if self.queries else None
+
+
+@dataclass
+class Row:
+    """One line of the table."""
+
+    scenario: str
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    ratio: str = ""
+    queries: str = ""
+    target: str = ""
+    result: str = "n/a"
+    note: str = ""
+
+
+class Bench:
+    """Runs every scenario against one server."""
+
+    def __init__(self, server: Server, targets: Targets, args: argparse.Namespace) -> None:
+        self.server = server
+        self.t = targets
+        self.args = args
+        self.m: dict[str, Measure] = {}
+        self.rows: list[Row] = []
+        self.extra: dict[str, object] = {}
+        self._visitors: dict[str, Visitor] = {}
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def visitor(self, email: str) -> Visitor:
+        """A signed-in visitor, one per account, reused."""
+        if email not in self._visitors:
+            v = Visitor("127.0.0.1", self.server.port)
+            v.login(email, self.t.password)
+            self._visitors[email] = v
+        return self._visitors[email]
+
+    def fetch(self, visitor: Visitor, path: str, expect: str = "text/html") -> Result:
+        """GET that must succeed."""
+        result = visitor.get(path)
+        if result.status != 200 or expect not in result.headers.get("content-type", ""):
+            raise RuntimeError(f"GET {path} answered HTTP {result.status}")
+        return result
+
+    def sequential(
+        self, name: str, visitor: Visitor, path: str, n: int, expect: str = "text/html"
+    ) -> Measure:
+        """``n`` requests one after another, ``repeats`` times."""
+        m = self.m.setdefault(name, Measure())
+        for _ in range(3):  # every gunicorn worker compiles its templates first
+            self.fetch(visitor, path, expect)
+        for _ in range(self.args.repeats):
+            seconds = []
+            for _ in range(n):
+                r = self.fetch(visitor, path, expect)
+                seconds.append(r.seconds)
+                if r.queries is not None:
+                    m.queries.add(r.queries)
+            m.add_repeat(seconds)
+        return m
+
+    def attempt(self, name: str, fn: Callable[[], None]) -> None:
+        """Run one scenario; a failure becomes a row, never a crash of the whole run."""
+        log(f"  {name} ...")
+        try:
+            fn()
+        except Exception as exc:  # noqa: BLE001 - report and go on with the others
+            self.rows.append(Row(name, result="ERROR", note=f"{type(exc).__name__}: {exc}"))
+            log(f"    failed: {exc}")
+
+    # -- floors --------------------------------------------------------------------------
+
+    def f1(self) -> None:
+        """F1: one indexed primary-key query and a tiny template, signed in."""
+        a = self.visitor(self.t.counselor_a)
+        m = self.sequential("F1", a, self.t.floor, self.args.requests)
+        self.rows.append(
+            Row(
+                "F1 floor page (1 PK query)",
+                m.p50,
+                m.p95,
+                "1.0×F1",
+                str(m.query_count),
+                "floor",
+                "-",
+                "queries include the login-session lookup",
+            )
+        )
+
+    def f2(self) -> None:
+        """F2: WeasyPrint on a saved 3-page summary in a warm render worker."""
+        html = F2_HTML.read_text()
+        render = _warm_renderer()
+        pages = _pages(render(html))
+        m = self.m.setdefault("F2", Measure())
+        for _ in range(3):
+            render(html)
+        for _ in range(self.args.repeats):
+            seconds = []
+            for _ in range(self.args.pdf_requests):
+                started = time.perf_counter()
+                render(html)
+                seconds.append(time.perf_counter() - started)
+            m.add_repeat(seconds)
+        self.rows.append(
+            Row(
+                f"F2 WeasyPrint, static {pages}-page summary",
+                m.p50,
+                m.p95,
+                "1.0×F2",
+                "-",
+                "floor",
+                "-",
+                "warm worker process, same fonts and CSS",
+            )
+        )
+
+    # -- scenarios -----------------------------------------------------------------------
+
+    def s1(self) -> None:
+        """S1 dashboard (counselor A, 40 clients); T1, T2."""
+        a = self.visitor(self.t.counselor_a)
+        m = self.sequential("S1", a, self.t.dashboard, self.args.requests)
+        f1 = self.m["F1"]
+        ratio = m.p95 / f1.p95
+        q = m.query_count
+        ok = ratio <= 10 and q is not None and q <= 8
+        self.rows.append(
+            Row(
+                "S1 dashboard, 40 clients",
+                m.p50,
+                m.p95,
+                f"{ratio:.1f}×F1 p95",
+                str(q),
+                "T1 ≤8 q; T2 p95 ≤10×F1",
+                "pass" if ok else "FAIL",
+            )
+        )
+
+    def s1_big(self) -> None:
+        """S1 for the 150-client counselor (fixture L); T1, T4."""
+        if not self.t.counselor_big:
+            self.rows.append(
+                Row("S1 dashboard, 150 clients", target="T4 ≤4×S1", note="only fixture L has one")
+            )
+            return
+        v = self.visitor(self.t.counselor_big)
+        m = self.sequential("S1-150", v, self.t.dashboard, self.args.requests)
+        base = self.m["S1"]
+        ratio = m.p50 / base.p50
+        same = m.query_count == base.query_count
+        self.rows.append(
+            Row(
+                "S1 dashboard, 150 clients",
+                m.p50,
+                m.p95,
+                f"{ratio:.2f}×S1 p50",
+                str(m.query_count),
+                "T1 same q as 40; T4 ≤4×S1",
+                "pass" if ratio <= 4 and same else "FAIL",
+            )
+        )
+
+    def s2(self) -> None:
+        """S2 case page; T1."""
+        if not self.t.case_page:
+            self.rows.append(Row("S2 case page", target="T1 ≤8 q", note="no case page route yet"))
+            return
+        a = self.visitor(self.t.counselor_a)
+        m = self.sequential("S2", a, self.t.case_page, self.args.requests)
+        q = m.query_count
+        self.rows.append(
+            Row(
+                "S2 case page",
+                m.p50,
+                m.p95,
+                f"{m.p95 / self.m['F1'].p95:.1f}×F1 p95",
+                str(q),
+                "T1 ≤8 q",
+                "pass" if q is not None and q <= 8 else "FAIL",
+            )
+        )
+
+    def s3(self) -> None:
+        """S3 client journal list: first page and the deepest page; T3."""
+        if not self.t.journal_list:
+            self.rows.append(Row("S3 journal list", target="T3", note="no journal list yet"))
+            return
+        c = self.visitor(self.t.journal_client)
+        first = self.sequential("S3-first", c, self.t.journal_list, self.args.requests)
+        deep_path, depth = self._deepest(c, self.t.journal_list)
+        self.rows.append(
+            Row(
+                "S3 journal list, first page",
+                first.p50,
+                first.p95,
+                f"{first.p95 / self.m['F1'].p95:.1f}×F1 p95",
+                str(first.query_count),
+            )
+        )
+        if depth == 0:
+            self.rows.append(
+                Row("S3 journal list, deep page", target="T3 ≤1.5×first", note="no older page link")
+            )
+            return
+        deep = self.sequential("S3-deep", c, deep_path, self.args.requests)
+        ratio = deep.p50 / first.p50
+        self.rows.append(
+            Row(
+                f"S3 journal list, page {depth + 1}",
+                deep.p50,
+                deep.p95,
+                f"{ratio:.2f}×first p50",
+                str(deep.query_count),
+                "T3 ≤1.5×first page",
+                "pass" if ratio <= 1.5 else "FAIL",
+                deep_path,
+            )
+        )
+
+    def _deepest(self, visitor: Visitor, path: str) -> tuple[str, int]:
+        """Follow "older" links of a list to its last page."""
+        current, depth = path, 0
+        base = path.split("?")[0]
+        seen = {path}
+        while depth < 200:
+            links = [
+                link.replace("&amp;", "&")
+                for link in parse(self.fetch(visitor, current).text).links
+                if link.split("?")[0] == base and PAGING.search(link) and link not in seen
+            ]
+            # The last paging link on the page is the "older"/"next" one in every layout.
+            if not links:
+                return current, depth
+            current = links[-1].replace("&amp;", "&")
+            seen.add(current)
+            depth += 1
+        return current, depth
+
+    def pick_pdfs(self) -> dict[int, int]:
+        """Render counselor A's long summaries once; their page counts by session id."""
+        a = self.visitor(self.t.counselor_a)
+        pages = {}
+        for session_id in self.t.long_sessions:
+            r = a.get(self.t.pdf(session_id))
+            if r.status == 200 and r.headers.get("content-type", "").startswith("application/pdf"):
+                pages[session_id] = _pages(r.body)
+        self.extra["pdf_pages_by_session"] = pages
+        return pages
+
+    def s4(self) -> None:
+        """S4 session-summary PDF of 3 and 6 pages; T5, T6."""
+        if not self.t.pdf_rule:
+            self.rows.append(Row("S4 summary PDF", target="T5, T6", note="no PDF route yet"))
+            return
+        pages = self.pick_pdfs()
+        if not pages:
+            raise RuntimeError("no session summary PDF could be rendered")
+        a = self.visitor(self.t.counselor_a)
+        three = min(pages, key=lambda s: (abs(pages[s] - 3), s))
+        six = min(pages, key=lambda s: (abs(pages[s] - 6), s))
+        self.extra["pdf_three"] = three
+        m3 = self.sequential(
+            "S4-3", a, self.t.pdf(three), self.args.pdf_requests, expect="application/pdf"
+        )
+        f2 = self.m["F2"]
+        ratio = m3.p50 / f2.p50
+        self.rows.append(
+            Row(
+                f"S4 summary PDF, {pages[three]} pages",
+                m3.p50,
+                m3.p95,
+                f"{ratio:.2f}×F2 p50",
+                str(m3.query_count),
+                "T5 ≤1.5×F2; T6 p50 ≤250 ms",
+                "pass" if ratio <= 1.5 and m3.p50 <= 250 else "FAIL",
+            )
+        )
+        if pages[six] <= pages[three]:
+            self.rows.append(Row("S4 summary PDF, 6 pages", note="no longer summary found"))
+            return
+        m6 = self.sequential(
+            "S4-6", a, self.t.pdf(six), self.args.pdf_requests, expect="application/pdf"
+        )
+        per_page = (m6.p50 - m3.p50) / (pages[six] - pages[three])
+        self.rows.append(
+            Row(
+                f"S4 summary PDF, {pages[six]} pages",
+                m6.p50,
+                m6.p95,
+                f"{m6.p50 / f2.p50:.2f}×F2 p50",
+                str(m6.query_count),
+                "T6 ≤40 ms per extra page",
+                "pass" if per_page <= 40 else "FAIL",
+                f"{per_page:.0f} ms per extra page",
+            )
+        )
+
+    def t6_memory(self) -> None:
+        """T6: render worker RSS ≤ 200 MiB and < 10 % growth over 100 renders."""
+        if "pdf_three" not in self.extra:
+            self.rows.append(Row("T6 render worker memory", note="no PDF measured"))
+            return
+        a = self.visitor(self.t.counselor_a)
+        path = self.t.pdf(self.extra["pdf_three"])
+        for _ in range(10):
+            self.fetch(a, path, "application/pdf")
+        before = self.server.pdf_workers()
+        for _ in range(self.args.memory_renders):
+            self.fetch(a, path, "application/pdf")
+        after = self.server.pdf_workers()
+        if not after:
+            self.rows.append(Row("T6 render worker memory", note="no app.pdf.worker process found"))
+            return
+        common = [pid for pid in after if pid in before]
+        growth = max((after[p] / before[p] - 1 for p in common), default=0.0)
+        peak = max(after.values()) / MIB
+        self.extra["pdf_worker_rss_mib"] = {
+            "before": {p: round(v / MIB, 1) for p, v in before.items()},
+            "after": {p: round(v / MIB, 1) for p, v in after.items()},
+        }
+        self.rows.append(
+            Row(
+                f"T6 render worker RSS, {self.args.memory_renders} renders",
+                ratio=f"{peak:.0f} MiB",
+                queries="-",
+                target="T6 ≤200 MiB, growth <10%",
+                result="pass" if peak <= 200 and growth < 0.10 else "FAIL",
+                note=f"{len(after)} workers; max growth {growth * 100:.1f}%",
+            )
+        )
+
+    def s5(self) -> None:
+        """S5: three clients save entries while three others read (SQLite); T8."""
+        if not (self.t.journal_new and self.t.journal_list):
+            self.rows.append(Row("S5 save while others read", target="T8", note="no journal yet"))
+            return
+        log_before = len(self.server.log_text())
+        writers = [self.visitor(e) for e in self.t.writers]
+        readers = [self.visitor(e) for e in self.t.readers]
+        stop = time.monotonic() + self.args.s5_seconds
+        writes: list[float] = []
+        reads: list[float] = []
+        failures: list[str] = []
+        lock = threading.Lock()
+
+        def write(v: Visitor, n: int) -> None:
+            k = 0
+            while time.monotonic() < stop:
+                k += 1
+                page = v.get(self.t.journal_new)
+                form = find_form(page.text, _is_editor)
+                if page.status != 200 or form is None:
+                    with lock:
+                        failures.append(f"form HTTP {page.status}")
+                    continue
+                data = form.values()
+                for f in form.fields:
+                    if f.get("type") == "textarea":
+                        data[f["name"]] = _ENTRY_BODY
+                    elif f.get("name") == "title":
+                        data["title"] = f"Bench entry {n}-{k}"
+                r = v.post(form.target(self.t.journal_new), data)
+                with lock:
+                    if r.status in (302, 303):
+                        writes.append(r.seconds)
+                    else:
+                        failures.append(f"save HTTP {r.status}")
+
+        def read(v: Visitor) -> None:
+            while time.monotonic() < stop:
+                r = v.get(self.t.journal_list)
+                with lock:
+                    if r.status == 200:
+                        reads.append(r.seconds)
+                    else:
+                        failures.append(f"read HTTP {r.status}")
+
+        threads = [threading.Thread(target=write, args=(v, i)) for i, v in enumerate(writers)]
+        threads += [threading.Thread(target=read, args=(v,)) for v in readers]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        locked = self.server.log_text()[log_before:].count("database is locked")
+        self.extra["s5_failures"] = failures[:20]
+        ok = locked == 0 and not failures and writes
+        for name, values in (
+            ("S5 save entry (3 writers)", writes),
+            ("S5 read list (3 readers)", reads),
+        ):
+            m = self.m.setdefault(name, Measure())
+            if values:
+                m.add_repeat(values)
+            self.rows.append(
+                Row(
+                    name,
+                    m.p50 if values else None,
+                    m.p95 if values else None,
+                    f"{len(values)} requests",
+                    "-",
+                    "T8 0 locked" if "save" in name else "",
+                    ("pass" if ok else "FAIL") if "save" in name else "",
+                    f"{locked} 'database is locked', {len(failures)} failed requests"
+                    if "save" in name
+                    else "",
+                )
+            )
+
+    def s6(self) -> None:
+        """S6: the dashboard while two PDFs render continuously; T7."""
+        if "pdf_three" not in self.extra:
+            self.rows.append(Row("S6 dashboard while 2 PDFs render", note="no PDF measured"))
+            return
+        path = self.t.pdf(self.extra["pdf_three"])
+        renderers = [Visitor("127.0.0.1", self.server.port) for _ in range(2)]
+        for v in renderers:
+            v.login(self.t.counselor_a, self.t.password)
+        running = threading.Event()
+        running.set()
+        rendered = []
+
+        def render(v: Visitor) -> None:
+            while running.is_set():
+                r = v.get(path)
+                rendered.append(r.status)
+
+        threads = [threading.Thread(target=render, args=(v,)) for v in renderers]
+        for th in threads:
+            th.start()
+        time.sleep(1.0)  # let both renders get going
+        try:
+            a = self.visitor(self.t.counselor_a)
+            m = self.sequential("S6", a, self.t.dashboard, self.args.requests)
+        finally:
+            running.clear()
+            for th in threads:
+                th.join()
+        ratio = m.p95 / self.m["S1"].p95
+        self.rows.append(
+            Row(
+                "S6 dashboard while 2 PDFs render",
+                m.p50,
+                m.p95,
+                f"{ratio:.2f}×S1 p95",
+                str(m.query_count),
+                "T7 p95 ≤2×S1 alone",
+                "pass" if ratio <= 2 else "FAIL",
+                f"{len(rendered)} PDFs rendered meanwhile, "
+                f"{sum(s != 200 for s in rendered)} refused",
+            )
+        )
+
+    def t3_across_sizes(self, size: str) -> None:
+        """T3: counselor A's pages on this size against the latest run on S."""
+        if size == "S":
+            return
+        latest = RESULTS / "latest-S.json"
+        if not latest.exists():
+            self.rows.append(Row(f"T3 counselor A, {size} vs S", note="run size S first"))
+            return
+        previous = json.loads(latest.read_text())["medians_ms"]
+        ratios = {}
+        for name in ("S1", "S2", "S3-first"):
+            if name in self.m and name in previous:
+                ratios[name] = self.m[name].p50 / previous[name]["p50"]
+        if not ratios:
+            return
+        worst = max(ratios, key=ratios.get)
+        self.rows.append(
+            Row(
+                f"T3 counselor A's pages, {size} vs S",
+                ratio=f"{ratios[worst]:.2f}×S p50 ({worst})",
+                queries="-",
+                target="T3 ≤1.5×S" if size == "L" else "T3 (L ≤1.5×S), shown for M",
+                result="pass" if ratios[worst] <= 1.5 else "FAIL",
+                note=", ".join(f"{k} {v:.2f}" for k, v in ratios.items()),
+            )
+        )
+
+    def run(self, size: str) -> None:
+        """Every scenario, floors first."""
+        self.attempt("F1", self.f1)
+        self.attempt("F2", self.f2)
+        if "F1" not in self.m:
+            raise RuntimeError("the floor F1 could not be measured; see the server log")
+        self.attempt("S1", self.s1)
+        self.attempt("S1-150", self.s1_big)
+        self.attempt("S2", self.s2)
+        self.attempt("S3", self.s3)
+        if "F2" in self.m:
+            self.attempt("S4", self.s4)
+        self.attempt("S6", self.s6)
+        self.attempt("T6 memory", self.t6_memory)
+        self.attempt("S5", self.s5)
+        self.attempt("T3", lambda: self.t3_across_sizes(size))
+
+
+PAGING = re.compile(r"[?&](after|before|cursor|page)=")
+
+
+def _is_editor(form) -> bool:
+    """The entry form (not the sign-out form every page also has)."""
+    return form.method == "post" and any(f.get("type") == "textarea" for f in form.fields)
+
+
+_ENTRY_BODY = (
+    "We tried the time-out plan tonight when the talk about money got tense. It helped to say "
+    "out loud that we would come back to it after a walk, and we did.\n\n"
+) * 6
+
+_renderer_pool = None
+
+
+def _warm_renderer() -> Callable[[str], bytes]:
+    """The app's own render worker (same fetcher and fonts) or, failing that, in-process."""
+    global _renderer_pool
+    try:
+        from app.pdf import RenderPool
+
+        _renderer_pool = RenderPool(workers=1, timeout=120.0, memory_mb=1024)
+        return _renderer_pool.render
+    except (ImportError, TypeError):
+        from app.pdf.worker import render
+
+        return render
+
+
+def _pages(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def machine() -> dict[str, object]:
+    """Where this ran."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "system": platform.platform(),
+    }
+
+
+def table(rows: list[Row]) -> str:
+    """The one table, fixed-width."""
+    headers = ["scenario", "p50 ms", "p95 ms", "ratio to floor", "queries/req", "target", "result"]
+    lines = [
+        [
+            r.scenario,
+            f"{r.p50_ms:.1f}" if r.p50_ms is not None else "-",
+            f"{r.p95_ms:.1f}" if r.p95_ms is not None else "-",
+            r.ratio or "-",
+            r.queries or "-",
+            r.target or "-",
+            r.result + (f" ({r.note})" if r.note else ""),
+        ]
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
+    widths[-1] = len(headers[-1])
+
+    def fmt(cells: list[str]) -> str:
+        return " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    out = [fmt(headers), "-+-".join("-" * w for w in widths)]
+    out.extend(fmt(line) for line in lines)
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; the exit status is 0 even when targets fail (the table says so)."""
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--size", choices=["S", "M", "L"], default="S")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=40, help="per page scenario and repeat")
+    parser.add_argument("--pdf-requests", type=int, default=10, help="per PDF scenario and repeat")
+    parser.add_argument("--memory-renders", type=int, default=100)
+    parser.add_argument("--s5-seconds", type=float, default=15.0)
+    args = parser.parse_args(argv)
+
+    started = datetime.now(UTC)
+    fixture, seed_seconds = ensure_fixture(args.size, log)
+    database = working_copy(fixture)
+    targets = discover(database)
+    for missing in targets.missing:
+        log(f"Not built yet, so not measured: {missing}")
+    server = Server(database, args.size)
+    log(f"Starting gunicorn (gunicorn.conf.py, production config) on port {server.port} ...")
+    server.start()
+    bench = Bench(server, targets, args)
+    try:
+        bench.run(args.size)
+    finally:
+        server.stop()
+        if _renderer_pool is not None:
+            _renderer_pool.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+
+    info = machine()
+    title = (
+        f"Rekindle benchmark, fixture {args.size}, {started:%Y-%m-%d %H:%M} UTC, "
+        f"{info['cores']} cores ({info['cpu']}), Python {info['python']}, "
+        f"SQLite {info['sqlite']}; {args.repeats} repeats"
+    )
+    text = title + "\n" + table(bench.rows)
+    print(text)
+    report = {
+        "size": args.size,
+        "started": started.isoformat(),
+        "machine": info,
+        "settings": vars(args),
+        "fixture_seconds": seed_seconds,
+        "rows": [asdict(r) for r in bench.rows],
+        "medians_ms": {
+            name: {"p50": m.p50, "p95": m.p95, "queries": m.query_count}
+            for name, m in bench.m.items()
+            if m.p50s
+        },
+        "extra": bench.extra,
+        "table": text,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = started.strftime("%Y%m%dT%H%M%S")
+    payload = json.dumps(report, indent=2, default=str)
+    (RESULTS / f"bench-{args.size}-{stamp}.json").write_text(payload)
+    (RESULTS / f"latest-{args.size}.json").write_text(payload)
+    log(f"Written to bench/results/bench-{args.size}-{stamp}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

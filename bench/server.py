@@ -1,0 +1,206 @@
+"""The fixture database and the app server under test (gunicorn with gunicorn.conf.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import os
+import secrets
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def instance_path() -> Path:
+    """The instance folder the app uses (fixtures and the keyring live there)."""
+    return Path(os.environ.get("REKINDLE_INSTANCE_PATH") or ROOT / "instance")
+
+
+def fixture_path(size: str) -> Path:
+    """Where the pristine fixture of ``size`` is kept between runs."""
+    return instance_path() / f"bench-{size}.db"
+
+
+def _stamp() -> dict:
+    """What the fixture depends on: a changed generator or migration means a new fixture."""
+    from app.bench_seed import GENERATOR_VERSION
+
+    digest = hashlib.sha256()
+    files = [
+        ROOT / "app" / "bench_seed.py",
+        *sorted((ROOT / "migrations" / "versions").glob("*.py")),
+    ]
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return {"generator": GENERATOR_VERSION, "sources": digest.hexdigest()}
+
+
+def ensure_fixture(size: str, log) -> tuple[Path, float | None]:
+    """Generate the fixture unless an up-to-date one exists; returns its path and seed time."""
+    path = fixture_path(size)
+    stamp_file = path.with_suffix(".json")
+    stamp = _stamp()
+    if path.exists() and stamp_file.exists() and json.loads(stamp_file.read_text()) == stamp:
+        log(f"Using the existing fixture {size} ({path.name}).")
+        return path, None
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    log(f"Generating fixture {size} ...")
+    started = time.perf_counter()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REKINDLE_ENV")}
+    subprocess.run(  # noqa: S603 - our own command, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "wsgi",
+            "seed-bench",
+            "--size",
+            size,
+            "--database",
+            str(path),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    seconds = time.perf_counter() - started
+    stamp_file.write_text(json.dumps(stamp))
+    log(f"Fixture {size} generated in {seconds:.1f} s.")
+    return path, seconds
+
+
+def working_copy(fixture: Path) -> Path:
+    """A throw-away copy for this run, so writes during the run never change the fixture."""
+    target = fixture.with_name(fixture.stem + ".run.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    source = sqlite3.connect(fixture)
+    dest = sqlite3.connect(target)
+    with dest:
+        source.backup(dest)
+    source.close()
+    dest.close()
+    return target
+
+
+def free_port() -> int:
+    """A free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn with the production settings, in the production configuration."""
+
+    def __init__(self, database: Path, size: str, extra_env: dict | None = None) -> None:
+        self.port = free_port()
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        self.log_path = RESULTS / f"server-{size}.log"
+        keyring = instance_path() / "encryption_keys.json"
+        self.env = {
+            **os.environ,
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "DATABASE_URL": f"sqlite:///{database}",
+            "REKINDLE_ENV": "production",
+            "REKINDLE_BENCH": "1",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "REKINDLE_ENCRYPTION_KEYS_FILE": str(keyring),
+            **(extra_env or {}),
+        }
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start and wait until /healthz answers."""
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited; see {self.log_path}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    conn.close()
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within 60 s; see {self.log_path}")
+
+    def stop(self) -> None:
+        """Stop gunicorn and everything it started."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def log_text(self) -> str:
+        """Everything the server wrote so far."""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def descendants(self) -> list[int]:
+        """Pids of every process under the gunicorn master."""
+        if not self.process:
+            return []
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            for child in children.get(pid, []):
+                found.append(child)
+                todo.append(child)
+        return found
+
+    def pdf_workers(self) -> dict[int, int]:
+        """Resident memory (bytes) of each PDF render worker, by pid."""
+        out = {}
+        for pid in self.descendants():
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+                if b"app.pdf.worker" not in cmdline:
+                    continue
+                out[pid] = rss(pid)
+            except OSError:
+                continue
+        return out
+
+
+def rss(pid: int) -> int:
+    """Resident set size of ``pid`` in bytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
