@@ -246,3 +246,85 @@ def entry_for_reader(entry_id: int):
     if entry is None:
         deny(f"journal entry {entry_id} (reader)")
     return entry
+
+
+# --- modules: the library, assignments and clients' exercises ---
+
+
+def module_for_counselor(module_id: int):
+    """A built-in module or one of the signed-in counselor's own, or 404."""
+    from app.models import StrategyModule
+
+    module = db.session.get(StrategyModule, module_id)
+    if (
+        module is None
+        or current_user.role is not Role.COUNSELOR
+        or not (module.is_builtin or module.owner_id == current_user.id)
+    ):
+        deny(f"module {module_id}")
+    return module
+
+
+def assignment_for_counselor(case_id: int, assignment_id: int, *, writable: bool = False):
+    """A current assignment of one of the counselor's cases, with its details loaded, or 404."""
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from app.models import Assignment, AssignmentRecipient, ModuleVersion
+
+    case = case_for_counselor(case_id, writable=writable)
+    assignment = db.session.scalar(
+        sa.select(Assignment)
+        .where(
+            Assignment.id == assignment_id,
+            Assignment.case_id == case.id,
+            Assignment.removed_at.is_(None),
+        )
+        .options(
+            joinedload(Assignment.case),
+            selectinload(Assignment.recipients).joinedload(AssignmentRecipient.user),
+            joinedload(Assignment.module_version).selectinload(ModuleVersion.exercises),
+            joinedload(Assignment.module_version).joinedload(ModuleVersion.module),
+        )
+    )
+    if assignment is None:
+        deny(f"assignment {assignment_id} of case {case_id}", case_id=case_id)
+    return assignment
+
+
+def recipient_for_client(recipient_id: int, *, writable: bool = False):
+    """The signed-in client's own copy of a current assignment, or 404.
+
+    ``writable`` also refuses closed cases.
+    """
+    from sqlalchemy.orm import joinedload
+
+    from app.models import Assignment, AssignmentRecipient, ModuleVersion
+
+    recipient = db.session.scalar(
+        sa.select(AssignmentRecipient)
+        .join(Assignment, Assignment.id == AssignmentRecipient.assignment_id)
+        .join(
+            CaseMember,
+            sa.and_(
+                CaseMember.case_id == Assignment.case_id,
+                CaseMember.user_id == AssignmentRecipient.user_id,
+            ),
+        )
+        .where(
+            AssignmentRecipient.id == recipient_id,
+            AssignmentRecipient.user_id == current_user.id,
+            Assignment.removed_at.is_(None),
+            CaseMember.erased_at.is_(None),
+        )
+        .options(
+            joinedload(AssignmentRecipient.assignment).joinedload(Assignment.case),
+            joinedload(AssignmentRecipient.assignment)
+            .joinedload(Assignment.module_version)
+            .selectinload(ModuleVersion.exercises),
+        )
+    )
+    if recipient is None or current_user.role is not Role.CLIENT:
+        deny(f"assignment recipient {recipient_id}")
+    if writable:
+        ensure_open(recipient.assignment.case)
+    return recipient

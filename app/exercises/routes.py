@@ -1,3 +1,226 @@
-"""Routes of the exercises blueprint (being built)."""
+"""The client's exercises: the list, one page per exercise, autosave, sending, sharing."""
 
-from app.exercises import bp  # noqa: F401
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from app import audit
+from app.auth.forms import PostForm
+from app.authz import recipient_for_client, roles_required
+from app.drafts import read_autosave_payload
+from app.exercises import bp
+from app.exercises.forms import AnswerForm, answer_form
+from app.extensions import csrf, db
+from app.models import (
+    AssignmentRecipient,
+    Exercise,
+    Response,
+    ResponseStatus,
+    Role,
+    Visibility,
+)
+from app.services import assignments as assignment_service
+from app.services import responses as response_service
+from app.services.concurrency import StaleEdit
+
+client_only = roles_required(Role.CLIENT)
+
+
+def draft_key(recipient: AssignmentRecipient, exercise: Exercise) -> str:
+    """The key of this answer's local (in-browser) draft."""
+    return f"exercise-{recipient.id}-{exercise.id}"
+
+
+def _exercise_of(recipient: AssignmentRecipient, exercise_id: int) -> Exercise:
+    exercise = next(
+        (e for e in recipient.assignment.module_version.exercises if e.id == exercise_id), None
+    )
+    if exercise is None:
+        abort(404)
+    return exercise
+
+
+def _partner_answer(recipient: AssignmentRecipient, exercise: Exercise) -> Response | None:
+    """The partner's answer to the same exercise, only if sent and shared with this client."""
+    return db.session.scalar(
+        sa.select(Response)
+        .join(AssignmentRecipient, AssignmentRecipient.id == Response.recipient_id)
+        .where(
+            AssignmentRecipient.assignment_id == recipient.assignment_id,
+            AssignmentRecipient.user_id != recipient.user_id,
+            Response.exercise_id == exercise.id,
+            Response.status == ResponseStatus.SUBMITTED,
+            Response.visibility == Visibility.COUNSELOR_AND_PARTNER,
+        )
+        .options(joinedload(Response.recipient).joinedload(AssignmentRecipient.user))
+    )
+
+
+@bp.route("/me/exercises")
+@client_only
+def index():
+    """Everything assigned to the client: what to do next first."""
+    work = assignment_service.client_work(current_user)
+    return render_template("exercises/index.html", work=work)
+
+
+@bp.route("/me/exercises/<int:recipient_id>")
+@client_only
+def assignment(recipient_id: int):
+    """One assignment: the introduction, the counselor's note, the exercises, feedback."""
+    recipient = recipient_for_client(recipient_id)
+    version = recipient.assignment.module_version
+    states = dict(
+        db.session.execute(
+            sa.select(Response.exercise_id, Response.status).where(
+                Response.recipient_id == recipient.id
+            )
+        ).all()
+    )
+    shared = set(
+        db.session.scalars(
+            sa.select(Response.exercise_id)
+            .join(AssignmentRecipient, AssignmentRecipient.id == Response.recipient_id)
+            .where(
+                AssignmentRecipient.assignment_id == recipient.assignment_id,
+                AssignmentRecipient.user_id != recipient.user_id,
+                Response.status == ResponseStatus.SUBMITTED,
+                Response.visibility == Visibility.COUNSELOR_AND_PARTNER,
+            )
+        )
+    )
+    sent = request.args.get("sent", type=int)
+    if recipient.feedback:
+        audit.record("assignment.feedback_read", recipient.assignment)
+    return render_template(
+        "exercises/assignment.html",
+        recipient=recipient,
+        assignment=recipient.assignment,
+        version=version,
+        states=states,
+        shared=shared,
+        cleared_key=f"exercise-{recipient.id}-{sent}" if sent else None,
+    )
+
+
+@bp.route("/me/exercises/<int:recipient_id>/<int:exercise_id>", methods=["GET", "POST"])
+@client_only
+def answer(recipient_id: int, exercise_id: int):
+    """One exercise on its own page: answer (with autosave), save for later, or send."""
+    recipient = recipient_for_client(recipient_id, writable=request.method == "POST")
+    exercise = _exercise_of(recipient, exercise_id)
+    response = response_service.find_response(recipient, exercise)
+    closed = recipient.assignment.case.is_closed
+    form = answer_form(exercise)
+    if request.method == "GET" and response is not None:
+        form = answer_form(
+            exercise,
+            data={
+                **AnswerForm.data_from_answer(response.answer),
+                "visibility": response.visibility.value,
+                "version": str(response.version),
+            },
+        )
+    if request.method == "POST" and form.validate_on_submit():
+        seq_text = form.draft_seq.data or ""
+        try:
+            response = response_service.save_answer(
+                recipient,
+                exercise,
+                form.answer(),
+                response_service.visibility_from(form.visibility.data),
+                expected_version=form.version.data,
+                seq=int(seq_text) if seq_text.isdigit() and len(seq_text) < 19 else None,
+                submit=form.sending,
+            )
+        except response_service.StaleAnswer as exc:
+            raise StaleEdit(
+                saved=_as_text(exercise, exc.response.answer),
+                yours=_as_text(exercise, form.answer()),
+                back_url=url_for(
+                    "exercises.answer", recipient_id=recipient.id, exercise_id=exercise.id
+                ),
+            ) from exc
+        except response_service.ResponseError as exc:
+            db.session.rollback()
+            flash(str(exc), "info")
+            return redirect(request.path)
+        db.session.commit()
+        if form.sending:
+            flash("Sent. Thank you for taking the time.", "success")
+            return redirect(
+                url_for("exercises.assignment", recipient_id=recipient.id, sent=exercise.id)
+            )
+        flash("Saved. You can come back to it at any time.", "success")
+        return redirect(request.path)
+    partner = _partner_answer(recipient, exercise)
+    if partner is not None:
+        audit.record("response.read", partner, case_id=recipient.assignment.case_id)
+    exercises = recipient.assignment.module_version.exercises
+    position = exercises.index(exercise)
+    return render_template(
+        "exercises/answer.html",
+        recipient=recipient,
+        assignment=recipient.assignment,
+        exercise=exercise,
+        response=response,
+        submitted=response is not None and response.status is ResponseStatus.SUBMITTED,
+        form=form,
+        closed=closed,
+        partner=partner,
+        draft_key=draft_key(recipient, exercise),
+        position=position,
+        total=len(exercises),
+        next_exercise=exercises[position + 1] if position + 1 < len(exercises) else None,
+        visibility_labels=response_service.VISIBILITY_LABELS,
+        visibility_form=PostForm(),
+    )
+
+
+def _as_text(exercise: Exercise, answer: dict | None) -> dict[str, str]:
+    """An answer as label → text, for the conflict page."""
+    result = {}
+    for name, value in (answer or {}).items():
+        if isinstance(value, list):
+            value = "\n".join(value)
+        result[name.replace("_", " ").capitalize()] = "" if value is None else str(value)
+    return result
+
+
+@bp.route("/me/exercises/<int:recipient_id>/<int:exercise_id>/autosave", methods=["POST"])
+@csrf.exempt  # the token is checked by read_autosave_payload (it may come in the body)
+@client_only
+def autosave(recipient_id: int, exercise_id: int):
+    """Keep a draft: ordered by sequence number, idempotent, never echoing any text back."""
+    payload = read_autosave_payload()
+    recipient = recipient_for_client(recipient_id, writable=True)
+    exercise = _exercise_of(recipient, exercise_id)
+    try:
+        response, applied = response_service.autosave_response(recipient, exercise, payload)
+    except response_service.ResponseError as exc:
+        db.session.rollback()
+        return jsonify(error="submitted", message=str(exc)), 409
+    db.session.commit()
+    return jsonify(saved=applied, seq=response.draft_seq, version=response.version)
+
+
+@bp.route("/me/exercises/<int:recipient_id>/<int:exercise_id>/sharing", methods=["POST"])
+@client_only
+def sharing(recipient_id: int, exercise_id: int):
+    """Change who may read a sent answer (widen or revoke sharing)."""
+    recipient = recipient_for_client(recipient_id, writable=True)
+    exercise = _exercise_of(recipient, exercise_id)
+    response = response_service.find_response(recipient, exercise)
+    if response is None or not PostForm().validate_on_submit():
+        abort(400)
+    try:
+        visibility = Visibility(request.form.get("visibility", ""))
+    except ValueError:
+        abort(400)
+    response_service.change_visibility(response, visibility, recipient.assignment.case_id)
+    db.session.commit()
+    flash(f"Now visible to: {response_service.VISIBILITY_LABELS[visibility].lower()}.", "success")
+    return redirect(url_for("exercises.answer", recipient_id=recipient.id, exercise_id=exercise.id))

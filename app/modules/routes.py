@@ -1,3 +1,346 @@
-"""Routes of the modules blueprint (being built)."""
+"""The module library, assigning modules to cases, and reviewing clients' answers."""
 
-from app.modules import bp  # noqa: F401
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from app import audit
+from app.auth.forms import PostForm
+from app.authz import (
+    assignment_for_counselor,
+    case_for_counselor,
+    module_for_counselor,
+    roles_required,
+)
+from app.extensions import db
+from app.models import (
+    AssignmentRecipient,
+    CaseMember,
+    MemberRole,
+    ModuleVersion,
+    Role,
+)
+from app.modules import bp
+from app.modules.forms import AssignForm, FeedbackForm, ModuleForm
+from app.services import assignments as assignment_service
+from app.services import modules as module_service
+from app.services import responses as response_service
+from app.services.concurrency import StaleEdit
+
+counselor_only = roles_required(Role.COUNSELOR)
+
+
+@bp.route("/modules")
+@counselor_only
+def index():
+    """The library: built-in modules and the counselor's own."""
+    modules = module_service.visible_modules(current_user)
+    return render_template(
+        "modules/index.html",
+        builtin=[m for m in modules if m.is_builtin],
+        own=[m for m in modules if not m.is_builtin],
+    )
+
+
+@bp.route("/modules/<int:module_id>")
+@counselor_only
+def detail(module_id: int):
+    """One module: its current version (or ``?version=N``) and its history."""
+    module = module_for_counselor(module_id)
+    versions = db.session.scalars(
+        sa.select(ModuleVersion)
+        .where(ModuleVersion.module_id == module.id)
+        .order_by(ModuleVersion.number.desc())
+    ).all()
+    wanted = request.args.get("version", type=int)
+    shown = next(
+        (v for v in versions if v.number == wanted),
+        next((v for v in versions if v.id == module.current_version_id), None),
+    )
+    if shown is None:
+        abort(404)
+    shown = module_service.version_with_exercises(shown.id)
+    return render_template(
+        "modules/detail.html",
+        module=module,
+        version=shown,
+        versions=versions,
+        is_current=shown.id == module.current_version_id,
+        can_edit=not module.is_builtin and module.owner_id == current_user.id,
+        copy_form=PostForm(),
+        kind_labels=module_service.KIND_LABELS,
+    )
+
+
+@bp.route("/modules/new", methods=["GET", "POST"])
+@counselor_only
+def create():
+    """Write a new module of one's own."""
+    form = ModuleForm()
+    if request.method == "GET":
+        form = ModuleForm.from_content(
+            module_service.ModuleContent(title="", summary="", introduction="")
+        )
+    if form.validate_on_submit():
+        module = module_service.create_module(current_user, form.content())
+        db.session.commit()
+        flash("Your module is saved.", "success")
+        return redirect(url_for("modules.detail", module_id=module.id))
+    return render_template("modules/edit.html", form=form, module=None)
+
+
+@bp.route("/modules/<int:module_id>/edit", methods=["GET", "POST"])
+@counselor_only
+def edit(module_id: int):
+    """Edit one's own module: saving adds a version; assignments keep theirs."""
+    module = module_for_counselor(module_id)
+    if module.is_builtin or module.owner_id != current_user.id:
+        flash("Built-in modules cannot be edited. Make your own copy to change it.", "info")
+        return redirect(url_for("modules.detail", module_id=module.id))
+    current = module_service.version_with_exercises(module.current_version_id)
+    if request.method == "GET":
+        form = ModuleForm.from_content(module_service.ModuleContent.from_version(current))
+        form.based_on.data = str(current.id)
+    else:
+        form = ModuleForm()
+    if form.validate_on_submit():
+        try:
+            based_on = int(form.based_on.data or 0)
+        except ValueError:
+            based_on = 0
+        try:
+            module_service.edit_module(module, form.content(), current_user, based_on=based_on)
+        except module_service.StaleModuleEdit as exc:
+            raise StaleEdit(
+                saved={"Title": current.title, "Introduction": current.introduction},
+                yours={"Title": form.title.data, "Introduction": form.introduction.data},
+                back_url=url_for("modules.edit", module_id=module.id),
+            ) from exc
+        db.session.commit()
+        flash(
+            "Saved as a new version. Existing assignments keep the version they were given.",
+            "success",
+        )
+        return redirect(url_for("modules.detail", module_id=module.id))
+    return render_template("modules/edit.html", form=form, module=module)
+
+
+@bp.route("/modules/<int:module_id>/copy", methods=["POST"])
+@counselor_only
+def copy(module_id: int):
+    """Make an editable copy of a module (built-in or one's own)."""
+    module = module_for_counselor(module_id)
+    if not PostForm().validate_on_submit():
+        abort(400)
+    new = module_service.copy_module(module, current_user)
+    db.session.commit()
+    flash("This is your own copy. Edit it as you like.", "success")
+    return redirect(url_for("modules.edit", module_id=new.id))
+
+
+# --- assignments ---------------------------------------------------------------------------
+
+
+def _recipient_choices(members: list[CaseMember]) -> list[SelectChoice]:
+    if len(members) == 1:
+        return [SelectChoice(str(members[0].user_id), members[0].user.name)]
+    return [SelectChoice("both", "Both partners")] + [
+        SelectChoice(str(m.user_id), f"{m.user.name} only") for m in members
+    ]
+
+
+@bp.route("/cases/<int:case_id>/assignments/new", methods=["GET", "POST"])
+@counselor_only
+def assign(case_id: int):
+    """Give a module to both partners of a case, or one."""
+    case = case_for_counselor(case_id, writable=True)
+    members = db.session.scalars(
+        sa.select(CaseMember)
+        .where(CaseMember.case_id == case.id, CaseMember.erased_at.is_(None))
+        .options(selectinload(CaseMember.user))
+        .order_by(CaseMember.role)
+    ).all()
+    modules = module_service.visible_modules(current_user)
+    form = AssignForm()
+    form.module.choices = [SelectChoice("0", "Choose a module…")] + [
+        SelectChoice(str(m.id), m.current_version.title + ("" if m.is_builtin else " (yours)"))
+        for m in modules
+    ]
+    form.recipients.choices = _recipient_choices(members)
+    if request.method == "GET":
+        form.request_key.data = secrets.token_urlsafe(24)
+        form.module.data = request.args.get("module", type=int) or 0
+        form.recipients.data = form.recipients.choices[0].value if form.recipients.choices else None
+    if not members:
+        flash("This case has no clients yet, so there is nobody to give a module to.", "info")
+    elif form.validate_on_submit():
+        module = next((m for m in modules if m.id == form.module.data), None)
+        if module is None:
+            form.module.errors.append("Choose a module.")
+        else:
+            chosen = (
+                [m.user for m in members]
+                if form.recipients.data == "both"
+                else [m.user for m in members if str(m.user_id) == form.recipients.data]
+            )
+            try:
+                assignment_service.assign_module(
+                    case,
+                    module.current_version,
+                    chosen,
+                    due_date=form.due_date.data,
+                    note=form.note.data or "",
+                    assigned_by=current_user,
+                    request_key=form.request_key.data or None,
+                )
+            except assignment_service.AssignmentError as exc:
+                form.recipients.errors.append(str(exc))
+            else:
+                title = module.current_version.title
+                db.session.commit()
+                flash(f"“{title}” is assigned.", "success")
+                return redirect(case_page_url(case.id))
+    return render_template(
+        "modules/assign.html",
+        case=case,
+        form=form,
+        members=members,
+        modules=modules,
+        cautions={m.id: m.current_version.caution for m in modules if m.current_version.caution},
+    )
+
+
+def case_page_url(case_id: int) -> str:
+    """The case page (``/cases/<id>``), whichever endpoint serves it."""
+    for rule in current_app.url_map.iter_rules():
+        parts = rule.rule.strip("/").split("/")
+        is_case_page = len(parts) == 2 and parts[0] == "cases" and parts[1].startswith("<")
+        if is_case_page and rule.arguments and "GET" in (rule.methods or ()):
+            return url_for(rule.endpoint, **{next(iter(rule.arguments)): case_id})
+    return f"/cases/{case_id}"
+
+
+def _partner_label(role: MemberRole) -> str:
+    return {"partner_a": "Partner A", "partner_b": "Partner B"}.get(str(role), "Client")
+
+
+@bp.route("/cases/<int:case_id>/assignments/<int:assignment_id>")
+@counselor_only
+def review(case_id: int, assignment_id: int):
+    """Both partners' answers side by side, per exercise, with feedback per partner."""
+    assignment = assignment_for_counselor(case_id, assignment_id)
+    roles = dict(
+        db.session.execute(
+            sa.select(CaseMember.user_id, CaseMember.role).where(
+                CaseMember.case_id == assignment.case_id
+            )
+        ).all()
+    )
+    recipients = sorted(assignment.recipients, key=lambda r: str(roles.get(r.user_id, "z")))
+    responses = response_service.responses_by_exercise([r.id for r in recipients])
+    readable = {
+        key: response
+        for key, response in responses.items()
+        if response_service.counselor_can_read(response)
+    }
+    forms = {}
+    for recipient in recipients:
+        form = FeedbackForm(prefix=f"r{recipient.id}", data={"feedback": recipient.feedback or ""})
+        forms[recipient.id] = form
+    audit.record(
+        "assignment.review_viewed",
+        assignment,
+        detail=f"{len(readable)} answer(s) shown",
+    )
+    return render_template(
+        "modules/review.html",
+        assignment=assignment,
+        case=assignment.case,
+        version=assignment.module_version,
+        recipients=recipients,
+        roles={uid: _partner_label(role) for uid, role in roles.items()},
+        readable=readable,
+        started=set(responses),
+        forms=forms,
+        newer=assignment_service.newer_version_exists(assignment),
+        remove_form=PostForm(),
+    )
+
+
+@bp.route(
+    "/cases/<int:case_id>/assignments/<int:assignment_id>/feedback/<int:recipient_id>",
+    methods=["POST"],
+)
+@counselor_only
+def feedback(case_id: int, assignment_id: int, recipient_id: int):
+    """Save feedback for one partner, and optionally mark their work reviewed."""
+    assignment = assignment_for_counselor(case_id, assignment_id, writable=True)
+    recipient: AssignmentRecipient | None = next(
+        (r for r in assignment.recipients if r.id == recipient_id), None
+    )
+    if recipient is None:
+        abort(404)
+    form = FeedbackForm(prefix=f"r{recipient.id}")
+    if not form.validate_on_submit():
+        for error in form.feedback.errors:
+            flash(error, "danger")
+        return redirect(url_for("modules.review", case_id=case_id, assignment_id=assignment.id))
+    try:
+        assignment_service.save_feedback(
+            assignment,
+            recipient,
+            form.feedback.data or "",
+            mark_reviewed=bool(form.mark_reviewed.data),
+        )
+    except assignment_service.AssignmentError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+    else:
+        db.session.commit()
+        flash(
+            "Feedback saved." + (" Marked as reviewed." if form.mark_reviewed.data else ""),
+            "success",
+        )
+    return redirect(
+        url_for("modules.review", case_id=case_id, assignment_id=assignment.id)
+        + f"#recipient-{recipient.id}"
+    )
+
+
+@bp.route("/cases/<int:case_id>/assignments/<int:assignment_id>/remove", methods=["GET", "POST"])
+@counselor_only
+def unassign(case_id: int, assignment_id: int):
+    """Confirm, then take the assignment back (answers are kept)."""
+    assignment = assignment_for_counselor(case_id, assignment_id, writable=True)
+    form = PostForm()
+    if request.method == "POST" and form.validate_on_submit():
+        title = assignment.module_version.title
+        assignment_service.unassign(assignment, current_user)
+        db.session.commit()
+        flash(f"“{title}” was taken back. Answers already written are kept.", "success")
+        return redirect(case_page_url(case_id))
+    return render_template(
+        "modules/unassign.html", assignment=assignment, case=assignment.case, form=form
+    )
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"case_page_url": case_page_url}
+
+
+@bp.app_template_filter("iso_day")
+def iso_day(value: str | None) -> str:
+    """An ISO date string (as stored in answers) shown as ``27 Nov 2026``."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value or "").strftime("%d %b %Y")
+    except ValueError:
+        return ""
