@@ -60,11 +60,14 @@ def mood_chart(
     moods = [m for _, m in points]
     average = sum(moods) / len(moods)
     latest = moods[-1]
-    summary = (
-        f"{len(moods)} entries with a mood from {day(first)} to {day(last)}. "
-        f"Average {average:.1f} of 5; lowest {min(moods)}, highest {max(moods)}; "
-        f"most recent {latest} ({MOOD_WORDS[latest]})."
-    )
+    if len(moods) == 1:
+        summary = f"One entry with a mood, on {day(first)}: {latest} ({MOOD_WORDS[latest]})."
+    else:
+        summary = (
+            f"{len(moods)} entries with a mood from {day(first)} to {day(last)}. "
+            f"Average {average:.1f} of 5; lowest {min(moods)}, highest {max(moods)}; "
+            f"most recent {latest} ({MOOD_WORDS[latest]})."
+        )
     return MoodChart(
         chart_id=chart_id,
         title=title,

@@ -112,6 +112,15 @@ def test_private_and_shared_entries_reach_only_the_right_people(factory, new_vis
     coun.check_page()
     assert coun.page.goto(coun.base_url + f"/caseload/journal/{private_id}").status == 404
 
+    # The case page: each partner's shared entries and mood trend; nothing private.
+    case_page = coun.visit(f"/cases/{case.id}")
+    section = case_page.locator("section[aria-labelledby=case-journal-heading]")
+    assert "For my counselor" in section.inner_text()
+    assert "Sam shared this" in section.inner_text()
+    assert CANARY not in case_page.content() and "Earlier" not in section.inner_text()
+    coun.screenshot("case-desktop")
+    coun.screenshot("case-phone", viewport=PHONE)
+
     # Alex sees the comment, then takes the entry back.
     alex_v.visit(f"/me/journal/{shared_id}")
     assert "Let us talk about the quiet moments." in page.inner_text("main")
