@@ -31,6 +31,7 @@ from bench.server import RESULTS, ROOT, Server, ensure_fixture, working_copy
 
 F2_HTML = ROOT / "bench" / "f2_summary.html"
 MIB = 1024 * 1024
+Job = Callable[[], tuple[float, int | None]]
 
 
 def log(message: str) -> None:
@@ -51,7 +52,7 @@ class Measure:
 
     p50s: list[float] = field(default_factory=list)
     p95s: list[float] = field(default_factory=list)
-    queries: set[int] = field(default_factory=set)
+    queries: list[int] = field(default_factory=list)
     samples: list[float] = field(default_factory=list)
     errors: int = 0
 
@@ -73,8 +74,16 @@ class Measure:
 
     @property
     def query_count(self) -> int | None:
-        """Statements per request (the largest seen, should be constant)."""
-        return max(self.queries) if self.queries else None
+        """Statements of a typical request (the most common count)."""
+        return statistics.mode(self.queries) if self.queries else None
+
+    @property
+    def queries_text(self) -> str:
+        """The typical count, and the range when some requests differ (deferred writes)."""
+        if not self.queries:
+            return "-"
+        low, high, mode = min(self.queries), max(self.queries), self.query_count
+        return str(mode) if low == high else f"{mode} ({low}-{high})"
 
 
 @dataclass
@@ -123,22 +132,42 @@ class Bench:
     def sequential(
         self, name: str, visitor: Visitor, path: str, n: int, expect: str = "text/html"
     ) -> Measure:
-        """``n`` requests one after another, ``repeats`` times."""
-        m = self.m.setdefault(name, Measure())
+        """``n`` requests of one page one after another, ``repeats`` times."""
+        self.together({name: self.page_job(visitor, path, expect)}, n)
+        return self.m[name]
+
+    def page_job(self, visitor: Visitor, path: str, expect: str = "text/html") -> Job:
+        """A warmed-up GET, timed end to end, with its statement count."""
         for _ in range(3):  # every gunicorn worker compiles its templates first
             self.fetch(visitor, path, expect)
+
+        def job() -> tuple[float, int | None]:
+            r = self.fetch(visitor, path, expect)
+            return r.seconds, r.queries
+
+        return job
+
+    def together(self, jobs: dict[str, Job], n: int) -> None:
+        """Measure several jobs round-robin, so each ratio compares like with like.
+
+        The machine is shared and noisy; interleaving puts a scenario and its floor under the
+        same conditions, where measuring one after the other would compare two moments.
+        """
+        for name in jobs:
+            self.m.setdefault(name, Measure())
         for _ in range(self.args.repeats):
-            seconds = []
+            seconds: dict[str, list[float]] = {name: [] for name in jobs}
             for _ in range(n):
-                r = self.fetch(visitor, path, expect)
-                seconds.append(r.seconds)
-                if r.queries is not None:
-                    m.queries.add(r.queries)
-            m.add_repeat(seconds)
-        return m
+                for name, job in jobs.items():
+                    elapsed, queries = job()
+                    seconds[name].append(elapsed)
+                    if queries is not None:
+                        self.m[name].queries.append(queries)
+            for name in jobs:
+                self.m[name].add_repeat(seconds[name])
 
     def attempt(self, name: str, fn: Callable[[], None]) -> None:
-        """Run one scenario; a failure becomes a row, never a crash of the whole run."""
+        """Run one step; a failure becomes a row, never a crash of the whole run."""
         log(f"  {name} ...")
         try:
             fn()
@@ -146,153 +175,120 @@ class Bench:
             self.rows.append(Row(name, result="ERROR", note=f"{type(exc).__name__}: {exc}"))
             log(f"    failed: {exc}")
 
-    # -- floors --------------------------------------------------------------------------
+    # -- pages: F1, S1, S2, S3 measured together -----------------------------------------
 
-    def f1(self) -> None:
-        """F1: one indexed primary-key query and a tiny template, signed in."""
+    def pages(self) -> None:
+        """F1 and every page scenario, interleaved; then their rows."""
         a = self.visitor(self.t.counselor_a)
-        m = self.sequential("F1", a, self.t.floor, self.args.requests)
+        jobs: dict[str, Job] = {"F1": self.page_job(a, self.t.floor)}
+        jobs["S1"] = self.page_job(a, self.t.dashboard)
+        if self.t.counselor_big:
+            jobs["S1-150"] = self.page_job(self.visitor(self.t.counselor_big), self.t.dashboard)
+        if self.t.case_page:
+            jobs["S2"] = self.page_job(a, self.t.case_page)
+        depth = 0
+        if self.t.journal_list:
+            c = self.visitor(self.t.journal_client)
+            jobs["S3-first"] = self.page_job(c, self.t.journal_list)
+            deep_path, depth = self._deepest(c, self.t.journal_list)
+            if depth:
+                jobs["S3-deep"] = self.page_job(c, deep_path)
+                self.extra["s3_deep_path"] = deep_path
+        self.together(jobs, self.args.requests)
+        self._page_rows(depth)
+
+    def _page_rows(self, depth: int) -> None:
+        m, f1 = self.m, self.m["F1"]
         self.rows.append(
             Row(
                 "F1 floor page (1 PK query)",
-                m.p50,
-                m.p95,
+                f1.p50,
+                f1.p95,
                 "1.0×F1",
-                str(m.query_count),
+                f1.queries_text,
                 "floor",
                 "-",
                 "queries include the login-session lookup",
             )
         )
-
-    def f2(self) -> None:
-        """F2: WeasyPrint on a saved 3-page summary in a warm render worker."""
-        html = F2_HTML.read_text()
-        render = _warm_renderer()
-        pages = _pages(render(html))
-        m = self.m.setdefault("F2", Measure())
-        for _ in range(3):
-            render(html)
-        for _ in range(self.args.repeats):
-            seconds = []
-            for _ in range(self.args.pdf_requests):
-                started = time.perf_counter()
-                render(html)
-                seconds.append(time.perf_counter() - started)
-            m.add_repeat(seconds)
-        self.rows.append(
-            Row(
-                f"F2 WeasyPrint, static {pages}-page summary",
-                m.p50,
-                m.p95,
-                "1.0×F2",
-                "-",
-                "floor",
-                "-",
-                "warm worker process, same fonts and CSS",
-            )
-        )
-
-    # -- scenarios -----------------------------------------------------------------------
-
-    def s1(self) -> None:
-        """S1 dashboard (counselor A, 40 clients); T1, T2."""
-        a = self.visitor(self.t.counselor_a)
-        m = self.sequential("S1", a, self.t.dashboard, self.args.requests)
-        f1 = self.m["F1"]
-        ratio = m.p95 / f1.p95
-        q = m.query_count
-        ok = ratio <= 10 and q is not None and q <= 8
+        s1 = m["S1"]
+        ratio = s1.p95 / f1.p95
+        q = s1.query_count
         self.rows.append(
             Row(
                 "S1 dashboard, 40 clients",
-                m.p50,
-                m.p95,
+                s1.p50,
+                s1.p95,
                 f"{ratio:.1f}×F1 p95",
-                str(q),
+                s1.queries_text,
                 "T1 ≤8 q; T2 p95 ≤10×F1",
-                "pass" if ok else "FAIL",
+                "pass" if ratio <= 10 and q is not None and q <= 8 else "FAIL",
             )
         )
-
-    def s1_big(self) -> None:
-        """S1 for the 150-client counselor (fixture L); T1, T4."""
-        if not self.t.counselor_big:
+        if "S1-150" in m:
+            big = m["S1-150"]
+            ratio = big.p50 / s1.p50
+            same = big.query_count == s1.query_count
+            self.rows.append(
+                Row(
+                    "S1 dashboard, 150 clients",
+                    big.p50,
+                    big.p95,
+                    f"{ratio:.2f}×S1 p50",
+                    big.queries_text,
+                    "T1 same q as 40; T4 ≤4×S1",
+                    "pass" if ratio <= 4 and same else "FAIL",
+                )
+            )
+        else:
             self.rows.append(
                 Row("S1 dashboard, 150 clients", target="T4 ≤4×S1", note="only fixture L has one")
             )
-            return
-        v = self.visitor(self.t.counselor_big)
-        m = self.sequential("S1-150", v, self.t.dashboard, self.args.requests)
-        base = self.m["S1"]
-        ratio = m.p50 / base.p50
-        same = m.query_count == base.query_count
-        self.rows.append(
-            Row(
-                "S1 dashboard, 150 clients",
-                m.p50,
-                m.p95,
-                f"{ratio:.2f}×S1 p50",
-                str(m.query_count),
-                "T1 same q as 40; T4 ≤4×S1",
-                "pass" if ratio <= 4 and same else "FAIL",
+        if "S2" in m:
+            s2 = m["S2"]
+            q = s2.query_count
+            self.rows.append(
+                Row(
+                    "S2 case page",
+                    s2.p50,
+                    s2.p95,
+                    f"{s2.p95 / f1.p95:.1f}×F1 p95",
+                    s2.queries_text,
+                    "T1 ≤8 q",
+                    "pass" if q is not None and q <= 8 else "FAIL",
+                )
             )
-        )
-
-    def s2(self) -> None:
-        """S2 case page; T1."""
-        if not self.t.case_page:
-            self.rows.append(Row("S2 case page", target="T1 ≤8 q", note="no case page route yet"))
+        else:
+            self.rows.append(Row("S2 case page", target="T1 ≤8 q", note="no case page route"))
+        if "S3-first" not in m:
+            self.rows.append(Row("S3 journal list", target="T3", note="no journal list route"))
             return
-        a = self.visitor(self.t.counselor_a)
-        m = self.sequential("S2", a, self.t.case_page, self.args.requests)
-        q = m.query_count
-        self.rows.append(
-            Row(
-                "S2 case page",
-                m.p50,
-                m.p95,
-                f"{m.p95 / self.m['F1'].p95:.1f}×F1 p95",
-                str(q),
-                "T1 ≤8 q",
-                "pass" if q is not None and q <= 8 else "FAIL",
-            )
-        )
-
-    def s3(self) -> None:
-        """S3 client journal list: first page and the deepest page; T3."""
-        if not self.t.journal_list:
-            self.rows.append(Row("S3 journal list", target="T3", note="no journal list yet"))
-            return
-        c = self.visitor(self.t.journal_client)
-        first = self.sequential("S3-first", c, self.t.journal_list, self.args.requests)
-        deep_path, depth = self._deepest(c, self.t.journal_list)
+        first = m["S3-first"]
         self.rows.append(
             Row(
                 "S3 journal list, first page",
                 first.p50,
                 first.p95,
-                f"{first.p95 / self.m['F1'].p95:.1f}×F1 p95",
-                str(first.query_count),
+                f"{first.p95 / f1.p95:.1f}×F1 p95",
+                first.queries_text,
             )
         )
-        if depth == 0:
+        if "S3-deep" not in m:
             self.rows.append(
                 Row("S3 journal list, deep page", target="T3 ≤1.5×first", note="no older page link")
             )
             return
-        deep = self.sequential("S3-deep", c, deep_path, self.args.requests)
+        deep = m["S3-deep"]
         ratio = deep.p50 / first.p50
         self.rows.append(
             Row(
-                f"S3 journal list, page {depth + 1}",
+                f"S3 journal list, page {depth + 1} (last)",
                 deep.p50,
                 deep.p95,
                 f"{ratio:.2f}×first p50",
-                str(deep.query_count),
+                deep.queries_text,
                 "T3 ≤1.5×first page",
                 "pass" if ratio <= 1.5 else "FAIL",
-                deep_path,
             )
         )
 
@@ -310,10 +306,12 @@ class Bench:
             # The last paging link on the page is the "older"/"next" one in every layout.
             if not links:
                 return current, depth
-            current = links[-1].replace("&amp;", "&")
+            current = links[-1]
             seen.add(current)
             depth += 1
         return current, depth
+
+    # -- PDFs: F2 and S4 measured together -----------------------------------------------
 
     def pick_pdfs(self) -> dict[int, int]:
         """Render counselor A's long summaries once; their page counts by session id."""
@@ -326,22 +324,54 @@ class Bench:
         self.extra["pdf_pages_by_session"] = pages
         return pages
 
-    def s4(self) -> None:
-        """S4 session-summary PDF of 3 and 6 pages; T5, T6."""
-        if not self.t.pdf_rule:
-            self.rows.append(Row("S4 summary PDF", target="T5, T6", note="no PDF route yet"))
-            return
-        pages = self.pick_pdfs()
-        if not pages:
-            raise RuntimeError("no session summary PDF could be rendered")
+    def pdfs(self) -> None:
+        """F2 (WeasyPrint alone, warm) with S4 of 3 and 6 pages, interleaved; T5, T6."""
+        html = F2_HTML.read_text()
+        render = _warm_renderer()
+        f2_pages = _pages(render(html))
+        for _ in range(3):
+            render(html)
+
+        def f2_job() -> tuple[float, int | None]:
+            started = time.perf_counter()
+            render(html)
+            return time.perf_counter() - started, None
+
+        jobs: dict[str, Job] = {"F2": f2_job}
+        pages: dict[int, int] = {}
+        if self.t.pdf_rule:
+            pages = self.pick_pdfs()
         a = self.visitor(self.t.counselor_a)
-        three = min(pages, key=lambda s: (abs(pages[s] - 3), s))
-        six = min(pages, key=lambda s: (abs(pages[s] - 6), s))
-        self.extra["pdf_three"] = three
-        m3 = self.sequential(
-            "S4-3", a, self.t.pdf(three), self.args.pdf_requests, expect="application/pdf"
-        )
+        three = six = None
+        if pages:
+            three = min(pages, key=lambda s: (abs(pages[s] - 3), s))
+            six = min(pages, key=lambda s: (abs(pages[s] - 6), s))
+            self.extra["pdf_three"] = three
+            # Several warm-ups: each gunicorn worker starts its own render worker on first use.
+            for _ in range(6):
+                self.fetch(a, self.t.pdf(three), "application/pdf")
+            jobs["S4-3"] = self.page_job(a, self.t.pdf(three), "application/pdf")
+            if pages[six] > pages[three]:
+                jobs["S4-6"] = self.page_job(a, self.t.pdf(six), "application/pdf")
+        self.together(jobs, self.args.pdf_requests)
         f2 = self.m["F2"]
+        self.rows.append(
+            Row(
+                f"F2 WeasyPrint, static {f2_pages}-page summary",
+                f2.p50,
+                f2.p95,
+                "1.0×F2",
+                "-",
+                "floor",
+                "-",
+                "warm render worker, the summary's own HTML, CSS and fonts",
+            )
+        )
+        if three is None:
+            note = "no PDF route" if not self.t.pdf_rule else "no summary could be rendered"
+            self.rows.append(Row("S4 summary PDF", target="T5, T6", note=note))
+            return
+        m3 = self.m["S4-3"]
         ratio = m3.p50 / f2.p50
         self.rows.append(
             Row(
@@ -349,17 +379,16 @@ class Bench:
                 m3.p50,
                 m3.p95,
                 f"{ratio:.2f}×F2 p50",
-                str(m3.query_count),
+                m3.queries_text,
                 "T5 ≤1.5×F2; T6 p50 ≤250 ms",
-                "pass" if ratio <= 1.5 and m3.p50 <= 250 else "FAIL",
+                ("pass" if ratio <= 1.5 else "FAIL T5")
+                + ("" if m3.p50 <= 250 else ", FAIL T6 250 ms"),
             )
         )
-        if pages[six] <= pages[three]:
+        if "S4-6" not in self.m:
             self.rows.append(Row("S4 summary PDF, 6 pages", note="no longer summary found"))
             return
-        m6 = self.sequential(
-            "S4-6", a, self.t.pdf(six), self.args.pdf_requests, expect="application/pdf"
-        )
+        m6 = self.m["S4-6"]
         per_page = (m6.p50 - m3.p50) / (pages[six] - pages[three])
         self.rows.append(
             Row(
@@ -367,7 +396,7 @@ class Bench:
                 m6.p50,
                 m6.p95,
                 f"{m6.p50 / f2.p50:.2f}×F2 p50",
-                str(m6.query_count),
+                m6.queries_text,
                 "T6 ≤40 ms per extra page",
                 "pass" if per_page <= 40 else "FAIL",
                 f"{per_page:.0f} ms per extra page",
@@ -486,48 +515,84 @@ class Bench:
             )
 
     def s6(self) -> None:
-        """S6: the dashboard while two PDFs render continuously; T7."""
+        """S6: the dashboard while two PDFs render, against the dashboard alone; T7.
+
+        Blocks alternate (alone, under load, alone, ...) so both see the same machine. With
+        ``--renice-pdf N`` a second, diagnostic row shows the same with the render workers at
+        a lower CPU priority (what a ``nice`` in the worker would give).
+        """
         if "pdf_three" not in self.extra:
             self.rows.append(Row("S6 dashboard while 2 PDFs render", note="no PDF measured"))
             return
+        alone, loaded, rendered = self._dashboard_under_pdf_load()
+        self.m["S1-alone"], self.m["S6"] = alone, loaded
+        self._s6_row("S6 dashboard while 2 PDFs render", alone, loaded, rendered, "T7")
+        if self.args.renice_pdf:
+            for pid in self.server.pdf_workers():
+                os.setpriority(os.PRIO_PROCESS, pid, self.args.renice_pdf)
+            alone, loaded, rendered = self._dashboard_under_pdf_load()
+            self.m["S6-reniced"] = loaded
+            self._s6_row(
+                f"S6 diagnostic: render workers at nice {self.args.renice_pdf}",
+                alone,
+                loaded,
+                rendered,
+                "diagnostic",
+            )
+
+    def _s6_row(
+        self, name: str, alone: Measure, loaded: Measure, rendered: list[int], target: str
+    ) -> None:
+        ratio = loaded.p95 / alone.p95
+        self.rows.append(
+            Row(
+                name,
+                loaded.p50,
+                loaded.p95,
+                f"{ratio:.2f}×alone p95",
+                loaded.queries_text,
+                "T7 p95 ≤2×S1 alone" if target == "T7" else "T7 (what-if)",
+                ("pass" if ratio <= 2 else "FAIL") if target == "T7" else "-",
+                f"alone p95 {alone.p95:.0f} ms; {len(rendered)} PDFs rendered meanwhile, "
+                f"{sum(s != 200 for s in rendered)} refused",
+            )
+        )
+
+    def _dashboard_under_pdf_load(self) -> tuple[Measure, Measure, list[int]]:
         path = self.t.pdf(self.extra["pdf_three"])
         renderers = [Visitor("127.0.0.1", self.server.port) for _ in range(2)]
         for v in renderers:
             v.login(self.t.counselor_a, self.t.password)
-        running = threading.Event()
-        running.set()
-        rendered = []
+        a = self.visitor(self.t.counselor_a)
+        dashboard = self.page_job(a, self.t.dashboard)
+        alone, loaded = Measure(), Measure()
+        rendered: list[int] = []
+        for _ in range(self.args.repeats):
+            alone.add_repeat([dashboard()[0] for _ in range(self.args.requests)])
+            running = threading.Event()
+            running.set()
 
-        def render(v: Visitor) -> None:
-            while running.is_set():
-                r = v.get(path)
-                rendered.append(r.status)
+            def render(v: Visitor, running: threading.Event = running) -> None:
+                while running.is_set():
+                    rendered.append(v.get(path).status)
 
-        threads = [threading.Thread(target=render, args=(v,)) for v in renderers]
-        for th in threads:
-            th.start()
-        time.sleep(1.0)  # let both renders get going
-        try:
-            a = self.visitor(self.t.counselor_a)
-            m = self.sequential("S6", a, self.t.dashboard, self.args.requests)
-        finally:
-            running.clear()
+            threads = [threading.Thread(target=render, args=(v,)) for v in renderers]
             for th in threads:
-                th.join()
-        ratio = m.p95 / self.m["S1"].p95
-        self.rows.append(
-            Row(
-                "S6 dashboard while 2 PDFs render",
-                m.p50,
-                m.p95,
-                f"{ratio:.2f}×S1 p95",
-                str(m.query_count),
-                "T7 p95 ≤2×S1 alone",
-                "pass" if ratio <= 2 else "FAIL",
-                f"{len(rendered)} PDFs rendered meanwhile, "
-                f"{sum(s != 200 for s in rendered)} refused",
-            )
-        )
+                th.start()
+            time.sleep(1.0)  # both renders under way
+            try:
+                seconds = []
+                for _ in range(self.args.requests):
+                    elapsed, queries = dashboard()
+                    seconds.append(elapsed)
+                    if queries is not None:
+                        loaded.queries.append(queries)
+                loaded.add_repeat(seconds)
+            finally:
+                running.clear()
+                for th in threads:
+                    th.join()
+        return alone, loaded, rendered
 
     def t3_across_sizes(self, size: str) -> None:
         """T3: counselor A's pages on this size against the latest run on S."""
@@ -557,17 +622,11 @@ class Bench:
         )
 
     def run(self, size: str) -> None:
-        """Every scenario, floors first."""
-        self.attempt("F1", self.f1)
-        self.attempt("F2", self.f2)
+        """Every scenario: pages with F1, PDFs with F2, then load, memory and writes."""
+        self.attempt("F1, S1, S2, S3", self.pages)
         if "F1" not in self.m:
             raise RuntimeError("the floor F1 could not be measured; see the server log")
-        self.attempt("S1", self.s1)
-        self.attempt("S1-150", self.s1_big)
-        self.attempt("S2", self.s2)
-        self.attempt("S3", self.s3)
-        if "F2" in self.m:
-            self.attempt("S4", self.s4)
+        self.attempt("F2, S4", self.pdfs)
         self.attempt("S6", self.s6)
         self.attempt("T6 memory", self.t6_memory)
         self.attempt("S5", self.s5)
@@ -608,6 +667,11 @@ def _pages(pdf: bytes) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _load() -> float:
+    """The one-minute load average: on a shared machine, read every figure next to it."""
+    return round(os.getloadavg()[0], 1)
 
 
 def machine() -> dict[str, object]:
@@ -664,9 +728,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf-requests", type=int, default=10, help="per PDF scenario and repeat")
     parser.add_argument("--memory-renders", type=int, default=100)
     parser.add_argument("--s5-seconds", type=float, default=15.0)
+    parser.add_argument(
+        "--renice-pdf",
+        type=int,
+        default=10,
+        metavar="N",
+        help="also measure S6 with the render workers at nice N (a diagnostic row; 0: off)",
+    )
     args = parser.parse_args(argv)
 
     started = datetime.now(UTC)
+    load_before = _load()
     fixture, seed_seconds = ensure_fixture(args.size, log)
     database = working_copy(fixture)
     targets = discover(database)
@@ -686,10 +758,12 @@ def main(argv: list[str] | None = None) -> int:
             Path(f"{database}{suffix}").unlink(missing_ok=True)
 
     info = machine()
+    info["load_before"], info["load_after"] = load_before, _load()
     title = (
         f"Rekindle benchmark, fixture {args.size}, {started:%Y-%m-%d %H:%M} UTC, "
         f"{info['cores']} cores ({info['cpu']}), Python {info['python']}, "
-        f"SQLite {info['sqlite']}; {args.repeats} repeats"
+        f"SQLite {info['sqlite']}; {args.repeats} repeats; "
+        f"load average {load_before} before, {info['load_after']} after"
     )
     text = title + "\n" + table(bench.rows)
     print(text)

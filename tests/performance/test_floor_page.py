@@ -2,8 +2,6 @@
 
 import pytest
 
-from app.extensions import db
-
 
 @pytest.fixture
 def app_config() -> dict:
@@ -29,11 +27,3 @@ def test_floor_page_needs_a_login(client, factory):
 
 def test_floor_page_answers_404_for_a_missing_case(factory, login_as):
     assert login_as(factory.counselor()).get("/bench/floor/999999").status_code == 404
-
-
-def test_floor_uses_the_primary_key(app):
-    from app.models import Case
-
-    with app.app_context():
-        assert [c.name for c in Case.__table__.primary_key] == ["id"]
-        assert db.engine is not None
