@@ -39,6 +39,15 @@ def test_private_and_shared_entries_reach_only_the_right_people(factory, new_vis
             alex, case, title=f"Earlier {n}", mood=mood, created_at=now - timedelta(days=60 - 7 * n)
         )
     make_entry(sam, case, title="Sam shared this", visibility=Visibility.COUNSELOR_AND_PARTNER)
+    make_entry(
+        alex,
+        case,
+        title="We can both read this",
+        body="Line one.\nLine two.\n\nA second paragraph.",
+        visibility=Visibility.COUNSELOR_AND_PARTNER,
+        comment="Thank you both for trying this.",
+        comment_by=counselor,
+    )
 
     alex_v = new_visitor("alex")
     alex_v.login(alex.email, TEST_PASSWORD)
@@ -84,6 +93,13 @@ def test_private_and_shared_entries_reach_only_the_right_people(factory, new_vis
     assert response.status == 404 and CANARY not in sam_v.page.content()
     response = sam_v.page.goto(f"{sam_v.base_url}/me/journal/{private_id}")
     assert response.status == 404
+    sam_v.visit("/me/journal/shared")
+    sam_v.page.click("text=We can both read this")
+    assert "Written by Alex Rivera" in sam_v.page.inner_text("main")
+    sam_v.check_page()
+    sam_v.screenshot("partner-entry-phone")
+    # Nothing sticks out sideways on a phone.
+    assert sam_v.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     # counselor2: another counselor sees nothing of this case.
     other = new_visitor("counselor2")
@@ -110,6 +126,8 @@ def test_private_and_shared_entries_reach_only_the_right_people(factory, new_vis
     feed.click("button:has-text('Add comment')")
     assert "Your comment is added" in feed.inner_text("main")
     coun.check_page()
+    coun.screenshot("entry-phone", viewport=PHONE)
+    feed.set_viewport_size({"width": 1280, "height": 900})
     assert coun.page.goto(coun.base_url + f"/caseload/journal/{private_id}").status == 404
 
     # The case page: each partner's shared entries and mood trend; nothing private.
