@@ -58,8 +58,9 @@ format: test-deps
 	$(BIN)/ruff format app tests
 	$(BIN)/ruff check --fix app tests
 
+# SC-1 release step: fails when a pin has an advisory or the audit cannot reach its service.
 audit: test-deps
-	$(BIN)/pip-audit -r <(grep -v '^-e' $(CONSTRAINTS)) --disable-pip --no-deps
+	BIN=$(BIN) scripts/dependency_audit.sh
 
 clean:
 	rm -rf $(VENV) tests/.artifacts .pytest_cache

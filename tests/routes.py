@@ -8,6 +8,7 @@ from app.authz import PUBLIC_ENDPOINTS
 
 PLACEHOLDERS = {
     "int": 999999,
+    "integer": 999999,  # werkzeug's IntegerConverter
     "string": "placeholder-token",
     "path": "x",
     "default": "x",

@@ -36,11 +36,7 @@ class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    user = StringField(
-        "User e-mail",
-        validators=[Optional(), Length(max=254)],
-        description="Whose actions, e.g. counselor@example.org",
-    )
+    user = StringField("User e-mail", validators=[Optional(), Length(max=254)])
     case = IntegerField(
         "Case number",
         validators=[Optional(), NumberRange(min=1, max=2**31 - 1, message="Enter a case number.")],

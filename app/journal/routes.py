@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import audit
 from app.authz import (
+    client_case_ids,
     ensure_open,
     entry_for_author,
     entry_for_reader,
@@ -154,6 +155,7 @@ def index():
         searching=bool(
             filters.text or filters.tag or filters.mood or filters.since or filters.until
         ),
+        has_case=bool(client_case_ids()),
         visibility_labels=VISIBILITY_LABELS,
     )
 

@@ -137,3 +137,9 @@ def test_closed_case_is_read_only_for_the_author(world, login_as, make_entry, ap
         == 409
     )
     assert client.get("/me/journal/new").status_code == 409
+
+
+def test_client_with_a_case_is_invited_to_write(world, login_as):
+    page = login_as(world.a).get("/me/journal").get_data(as_text=True)
+    assert 'href="/me/journal/new"' in page
+    assert "write your first entry" in page

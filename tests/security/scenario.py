@@ -1,0 +1,307 @@
+"""The privacy scenario: two couples, two counselors, an admin, and canaries everywhere.
+
+Case 1 is the Rivera-like couple A and B of counselor C; case 2 is the couple X and Y of the
+other counselor O. Every private item carries a unique canary string, and ``CANARY_READERS``
+says who may ever see it. The records are made with the models directly, so the scenario does
+not depend on the feature routes it is used to test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import Flask
+
+from app.extensions import db
+from app.models import (
+    Assignment,
+    AssignmentRecipient,
+    AssignmentStatus,
+    Case,
+    CaseKind,
+    CaseMember,
+    CaseStatus,
+    CounselingSession,
+    Exercise,
+    ExerciseKind,
+    JournalEntry,
+    MemberRole,
+    ModuleVersion,
+    NoteFormat,
+    ProcessNote,
+    Response,
+    ResponseStatus,
+    Role,
+    SessionAttendee,
+    SessionNote,
+    StrategyModule,
+    User,
+    Visibility,
+    utcnow,
+)
+from tests.factories import _password_hash
+
+#: The roles of the authorization matrix (SECURITY.md "Test roles").
+ROLES = ("anonymous", "A", "B", "X", "C", "O", "M")
+ROLE_NAMES = {
+    "anonymous": "anonymous",
+    "A": "client A",
+    "B": "partner B",
+    "X": "client X of another case",
+    "C": "the case counselor",
+    "O": "another counselor",
+    "M": "admin",
+}
+
+#: canary name -> the roles allowed to see it anywhere.
+CANARY_READERS: dict[str, frozenset[str]] = {
+    "a_private_entry": frozenset({"A"}),
+    "b_private_entry": frozenset({"B"}),
+    "b_entry_for_counselor": frozenset({"B", "C"}),
+    "a_entry_for_both": frozenset({"A", "B", "C"}),
+    "b_answer_counselor_only": frozenset({"B", "C"}),
+    "b_answer_private": frozenset({"B"}),
+    "a_answer_shared": frozenset({"A", "B", "C"}),
+    "c_note_assessment": frozenset({"C"}),
+    "c_process_note": frozenset({"C"}),
+    "x_private_entry": frozenset({"X"}),
+    "x_entry_for_counselor": frozenset({"X", "O"}),
+    "x_answer_counselor_only": frozenset({"X", "O"}),
+    "o_process_note": frozenset({"O"}),
+    "o_note_assessment": frozenset({"O"}),
+}
+
+
+def canary_text(name: str, token: str) -> str:
+    """A unique, searchable string (letters only, so escaping never changes it)."""
+    return f"CANARY{name.replace('_', '').upper()}{token}"
+
+
+@dataclass
+class World:
+    """Ids of everything in the scenario, and the canary strings."""
+
+    users: dict[str, int] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
+    canaries: dict[str, str] = field(default_factory=dict)
+
+    def forbidden_canaries(self, role: str) -> dict[str, str]:
+        """The canaries ``role`` must never see: name -> text."""
+        return {
+            name: text for name, text in self.canaries.items() if role not in CANARY_READERS[name]
+        }
+
+
+def _user(world: World, key: str, role: Role, token: str) -> User:
+    user = User(
+        email=f"{key.lower()}-{token.lower()}@example.test",
+        name=f"Person {key}",
+        role=role,
+        password_hash=_password_hash(_test_password()),
+    )
+    db.session.add(user)
+    db.session.flush()
+    world.users[key] = user.id
+    world.emails[key] = user.email
+    return user
+
+
+def _test_password() -> str:
+    from tests.conftest import TEST_PASSWORD
+
+    return TEST_PASSWORD
+
+
+def _module(owner: User | None, slug: str | None, title: str) -> tuple[StrategyModule, Exercise]:
+    module = StrategyModule(
+        owner_id=owner.id if owner else None, slug=slug, is_builtin=owner is None
+    )
+    db.session.add(module)
+    db.session.flush()
+    version = ModuleVersion(
+        module_id=module.id,
+        number=1,
+        title=title,
+        summary="A short practice for the week.",
+        introduction="Take ten quiet minutes.",
+        created_by_id=owner.id if owner else None,
+    )
+    db.session.add(version)
+    db.session.flush()
+    exercise = Exercise(
+        version_id=version.id,
+        position=0,
+        kind=ExerciseKind.REFLECTION,
+        title="What went well",
+        prompt="Write about one moment this week.",
+        config={},
+    )
+    db.session.add(exercise)
+    db.session.flush()
+    module.current_version_id = version.id
+    return module, exercise
+
+
+def _entry(case: Case, author: User, text: str, visibility: Visibility) -> JournalEntry:
+    entry = JournalEntry(
+        case_id=case.id,
+        author_id=author.id,
+        visibility=visibility,
+        status=ResponseStatus.SUBMITTED,
+        shared_at=None if visibility is Visibility.PRIVATE else utcnow(),
+    )
+    entry.title = f"Title {text}"
+    entry.body = f"Body {text}"
+    entry.tags = []
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _couple_case(
+    world: World, prefix: str, counselor: User, one: User, two: User, label: str
+) -> Case:
+    case = Case(
+        label=label, kind=CaseKind.COUPLE, status=CaseStatus.ACTIVE, counselor_id=counselor.id
+    )
+    db.session.add(case)
+    db.session.flush()
+    for user, role, key in ((one, MemberRole.PARTNER_A, "a"), (two, MemberRole.PARTNER_B, "b")):
+        member = CaseMember(case_id=case.id, user_id=user.id, role=role)
+        db.session.add(member)
+        db.session.flush()
+        world.ids[f"{prefix}_member_{key}"] = member.id
+    world.ids[f"{prefix}_case"] = case.id
+    return case
+
+
+def _assignment(
+    world: World, prefix: str, case: Case, exercise: Exercise, counselor: User, users: list[User]
+) -> dict[int, AssignmentRecipient]:
+    assignment = Assignment(
+        case_id=case.id, module_version_id=exercise.version_id, assigned_by_id=counselor.id, note=""
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    world.ids[f"{prefix}_assignment"] = assignment.id
+    recipients = {}
+    for index, user in enumerate(users):
+        recipient = AssignmentRecipient(
+            assignment_id=assignment.id, user_id=user.id, status=AssignmentStatus.SUBMITTED
+        )
+        db.session.add(recipient)
+        db.session.flush()
+        world.ids[f"{prefix}_recipient_{index}"] = recipient.id
+        recipients[user.id] = recipient
+    return recipients
+
+
+def _answer(recipient: AssignmentRecipient, exercise: Exercise, text: str, visibility: Visibility):
+    response = Response(
+        recipient_id=recipient.id,
+        exercise_id=exercise.id,
+        status=ResponseStatus.SUBMITTED,
+        visibility=visibility,
+        submitted_at=utcnow(),
+    )
+    response.answer = {"text": text}
+    db.session.add(response)
+    db.session.flush()
+    return response
+
+
+def _session(
+    world: World,
+    prefix: str,
+    case: Case,
+    counselor: User,
+    attendees: list[User],
+    note: str,
+    process: str,
+) -> CounselingSession:
+    session = CounselingSession(
+        case_id=case.id, counselor_id=counselor.id, starts_at=utcnow() - timedelta(days=1)
+    )
+    db.session.add(session)
+    db.session.flush()
+    for user in attendees:
+        db.session.add(SessionAttendee(session_id=session.id, user_id=user.id))
+    session_note = SessionNote(session_id=session.id, format=NoteFormat.SOAP)
+    session_note.sections = {
+        "subjective": "They talked about the week.",
+        "objective": "Calm.",
+        "assessment": note,
+        "plan": "Keep practising.",
+        "focus": "Listening to each other.",
+        "next_steps": "One kind message a day.",
+    }
+    db.session.add(session_note)
+    process_note = ProcessNote(session_id=session.id, author_id=counselor.id)
+    process_note.body = process
+    db.session.add(process_note)
+    db.session.flush()
+    world.ids[f"{prefix}_session"] = session.id
+    return session
+
+
+def build_world(app: Flask, marker: str = "Q") -> World:
+    """Create the whole scenario in one transaction and return its ids and canaries."""
+    world = World()
+    world.canaries = {name: canary_text(name, marker) for name in CANARY_READERS}
+    c = world.canaries
+    with app.app_context():
+        a = _user(world, "A", Role.CLIENT, marker)
+        b = _user(world, "B", Role.CLIENT, marker)
+        x = _user(world, "X", Role.CLIENT, marker)
+        y = _user(world, "Y", Role.CLIENT, marker)
+        counselor = _user(world, "C", Role.COUNSELOR, marker)
+        other = _user(world, "O", Role.COUNSELOR, marker)
+        _user(world, "M", Role.ADMIN, marker)
+
+        builtin, exercise = _module(None, f"builtin-{marker.lower()}", "Appreciation week")
+        own_c, _ = _module(counselor, None, "C's own module")
+        own_o, _ = _module(other, None, "O's own module")
+        world.ids.update(
+            builtin_module=builtin.id,
+            c_module=own_c.id,
+            o_module=own_o.id,
+            exercise=exercise.id,
+        )
+
+        case1 = _couple_case(world, "case1", counselor, a, b, "Couple one")
+        case2 = _couple_case(world, "case2", other, x, y, "Couple two")
+
+        ids = world.ids
+        ids["a_private_entry"] = _entry(case1, a, c["a_private_entry"], Visibility.PRIVATE).id
+        ids["b_private_entry"] = _entry(case1, b, c["b_private_entry"], Visibility.PRIVATE).id
+        ids["b_entry_for_counselor"] = _entry(
+            case1, b, c["b_entry_for_counselor"], Visibility.COUNSELOR
+        ).id
+        ids["a_entry_for_both"] = _entry(
+            case1, a, c["a_entry_for_both"], Visibility.COUNSELOR_AND_PARTNER
+        ).id
+        ids["x_private_entry"] = _entry(case2, x, c["x_private_entry"], Visibility.PRIVATE).id
+        ids["x_entry_for_counselor"] = _entry(
+            case2, x, c["x_entry_for_counselor"], Visibility.COUNSELOR
+        ).id
+
+        recipients1 = _assignment(world, "case1", case1, exercise, counselor, [a, b])
+        ids["a_recipient"] = recipients1[a.id].id
+        ids["b_recipient"] = recipients1[b.id].id
+        _answer(recipients1[a.id], exercise, c["a_answer_shared"], Visibility.COUNSELOR_AND_PARTNER)
+        _answer(recipients1[b.id], exercise, c["b_answer_counselor_only"], Visibility.COUNSELOR)
+        recipients2 = _assignment(world, "case2", case2, exercise, other, [x, y])
+        ids["x_recipient"] = recipients2[x.id].id
+        _answer(recipients2[x.id], exercise, c["x_answer_counselor_only"], Visibility.COUNSELOR)
+        # B's private answer lives on a second assignment, so each recipient has one answer.
+        private = _assignment(world, "case1_private", case1, exercise, counselor, [b])
+        _answer(private[b.id], exercise, c["b_answer_private"], Visibility.PRIVATE)
+
+        _session(
+            world, "case1", case1, counselor, [a, b], c["c_note_assessment"], c["c_process_note"]
+        )
+        _session(world, "case2", case2, other, [x, y], c["o_note_assessment"], c["o_process_note"])
+        db.session.commit()
+    return world
