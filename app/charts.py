@@ -31,7 +31,7 @@ def line_chart_svg(
     height: int = 240,
 ) -> Markup:
     """A line chart as an accessible inline ``<svg>`` with a legend; all text is escaped."""
-    left, right, top, bottom = 34, 12, 14, 46
+    left, right, top, bottom = 34, 26, 14, 46
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(x_labels), 1)
 
@@ -60,8 +60,9 @@ def line_chart_svg(
     every = max(1, (n + 7) // 8)  # at most about eight date labels
     for i, label in enumerate(x_labels):
         if i % every == 0 or i == n - 1:
+            anchor = "end" if i == n - 1 and n > 1 else "middle"
             parts.append(
-                f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
+                f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" text-anchor="{anchor}" '
                 f'fill="#6b5a55">{escape(label)}</text>'
             )
     for k, line in enumerate(series):

@@ -51,8 +51,8 @@ NOTES = [
     (
         NoteFormat.DAP,
         {
-            "data": "Couple reported two attempts at soft start-up; one went well. Sam shared "
-            "a journal entry about a walk that helped them reconnect.",
+            "data": "Couple reported two attempts at soft start-up; one went well. One of them shared "
+            "a journal entry, which we read together and discussed.",
             "assessment": "Early skill uptake. Repair attempts are noticed more often by both.",
             "plan": "Continue soft start-up; add the daily appreciation exercise.",
             "focus": "We celebrated the conversation that went well and talked about what "

@@ -284,11 +284,12 @@ def autosave_note(case_id: int, sid: int):
     for key in keys:
         if key in payload.fields:
             sections[key] = payload.text(key, service.SECTION_MAX)
+    # The version is left alone: autosaves are ordered by ``seq``, and bumping it would make
+    # the editor's own "Save draft" (and "Sign") look like a conflicting edit.
     service.save_note(note, fmt=note.format, sections=sections)
-    note.version += 1
     audit.record("session_note.autosave", note, case_id=case.id)
     db.session.commit()
-    return jsonify(saved=True, version=note.version)
+    return jsonify(saved=True)
 
 
 @bp.route(f"{BASE}/<int:sid>/note/format", methods=["POST"])

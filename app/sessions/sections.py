@@ -23,7 +23,7 @@ def sessions_section(case: Case) -> dict[str, Any]:
 def checkins_section(case: Case) -> dict[str, Any]:
     """Each partner's check-in trend."""
     members = service.case_clients(case.id)
-    return {"case": case, "charts": check_in_charts(case, members)}
+    return {"case": case, "charts": check_in_charts(case, members, width=420)}
 
 
 @CLIENT_HOME.section(order=15, template="client/_checkin_next.html")

@@ -7,6 +7,7 @@ no assessment, no process notes, no journal text. Process notes never enter eith
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -42,12 +43,16 @@ def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
     return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def check_in_charts(case: Case, members) -> list[dict[str, Any]]:
-    """One trend chart per partner (their four items over time)."""
+def check_in_charts(
+    case: Case, members, until: datetime | None = None, width: int = 620
+) -> list[dict[str, Any]]:
+    """One trend chart per partner (their four items over time, up to ``until`` if given)."""
     by_user = checkin_service.check_ins_by_user(case.id)
     charts = []
     for member in members:
-        rows = by_user.get(member.user_id, [])
+        rows = [
+            r for r in by_user.get(member.user_id, []) if until is None or r.created_at <= until
+        ]
         if not rows:
             charts.append({"name": member.user.name, "svg": None, "latest": None})
             continue
@@ -60,7 +65,7 @@ def check_in_charts(case: Case, members) -> list[dict[str, Any]]:
             {
                 "name": member.user.name,
                 "svg": line_chart_svg(
-                    series, labels, title=f"Check-ins of {member.user.name}", width=620
+                    series, labels, title=f"Check-ins of {member.user.name}", width=width
                 ),
                 "latest": rows[-1],
             }
@@ -108,7 +113,7 @@ def summary_context(
         "sections": sections,
         "client_sections": service.CLIENT_SECTIONS,
         "amendments": note.amendments if note else [],
-        "charts": check_in_charts(case, members),
+        "charts": check_in_charts(case, members, until=session.starts_at + timedelta(days=1)),
         "assignments": service.case_assignments(case.id),
         "reviewed_ids": service.linked_assignment_ids(session.id, service.REVIEWED),
         "picked": [

@@ -124,6 +124,9 @@ def test_autosave_ignores_older_saves(app, login_as, couple_case, build):
     older = client.post(url, json={"seq": 4, "fields": {"data": "older"}}, headers=headers)
     assert older.json["stale"]
     assert _note(app, sid)[2]["data"] == "newer"
+    # The editor's own "Save draft" after an autosave is not a conflict.
+    saved = client.post(f"/cases/{case.id}/sessions/{sid}/note", data={"version": "1", "data": "x"})
+    assert saved.status_code == 302
 
 
 def test_process_notes_only_for_their_author(app, login_as, couple_case, build, factory):
