@@ -143,3 +143,13 @@ def test_client_with_a_case_is_invited_to_write(world, login_as):
     page = login_as(world.a).get("/me/journal").get_data(as_text=True)
     assert 'href="/me/journal/new"' in page
     assert "write your first entry" in page
+
+
+def test_client_without_a_case_gets_a_calm_journal_page(factory, login_as):
+    loner = factory.client()
+    client = login_as(loner)
+    page = client.get("/me/journal")
+    assert page.status_code == 200
+    assert "once your counselor has added you to a case" in page.get_data(as_text=True)
+    assert 'href="/me/journal/new"' not in page.get_data(as_text=True)
+    assert client.get("/me/journal/new").status_code == 404
