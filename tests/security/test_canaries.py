@@ -32,6 +32,14 @@ def test_allowed_reader_finds_the_canary(world, clients, role, path, canary):
 
 
 def test_pdf_text_is_searched(world, clients):
+    path = "/cases/{case1_case}/sessions/{case1_session}/summary.pdf".format(**world.ids)
+    response = clients["C"].get(path)
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert world.canaries["c_note_assessment"] in response_text(response)
+
+
+def test_export_pdf_text_is_searched(world, clients):
     response = clients["A"].get("/me/export.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
