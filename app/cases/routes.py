@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from app import audit, mail
 from app.auth.forms import PostForm
-from app.authz import case_for_counselor, member_for_counselor, roles_required
+from app.authz import (
+    case_for_counselor,
+    case_for_counselor_loaded,
+    member_for_counselor,
+    roles_required,
+)
 from app.cases import bp
 from app.cases.forms import NewCaseForm, ReopenForm, StatusForm
 from app.extensions import db
@@ -85,6 +91,13 @@ def new():
         except CaseRuleError as error:
             db.session.rollback()
             getattr(form, error.field, form.label).errors.append(error.message)
+        except IntegrityError:
+            # Two submits of one form raced to create the same new accounts: the first won.
+            db.session.rollback()
+            winner = case_service.case_for_request_key(form.request_key.data, current_user)
+            if winner is None:
+                raise
+            return redirect(url_for("cases.detail", case_id=winner.id))
         else:
             if result.case.counselor_id != current_user.id:
                 # A reused request key from someone else's form: never reveal their case.
@@ -98,8 +111,7 @@ def new():
     return render_template("cases/new.html", form=form)
 
 
-def _member_rows(case: Case, links: dict[int, str]) -> list[dict]:
-    latest = invitations.latest_by_user(case.id)
+def _member_rows(case: Case, latest: dict[int, Invitation], links: dict[int, str]) -> list[dict]:
     rows = []
     for member in case.members:
         invitation = latest.get(member.user_id)
@@ -125,17 +137,14 @@ def _member_rows(case: Case, links: dict[int, str]) -> list[dict]:
 @roles_required(Role.COUNSELOR)
 def detail(case_id: int):
     """The case page: header, members and invitations, status history, feature sections."""
-    case = case_for_counselor(case_id)
-    case = db.session.scalar(
-        db.select(Case)
-        .where(Case.id == case.id)
-        .options(
-            selectinload(Case.members).joinedload(CaseMember.user),
-            selectinload(Case.status_changes).joinedload(CaseStatusChange.changed_by),
-        )
-        .execution_options(populate_existing=True)
+    # One query for the header, members and history; joined rows stay few (2 members × changes).
+    case = case_for_counselor_loaded(
+        case_id,
+        joinedload(Case.members).joinedload(CaseMember.user),
+        joinedload(Case.status_changes).joinedload(CaseStatusChange.changed_by),
     )
-    latest_ids = [inv.id for inv in invitations.latest_by_user(case.id).values()]
+    latest = invitations.latest_by_user(case.id)
+    latest_ids = [inv.id for inv in latest.values()]
     links = invitations.take_shown_once(latest_ids)
     status_form = StatusForm()
     status_form.status.choices = [
@@ -145,7 +154,7 @@ def detail(case_id: int):
     return render_template(
         "cases/detail.html",
         case=case,
-        members=_member_rows(case, links),
+        members=_member_rows(case, latest, links),
         status_form=status_form,
         reopen_form=ReopenForm(),
         action_form=PostForm(),

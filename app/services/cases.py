@@ -145,6 +145,15 @@ def create_case(
     return CreatedCase(case, True, new_links)
 
 
+def case_for_request_key(request_key: str | None, counselor: User) -> Case | None:
+    """The case an earlier submit of the same form created for this counselor, if any."""
+    if not request_key:
+        return None
+    return db.session.scalar(
+        sa.select(Case).where(Case.request_key == request_key, Case.counselor_id == counselor.id)
+    )
+
+
 def allowed_statuses(case: Case) -> tuple[CaseStatus, ...]:
     """The statuses the case can move to now."""
     return TRANSITIONS[case.status]

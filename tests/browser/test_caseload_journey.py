@@ -66,3 +66,34 @@ def test_counselor_creates_couple_and_partners_join(app, factory, new_visitor):
     assert page.locator("text=Joined").count() == 2
     assert page.locator("[data-invite-link]").count() == 0
     visitor.check_page()
+
+
+def test_admin_adds_a_counselor_and_reassigns_a_case(app, factory, new_visitor):
+    admin = factory.admin(name="Avery Admin")
+    first = factory.counselor(name="Dr. Morgan Lee")
+    second = factory.counselor(name="Jordan Ellis")
+    factory.case(first, [factory.client(), factory.client()], label="Nakamura couple")
+    visitor = new_visitor("admin")
+    visitor.login(admin.email, TEST_PASSWORD)
+    page = visitor.page
+    page.fill("#name", "Dr. Kit Moss")
+    page.fill("#email", "kit.moss@example.test")
+    page.click("button:has-text('Add counselor')")
+    page.wait_for_selector("[data-invite-link]")
+    link = page.locator("[data-invite-link]").input_value()
+    assert "/invite/" in link
+    visitor.check_page()
+    page.select_option("select[name=counselor]", label=second.name)
+    page.click("button:has-text('Reassign')")
+    page.wait_for_selector("text=is now with Jordan Ellis")
+    visitor.check_page()
+    visitor.screenshot("admin-desktop")
+    visitor.screenshot("admin-phone", viewport=PHONE)
+
+    newcomer = new_visitor("kit", viewport=PHONE)
+    newcomer.page.goto(link)
+    newcomer.page.fill("#password", "kit keeps a tidy caseload")
+    newcomer.page.fill("#confirm", "kit keeps a tidy caseload")
+    newcomer.page.click("button[type=submit]")
+    newcomer.page.wait_for_url("**/caseload")
+    newcomer.check_page()

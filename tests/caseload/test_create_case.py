@@ -100,3 +100,20 @@ def test_partners_need_different_emails(app, factory, login_as):
     response = client.post("/cases/new", data=dict(COUPLE, b_email=COUPLE["a_email"].lower()))
     assert response.status_code == 200
     assert "their own e-mail" in response.get_data(as_text=True)
+
+
+def test_racing_double_submit_lands_on_the_first_case(app, factory, login_as, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from app.services import cases as case_service
+
+    client = login_as(factory.counselor())
+    first = client.post("/cases/new", data=COUPLE)
+
+    def lose_the_race(*args, **kwargs):
+        raise IntegrityError("INSERT INTO users", {}, Exception("duplicate email"))
+
+    monkeypatch.setattr(case_service, "create_case", lose_the_race)
+    second = client.post("/cases/new", data=COUPLE)
+    assert second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
