@@ -44,3 +44,14 @@ def test_export_pdf_text_is_searched(world, clients):
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert world.canaries["a_private_entry"] in response_text(response)
+
+
+def test_client_copy_pdf_leaves_out_clinical_and_process_notes(world, clients):
+    """AC-3: the copy made for the couple has their focus, never the clinical or process notes."""
+    path = "/cases/{case1_case}/sessions/{case1_session}/summary.pdf".format(**world.ids)
+    response = clients["C"].get(path, query_string={"copy": "client"})
+    assert response.status_code == 200
+    text = response_text(response)
+    assert "Listening to each other." in text
+    for name in ("c_process_note", "c_note_assessment", "b_private_entry", "a_private_entry"):
+        assert world.canaries[name] not in text, name
