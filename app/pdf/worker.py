@@ -89,8 +89,8 @@ def serve(conn: Connection, memory_bytes: int) -> None:
             return
         try:
             conn.send(("ok", render(html)))
-        except MemoryError:
-            conn.send(("error", "memory"))
+        except (MemoryError, RecursionError, SystemError):  # SystemError: a C allocation failed
+            conn.send(("error", "memory"))  # too big or too deeply nested: same advice
             return
         except Exception as exc:  # noqa: BLE001 - any failure becomes a clear error upstream
             conn.send(("error", type(exc).__name__))
