@@ -83,15 +83,16 @@ def _what_will_go(user: User) -> dict[str, int]:
     """Counts of what erasure destroys (numbers only: the admin reads no clinical content)."""
     recipient_ids = sa.select(AssignmentRecipient.id).where(AssignmentRecipient.user_id == user.id)
     count = sa.func.count()
-    return {
-        "journal entries": db.session.scalar(
-            sa.select(count).where(JournalEntry.author_id == user.id)
-        ),
-        "exercise answers": db.session.scalar(
-            sa.select(count).where(Response.recipient_id.in_(recipient_ids))
-        ),
-        "check-ins": db.session.scalar(sa.select(count).where(CheckIn.user_id == user.id)),
-    }
+    counts = [
+        ("journal entry", "journal entries", JournalEntry.author_id == user.id),
+        ("exercise answer", "exercise answers", Response.recipient_id.in_(recipient_ids)),
+        ("check-in", "check-ins", CheckIn.user_id == user.id),
+    ]
+    result = {}
+    for singular, plural, condition in counts:
+        n = db.session.scalar(sa.select(count).where(condition)) or 0
+        result[singular if n == 1 else plural] = n
+    return result
 
 
 @bp.route("/erasure/<int:user_id>", methods=["GET", "POST"])

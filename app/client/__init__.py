@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("client", __name__)
 
-from app.client import routes  # noqa: E402,F401
+from app.client import export, routes  # noqa: E402,F401

@@ -40,10 +40,32 @@ def check_version(obj: Any, expected: int | str | None) -> bool:
         expected_int = int(expected) if expected is not None and expected != "" else None
     except (TypeError, ValueError):
         expected_int = None
+    _lock_current_version(obj)
     if expected_int is None or expected_int != obj.version:
+        _reload_saved_columns(obj)
         return False
     obj.version += 1
     return True
+
+
+def _lock_current_version(obj: Any) -> None:
+    """On PostgreSQL, lock the row and re-read its version before comparing.
+
+    Two saves from the same version can both read version N under READ COMMITTED; without the
+    lock both would pass and the second would silently overwrite the first. With it the second
+    waits for the first to commit, then sees N+1 and gets the conflict page. (SQLite needs
+    nothing: write requests run in BEGIN IMMEDIATE transactions, one at a time.)
+    """
+    state = sa.inspect(obj)
+    if state.persistent and db.session.get_bind().dialect.name == "postgresql":
+        db.session.refresh(obj, attribute_names=["version"], with_for_update=True)
+
+
+def _reload_saved_columns(obj: Any) -> None:
+    """Show the saved version on the conflict page, not the one this request loaded earlier."""
+    state = sa.inspect(obj)
+    if state.persistent and db.session.get_bind().dialect.name == "postgresql":
+        db.session.refresh(obj, attribute_names=[c.key for c in state.mapper.column_attrs])
 
 
 def create_once(model: type[T], request_key: str | None, build: Callable[[], T]) -> tuple[T, bool]:
@@ -57,14 +79,19 @@ def create_once(model: type[T], request_key: str | None, build: Callable[[], T])
         existing = db.session.scalar(sa.select(model).where(model.request_key == request_key))
         if existing is not None:
             return existing, False
-    record = build()
-    record.request_key = request_key or None
-    db.session.add(record)
     if not request_key:
+        record = build()
+        record.request_key = None
+        db.session.add(record)
         db.session.flush()
         return record, True
     try:
+        # Build inside the savepoint: begin_nested() flushes pending objects first, and a
+        # duplicate flushed there would fail the whole transaction instead of the savepoint.
         with db.session.begin_nested():
+            record = build()
+            record.request_key = request_key
+            db.session.add(record)
             db.session.flush()
     except IntegrityError:
         existing = db.session.scalar(sa.select(model).where(model.request_key == request_key))

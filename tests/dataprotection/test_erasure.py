@@ -207,6 +207,7 @@ def test_find_by_email_leads_to_the_confirmation(app, planted, admin_client):
     page = admin_client.get(response.headers["Location"])
     assert page.status_code == 200
     assert "3 journal entries" in page.text and "2 exercise answers" in page.text
+    assert "<li>1 check-in</li>" in page.text
     # the admin reads no clinical content on the way
     assert [c for c in planted.all() if c in page.text] == []
 
