@@ -149,3 +149,41 @@ def test_assign_answer_share_review(app, factory, new_visitor):
     lee.screenshot("module-desktop", viewport=DESKTOP)
     lee.screenshot("module-phone", viewport=PHONE)
     assert not [e for e in phone.console_errors + sam_visitor.console_errors if "favicon" not in e]
+
+
+@pytest.mark.parametrize(
+    "slug", ["give-each-other-space", "focus-on-personal-growth", "reestablish-communication"]
+)
+def test_every_exercise_kind_works_on_a_phone(app, factory, new_visitor, slug):
+    from app.models import StrategyModule
+    from app.services.assignments import assign_module
+    from app.services.modules import version_with_exercises
+
+    counselor = factory.counselor()
+    client = factory.client(name="Alex Rivera")
+    case = factory.case(counselor, [client])
+    with app.app_context():
+        module = db.session.scalar(sa.select(StrategyModule).where(StrategyModule.slug == slug))
+        version = version_with_exercises(module.current_version_id)
+        titles = [e.title for e in version.exercises]
+        assign_module(
+            db.session.get(type(case), case.id),
+            version,
+            [db.session.get(type(client), client.id)],
+            due_date=None,
+            note="",
+            assigned_by=db.session.get(type(counselor), counselor.id),
+        )
+        db.session.commit()
+    visitor = new_visitor(slug, viewport=PHONE)
+    visitor.login(client.email, TEST_PASSWORD)
+    page = visitor.visit("/me/exercises")
+    page.click(f"text={titles[0]}")
+    for position, title in enumerate(titles):
+        assert page.inner_text("h1") == title
+        visitor.check_page()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{title} is wider than the phone"
+        visitor.screenshot(f"exercise-{position + 1}")
+        if position + 1 < len(titles):
+            page.click(f"text=Next: {titles[position + 1]}")
