@@ -328,3 +328,20 @@ def recipient_for_client(recipient_id: int, *, writable: bool = False):
     if writable:
         ensure_open(recipient.assignment.case)
     return recipient
+
+
+def case_for_counselor_loaded(case_id: int, *options) -> Case:
+    """Like ``case_for_counselor``, but loads the case with ``options`` in the same query."""
+    case = (
+        db.session.scalars(
+            sa.select(Case)
+            .where(Case.id == case_id, Case.counselor_id == current_user.id)
+            .options(*options)
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .first()
+    )
+    if case is None or current_user.role is not Role.COUNSELOR:
+        deny(f"case {case_id}", case_id=case_id)
+    return case
