@@ -24,8 +24,8 @@ def test_case_page_statements_do_not_grow_with_the_caseload(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="T1 missed: the case page issues 21 statements (the case, its members loaded three "
-    "times, invitations twice, and the sections of modules, journal and sessions); reported to "
+    reason="T1 missed: the case page issues 17 statements (the case and its members loaded "
+    "more than once, invitations, and the sections of modules, journal and sessions); reported to "
     "the lead. Remove this mark when the page is within the target.",
 )
 def test_case_page_stays_within_the_statement_budget(app, caseloads, bench_login, statements_of):
