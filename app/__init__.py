@@ -50,10 +50,21 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to continue."
-    login_manager.login_message_category = "info"
     login_manager.session_protection = None  # the server-side LoginSession is the protection
     login_manager.user_loader(load_session_user)
+    login_manager.unauthorized_handler(_unauthorized)
+
+
+def _unauthorized():
+    """Pages redirect to sign-in; script calls (autosave) get 401 so they can keep the draft."""
+    from flask import flash, jsonify, redirect, request, url_for
+
+    from app.errors import wants_json
+
+    if wants_json():
+        return jsonify(error="signed_out", message="Please sign in again."), 401
+    flash("Please sign in to continue.", "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def register_blueprints(app: Flask) -> None:

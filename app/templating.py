@@ -68,6 +68,7 @@ NAV_ITEMS: dict[str, list[tuple[str, str]]] = {
     "admin": [
         ("admin.index", "Accounts"),
         ("admin.audit", "Audit log"),
+        ("admin.erasure_index", "Erase a client"),
     ],
 }
 
