@@ -48,6 +48,9 @@ class Defaults:
 
     REKINDLE_PRACTICE_NAME = "Rekindle Counseling Practice"
     REKINDLE_PAGE_SIZE = "A4"  # or "Letter"
+    REKINDLE_PDF_TIMEOUT = 20.0  # seconds before a render is stopped
+    REKINDLE_PDF_WORKERS = 2  # warm render processes per web process (and concurrent renders)
+    REKINDLE_PDF_MEMORY_MB = 1024  # address-space cap of each render process
     REKINDLE_TIMEZONE = "UTC"  # how times are shown, e.g. "Europe/Helsinki"
     REKINDLE_INVITATION_DAYS = 7
     REKINDLE_DEMO_PASSWORD = "rekindle-demo"
@@ -116,6 +119,8 @@ def _typed(value: str, default: object) -> object:
         return value.strip().lower() in ("1", "true", "yes", "on")
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     return value
 
 

@@ -56,3 +56,29 @@ class SectionRegistry:
 CASE_PAGE = SectionRegistry("case page")
 #: Sections of ``/me``; loaders take the client ``User`` and their list of ``CaseMember``.
 CLIENT_HOME = SectionRegistry("client home")
+
+
+def case_members(case, *, erased: bool = False) -> list:
+    """The case's current (or, with ``erased``, erased) members with their users, partner A first.
+
+    The case page loads members once with the case; sections reuse them instead of asking the
+    database again (PERFORMANCE.md T1). Elsewhere they are queried.
+    """
+    import sqlalchemy as sa
+    from sqlalchemy.orm import selectinload
+
+    from app.extensions import db
+    from app.models import CaseMember
+
+    if "members" not in sa.inspect(case).unloaded:
+        members = list(case.members)
+    else:
+        members = list(
+            db.session.scalars(
+                sa.select(CaseMember)
+                .where(CaseMember.case_id == case.id)
+                .options(selectinload(CaseMember.user))
+            )
+        )
+    chosen = [m for m in members if (m.erased_at is not None) == erased]
+    return sorted(chosen, key=lambda m: (m.erased_at, m.role) if erased else m.role)

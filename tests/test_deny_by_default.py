@@ -29,3 +29,9 @@ def test_public_pages_answer_anonymously(client):
     assert client.get("/login").status_code == 200
     assert client.get("/healthz").status_code == 200
     assert client.get("/static/app.css").status_code == 200
+
+
+def test_signed_out_autosave_gets_json_401_not_a_redirect(client):
+    response = client.post("/me/journal/1/autosave", json={"seq": 1, "fields": {}})
+    assert response.status_code == 401
+    assert response.get_json()["error"] == "signed_out"

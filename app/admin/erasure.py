@@ -24,7 +24,7 @@ from app.models import (
     Role,
     User,
 )
-from app.sections import CASE_PAGE
+from app.sections import CASE_PAGE, case_members
 from app.services import erasure as erasure_service
 
 
@@ -133,9 +133,5 @@ def erase_client(user_id: int):
 @CASE_PAGE.section(order=5, template="dataprotection/_erased_members.html")
 def erased_members_section(case: Case) -> dict | None:
     """Tell the counselor that a member of this case was erased, and when."""
-    erased = db.session.scalars(
-        sa.select(CaseMember)
-        .where(CaseMember.case_id == case.id, CaseMember.erased_at.is_not(None))
-        .order_by(CaseMember.erased_at)
-    ).all()
+    erased = case_members(case, erased=True)
     return {"members": erased} if erased else None

@@ -115,7 +115,9 @@ def _member_rows(case: Case, latest: dict[int, Invitation], links: dict[int, str
     rows = []
     for member in case.members:
         invitation = latest.get(member.user_id)
-        if member.user.has_password:
+        if member.erased_at is not None:
+            state = "erased"  # the account is anonymised: nothing to invite any more
+        elif member.user.has_password:
             state = "joined"
         elif invitation is None:
             state = "none"

@@ -21,7 +21,7 @@ from app.models import (
     Visibility,
     utcnow,
 )
-from app.sections import CASE_PAGE, CLIENT_HOME
+from app.sections import CASE_PAGE, CLIENT_HOME, case_members
 from app.services.journal import SHARED, mood_points
 
 ENTRIES_PER_PARTNER = 8
@@ -31,15 +31,10 @@ ENTRIES_PER_PARTNER = 8
 def case_journal_section(case: Case) -> dict[str, Any] | None:
     """Each partner's shared entries (newest first, unread marked) and their mood trend.
 
-    Four statements whatever the number of entries: members, latest entries per partner
-    (a window function), shared and unread counts, mood points.
+    Three statements whatever the number of entries: latest entries per partner (a window
+    function), shared and unread counts, mood points; members come with the case.
     """
-    members = db.session.execute(
-        sa.select(CaseMember.user_id, CaseMember.role, User.name)
-        .join(User, User.id == CaseMember.user_id)
-        .where(CaseMember.case_id == case.id, CaseMember.erased_at.is_(None))
-        .order_by(CaseMember.role)
-    ).all()
+    members = [(m.user_id, m.role, m.user.name) for m in case_members(case)]
     if not members:
         return None
     read = sa.exists().where(
@@ -77,7 +72,7 @@ def case_journal_section(case: Case) -> dict[str, Any] | None:
             .group_by(JournalEntry.author_id)
         )
     }
-    points = mood_points([m.user_id for m in members], shared_only=True)
+    points = mood_points([user_id for user_id, _, _ in members], shared_only=True)
     partners = []
     for user_id, role, name in members:
         partners.append(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -180,11 +180,11 @@ def load_session(case_id: int, session_id: int) -> CounselingSession | None:
 
 
 def list_sessions(case_id: int, limit: int | None = None) -> list[CounselingSession]:
-    """The case's sessions, newest first, with their notes."""
+    """The case's sessions, newest first, with their notes (one statement: a note is one row)."""
     query = (
         sa.select(CounselingSession)
         .where(CounselingSession.case_id == case_id)
-        .options(selectinload(CounselingSession.note))
+        .options(joinedload(CounselingSession.note))
         .order_by(CounselingSession.starts_at.desc(), CounselingSession.id.desc())
     )
     if limit:

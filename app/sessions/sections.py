@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.models import Case, CaseMember, User
-from app.sections import CASE_PAGE, CLIENT_HOME
+from app.sections import CASE_PAGE, CLIENT_HOME, case_members
 from app.services import checkins as checkin_service
 from app.services import sessions as service
 from app.sessions.summary import check_in_charts
@@ -22,8 +22,7 @@ def sessions_section(case: Case) -> dict[str, Any]:
 @CASE_PAGE.section(order=45, template="cases/_checkins.html")
 def checkins_section(case: Case) -> dict[str, Any]:
     """Each partner's check-in trend."""
-    members = service.case_clients(case.id)
-    return {"case": case, "charts": check_in_charts(case, members, width=420)}
+    return {"case": case, "charts": check_in_charts(case, case_members(case), width=420)}
 
 
 @CLIENT_HOME.section(order=15, template="client/_checkin_next.html")
