@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from app import audit, mail
+from app import audit
 from app.admin import bp
 from app.admin.forms import NewCounselorForm, ReassignForm
 from app.auth.forms import PostForm
 from app.auth.services import end_all_sessions, find_user, normalise_email
 from app.authz import case_for_admin, roles_required, user_for_admin
+from app.cases.delivery import send_links
 from app.cases.routes import STATUS_LABELS
 from app.extensions import db
 from app.models import Case, Invitation, Role, User, utcnow
@@ -70,19 +71,7 @@ def index():
 def _issue_counselor_link(user: User) -> None:
     invitation, token = invitations.issue(user, case_id=None, created_by=current_user)
     db.session.commit()
-    invitations.show_once(invitation, token)
-    if mail.enabled():
-        sent = mail.send_invitation(
-            user.email,
-            user.name,
-            invitations.link(token),
-            inviter=current_user.name,
-            days=current_app.config["REKINDLE_INVITATION_DAYS"],
-        )
-        if not sent:
-            flash(
-                "The e-mail could not be sent. Copy the link below and send it yourself.", "warning"
-            )
+    send_links([(invitation, user, token)])
 
 
 @bp.route("/counselors", methods=["POST"])

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from app import audit, mail
+from app import audit
 from app.auth.forms import PostForm
 from app.authz import (
     case_for_counselor,
@@ -17,6 +17,7 @@ from app.authz import (
     roles_required,
 )
 from app.cases import bp
+from app.cases.delivery import send_links
 from app.cases.forms import NewCaseForm, ReopenForm, StatusForm
 from app.extensions import db
 from app.models import (
@@ -45,26 +46,6 @@ STATUS_ACTIONS = {
     CaseStatus.PAUSED: "Paused",
     CaseStatus.CLOSED: "Closed (read-only)",
 }
-
-
-def send_links(links: list[tuple[Invitation, User, str]]) -> None:
-    """Keep each new link to show once on the next page, and e-mail it when mail is set up."""
-    failed = 0
-    for invitation, user, token in links:
-        invitations.show_once(invitation, token)
-        if mail.enabled():
-            sent = mail.send_invitation(
-                user.email,
-                user.name,
-                invitations.link(token),
-                inviter=current_user.name,
-                days=current_app.config["REKINDLE_INVITATION_DAYS"],
-            )
-            failed += 0 if sent else 1
-    if failed:
-        flash("The e-mail could not be sent. Copy the link below and send it yourself.", "warning")
-    elif links and mail.enabled():
-        flash("The invitation was e-mailed. You can also copy the link below.", "success")
 
 
 def _with_users(links: list[tuple[Invitation, str]]) -> list[tuple[Invitation, User, str]]:

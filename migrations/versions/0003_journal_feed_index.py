@@ -6,14 +6,14 @@ by (shared_at, id); with status in the index they are answered from the index al
 of reading every large encrypted row (measured on fixture L: 30 ms -> 8 ms for a 150-client
 counselor's unread counts).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0003
+Revises: 0002
 """
 from alembic import op
 import sqlalchemy as sa  # noqa: F401
 
-revision = "0008"
-down_revision = "0007"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
