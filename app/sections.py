@@ -65,7 +65,7 @@ def case_members(case, *, erased: bool = False) -> list:
     database again (PERFORMANCE.md T1). Elsewhere they are queried.
     """
     import sqlalchemy as sa
-    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm import joinedload
 
     from app.extensions import db
     from app.models import CaseMember
@@ -77,7 +77,7 @@ def case_members(case, *, erased: bool = False) -> list:
             db.session.scalars(
                 sa.select(CaseMember)
                 .where(CaseMember.case_id == case.id)
-                .options(selectinload(CaseMember.user))
+                .options(joinedload(CaseMember.user))
             )
         )
     chosen = [m for m in members if (m.erased_at is not None) == erased]
