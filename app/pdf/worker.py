@@ -60,6 +60,37 @@ def make_fetcher():
     return BundledAssetsOnly()
 
 
+_FACES = "".join(
+    f'@font-face {{ font-family: "{family}"; src: url("rekindle-asset:fonts/{file}"); '
+    f"font-weight: {weight}; font-style: {style}; }}"
+    for family, file, weight, style in [
+        ("Rekindle Serif", "NotoSerif-Regular.ttf", "normal", "normal"),
+        ("Rekindle Serif", "NotoSerif-Bold.ttf", "bold", "normal"),
+        ("Rekindle Serif", "NotoSerif-Italic.ttf", "normal", "italic"),
+        ("Rekindle Sans", "NotoSans-Regular.ttf", "normal", "normal"),
+        ("Rekindle Sans", "NotoSans-Bold.ttf", "bold", "normal"),
+    ]
+)
+_PARAGRAPH = (
+    "<p>Warm-up text with <b>bold</b>, <i>italic</i> and numbers 0123456789 — “quotes”, "
+    "accents éèäöå and a long sentence that wraps across the line more than once.</p>"
+)
+_ROWS = "".join(f"<tr><th>Row {n}</th><td>Value {n}</td><td>{n * 7}</td></tr>" for n in range(40))
+_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="120" viewBox="0 0 400 120">'
+    '<polyline fill="none" stroke="#7a2e1f" stroke-width="2" points="0,100 100,60 200,80 '
+    '300,20 400,40"/><text x="10" y="115" font-size="10">warm</text></svg>'
+)
+WARM_UP_HTML = (
+    f"<!doctype html><html><head><meta charset='utf-8'><style>{_FACES}"
+    "@page { size: A4; margin: 20mm; @top-left { content: 'warm'; font: 8pt 'Rekindle Sans'; }"
+    " @bottom-right { content: counter(page) ' of ' counter(pages); font: 8pt 'Rekindle Sans'; } }"
+    "html { font-family: 'Rekindle Serif'; } h1, h2, th { font-family: 'Rekindle Sans'; }"
+    f"</style></head><body><h1>Warm-up</h1>{_PARAGRAPH * 30}<h2>Table</h2>"
+    f"<table>{_ROWS}</table><h2>Chart</h2>{_SVG}{_PARAGRAPH * 30}</body></html>"
+)
+
+
 def render(html: str) -> bytes:
     """HTML (already escaped and complete) to PDF bytes, with no presentational hints."""
     from weasyprint import HTML
@@ -77,9 +108,12 @@ def serve(conn: Connection, memory_bytes: int) -> None:
     # Refused URLs are expected (that is the point); keep them out of the logs.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
-    # Warm the font machinery too, so the first real render is not the slow one.
+    # Warm the font machinery and WeasyPrint's caches with a document shaped like ours
+    # (bundled faces, page margin boxes, tables, SVG, several pages), so the first real renders
+    # are neither slow nor the ones that grow the process (PERFORMANCE.md T6).
     with contextlib.suppress(Exception):  # a failed warm-up only costs speed
-        render("<html><body><p>warm</p></body></html>")
+        for _ in range(3):
+            render(WARM_UP_HTML)
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     # Renders are batch work: let page requests win the CPU when both want it (PERFORMANCE T7).
