@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from app.auth.passwords import password_problem
-from app.auth.services import end_all_sessions, find_user, normalise_email, set_password
+from app.auth.services import deactivate_account, find_user, normalise_email, set_password
 from app.extensions import db
 from app.models import Role, User
 
@@ -44,8 +44,7 @@ def deactivate_user(email: str) -> None:
     user = find_user(email)
     if user is None:
         raise click.ClickException(f"No account for {normalise_email(email)}.")
-    user.active = False
-    end_all_sessions(user)
+    deactivate_account(user)
     db.session.commit()
     click.echo(f"Deactivated {user.email}.")
 

@@ -12,12 +12,12 @@ from app import audit
 from app.admin import bp
 from app.admin.forms import NewCounselorForm, ReassignForm
 from app.auth.forms import PostForm
-from app.auth.services import end_all_sessions, find_user, normalise_email
+from app.auth.services import deactivate_account, find_user, normalise_email
 from app.authz import case_for_admin, roles_required, user_for_admin
 from app.cases.delivery import send_links
 from app.cases.routes import STATUS_LABELS
 from app.extensions import db
-from app.models import Case, Invitation, Role, User, utcnow
+from app.models import Case, Role, User
 from app.services import cases as case_service
 from app.services import invitations
 from app.services.cases import CaseRuleError
@@ -117,18 +117,7 @@ def deactivate(user_id: int):
     """Stop an account from signing in; its open sessions end at once."""
     user = user_for_admin(user_id)
     if PostForm().validate_on_submit() and user.active:
-        user.active = False
-        end_all_sessions(user)
-        db.session.execute(
-            sa.update(Invitation)
-            .where(
-                Invitation.user_id == user.id,
-                Invitation.used_at.is_(None),
-                Invitation.revoked_at.is_(None),
-            )
-            .values(revoked_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        deactivate_account(user)
         audit.record("user.deactivated", user)
         db.session.commit()
         flash(f"{user.name} can no longer sign in.", "success")

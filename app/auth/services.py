@@ -137,3 +137,21 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     end_all_sessions(user)
+
+
+def deactivate_account(user: User) -> None:
+    """Stop ``user`` from signing in: sessions end at once and unused invitation links die."""
+    from app.models import Invitation
+
+    user.active = False
+    end_all_sessions(user)
+    db.session.execute(
+        sa.update(Invitation)
+        .where(
+            Invitation.user_id == user.id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
