@@ -34,7 +34,9 @@
     var el = form.querySelector("[data-save-state]");
     if (!el) return;
     el.textContent = text;
-    el.className = "save-state text-" + (kind || "body-secondary");
+    // The "-emphasis" shades keep small status text readable (WCAG AA contrast on white);
+    // plain text-warning yellow is not.
+    el.className = "save-state " + (kind ? "text-" + kind + "-emphasis" : "text-body-secondary");
   }
 
   function restoreLocal(form, key) {
