@@ -256,6 +256,10 @@ def edit(entry_id: int):
 
 def _autosave(entry: JournalEntry, payload: AutosavePayload, *, created: bool):
     """Apply one autosave to ``entry``; the reply never echoes any text."""
+    if entry.status is ResponseStatus.SUBMITTED and entry.visibility is not Visibility.PRIVATE:
+        # Others can read this entry: half-typed edits must not reach them. The browser keeps
+        # the edit (and restores it after a closed tab) until the author presses Save.
+        return jsonify(saved=False, kept="device", version=entry.version)
     if not is_newer(entry, payload.seq):
         return jsonify(saved=False, version=entry.version)
     if not created and not check_version(entry, payload.fields.get("version")):

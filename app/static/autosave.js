@@ -104,6 +104,11 @@
         inFlight = false;
         if (response.ok) {
           return response.json().then(function (data) {
+            if (data.kept === "device") {
+              // Others can read what is saved: the edit stays on this device until Save.
+              setState(form, "Kept on this device. Press Save to update what others can read.");
+              return;
+            }
             var stored = JSON.parse(window.localStorage.getItem(key) || "null");
             if (stored && stored.seq <= record.seq) window.localStorage.removeItem(key);
             form.setAttribute("data-autosave-seq", String(record.seq));

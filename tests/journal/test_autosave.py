@@ -81,3 +81,39 @@ def test_bad_request_key_is_refused(world, login_as):
         headers=csrf_headers(client),
     )
     assert response.status_code == 400
+
+
+def test_autosave_of_a_shared_entry_never_reaches_its_readers(world, make_entry, login_as, app):
+    """Half-typed edits of an entry others can read stay in the author's browser until Save."""
+    entry_id = make_entry(
+        world.a, world.case, body="What the counselor has read.", visibility=Visibility.COUNSELOR
+    )
+    author = login_as(world.a)
+    reply = author.post(
+        f"/me/journal/{entry_id}/autosave",
+        json={"seq": 5, "fields": {"body": "half-typed second thoughts", "version": "1"}},
+        headers=csrf_headers(author),
+    )
+    assert reply.status_code == 200 and reply.json == {
+        "saved": False,
+        "kept": "device",
+        "version": 1,
+    }
+    page = login_as(world.counselor).get(f"/caseload/journal/{entry_id}").get_data(as_text=True)
+    assert "What the counselor has read." in page
+    assert "half-typed" not in page
+
+
+def test_autosave_of_a_private_saved_entry_is_kept_on_the_server(world, make_entry, login_as, app):
+    from app.extensions import db
+
+    entry_id = make_entry(world.a, world.case, body="Only mine.", visibility=Visibility.PRIVATE)
+    author = login_as(world.a)
+    reply = author.post(
+        f"/me/journal/{entry_id}/autosave",
+        json={"seq": 5, "fields": {"body": "Only mine, edited.", "version": "1"}},
+        headers=csrf_headers(author),
+    )
+    assert reply.json["saved"] is True
+    with app.app_context():
+        assert db.session.get(JournalEntry, entry_id).body == "Only mine, edited."
