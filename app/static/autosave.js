@@ -74,6 +74,8 @@
     var timer = null;
     var inFlight = false;
     var pending = false;
+    // The newest sequence number the server has answered for (saved, or kept on the device).
+    var answeredSeq = parseInt(form.getAttribute("data-autosave-seq") || "0", 10);
 
     function keepLocal() {
       var record = { seq: nextSeq(), fields: fieldsOf(form) };
@@ -104,6 +106,7 @@
         inFlight = false;
         if (response.ok) {
           return response.json().then(function (data) {
+            answeredSeq = Math.max(answeredSeq, record.seq);
             if (data.kept === "device") {
               // Others can read what is saved: the edit stays on this device until Save.
               setState(form, "Kept on this device. Press Save to update what others can read.");
@@ -161,6 +164,15 @@
       schedule();
     });
     window.addEventListener("online", schedule);
+    // A safety net for "will be sent again": whatever is on the device and not yet answered by
+    // the server (a failed save, a lost timer) goes out again every few seconds.
+    window.setInterval(function () {
+      if (inFlight) return;
+      var raw = window.localStorage.getItem(key);
+      if (!raw) return;
+      var record = JSON.parse(raw);
+      if (record.seq > answeredSeq) send(record);
+    }, 5000);
     window.addEventListener("pagehide", function () {
       var raw = window.localStorage.getItem(key);
       if (raw) send(JSON.parse(raw), true);
