@@ -1,36 +1,35 @@
-"""``python -m bench.make_f2``: save the static HTML of the floor F2.
+"""The static HTML of the floor F2, rendered from ``templates/pdf/`` at the start of each run.
 
-F2 is WeasyPrint alone on a 3-page session summary. This renders the real clinician copy of
-counselor A's 3-page session from fixture S, with the sessions feature's own template, CSS
-and fonts, and saves the HTML as ``bench/f2_summary.html``. Run it again when the summary
-template changes much; the benchmark itself only reads the saved file.
+F2 is WeasyPrint alone on a 3-page session summary. ``f2_html`` renders the real clinician
+copy of counselor A's 3-page session from the run's fixture with the sessions feature's own
+template, CSS and fonts, so the floor always matches the summary the app serves today.
+``python -m bench.f2`` saves it as ``bench/results/f2_summary.html`` to look at.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.server import ROOT, ensure_fixture, working_copy
+from bench.server import RESULTS, ensure_fixture, working_copy
 
 F2_SESSION_INDEX = 0  # the first (shortest) of counselor A's long notes renders as 3 pages
 
 
-def main() -> int:
-    """Render and save the HTML."""
+def f2_html(database: Path) -> str:
+    """The summary HTML, read from ``database`` (nothing is written to it)."""
     from flask_login import login_user
 
     from app import create_app
     from app.authz import session_for_counselor
-    from app.bench_seed import COUNSELOR_A
     from app.extensions import db
     from app.models import Case, CounselingSession, SessionNote, User
     from app.pdf import render_html
     from app.sessions.summary import summary_context
+    from bench.seed import COUNSELOR_A
 
-    fixture, _ = ensure_fixture("S", lambda m: print(m, file=sys.stderr))
-    database = working_copy(fixture)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with app.test_request_context():
         counselor = db.session.scalar(sa.select(User).where(User.email == COUNSELOR_A))
@@ -50,9 +49,18 @@ def main() -> int:
         html = render_html(template, context)
         db.session.rollback()
         db.engine.dispose()
-    (ROOT / "bench" / "f2_summary.html").write_text(html)
+    return html
+
+
+def main() -> int:
+    """Render from fixture S and save the HTML for a look."""
+    fixture, _ = ensure_fixture("S", lambda m: print(m, file=sys.stderr))
+    database = working_copy(fixture)
+    html = f2_html(database)
     database.unlink(missing_ok=True)
-    print(f"Saved bench/f2_summary.html ({len(html)} characters) from {template}.")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "f2_summary.html").write_text(html)
+    print(f"Saved bench/results/f2_summary.html ({len(html)} characters).")
     return 0
 
 

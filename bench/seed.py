@@ -1,6 +1,6 @@
-"""Benchmark fixtures S, M and L (PERFORMANCE.md), generated with a fixed random seed.
+"""Benchmark fixtures S, M and L (docs/performance.md), generated with a fixed random seed.
 
-``flask --app wsgi seed-bench --size S --database instance/bench-S.db`` migrates a separate,
+``flask --app bench.wsgi seed-bench --size S --database instance/bench-S.db`` migrates a separate,
 empty database and fills it. It never touches the demo database: the target must be named
 explicitly and must hold no demo account.
 
