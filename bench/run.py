@@ -1,4 +1,4 @@
-"""``python -m bench.run --size S|M|L``: the benchmark of PERFORMANCE.md, end to end.
+"""``python -m bench.run --size S|M|L``: the benchmark of docs/performance.md, end to end.
 
 Generates (or reuses) the fixture, copies it, starts gunicorn with the production settings on a
 free loopback port, warms up, measures the floors F1/F2 and the scenarios S1–S6 from this

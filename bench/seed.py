@@ -483,7 +483,7 @@ class Generator:
                 )
             note_uid = new_uid()
             # Counselor A's first case has notes of growing length, so that the benchmark
-            # can pick summaries of 3 and 6 pages (PERFORMANCE.md S4).
+            # can pick summaries of 3 and 6 pages (docs/performance.md S4).
             scale = k + 1 if long_notes else 1
             sections = {
                 "subjective": self.text(rng, 4 * scale, 8 * scale),

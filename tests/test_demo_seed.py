@@ -1,4 +1,4 @@
-"""Demo data: idempotent, named as PRODUCT.md says, refused in production."""
+"""Demo data: idempotent, the accounts README's "Demo logins" lists, refused in production."""
 
 import sqlalchemy as sa
 

@@ -1,4 +1,4 @@
-"""Demo accounts, exactly as PRODUCT.md names them (``data/accounts.toml``)."""
+"""Demo accounts, as README's "Demo logins" lists them (``data/accounts.toml``)."""
 
 from __future__ import annotations
 
