@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import Flask
 
 from bench.server import RESULTS, ensure_fixture, working_copy
 
@@ -20,9 +21,20 @@ F2_SESSION_INDEX = 0  # the first (shortest) of counselor A's long notes renders
 
 def f2_html(database: Path) -> str:
     """The summary HTML, read from ``database`` (nothing is written to it)."""
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    _, html = summary_html(app)
+    with app.app_context():
+        db.engine.dispose()
+    return html
+
+
+def summary_html(app: Flask) -> tuple[str, str]:
+    """The template of counselor A's 3-page clinician summary and the HTML it renders."""
     from flask_login import login_user
 
-    from app import create_app
     from app.authz import session_for_counselor
     from app.extensions import db
     from app.models import Case, CounselingSession, SessionNote, User
@@ -30,7 +42,6 @@ def f2_html(database: Path) -> str:
     from app.sessions.summary import summary_context
     from bench.seed import COUNSELOR_A
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     with app.test_request_context():
         counselor = db.session.scalar(sa.select(User).where(User.email == COUNSELOR_A))
         case_id = db.session.scalar(
@@ -48,8 +59,7 @@ def f2_html(database: Path) -> str:
         template, context = summary_context(case, session, "clinician")
         html = render_html(template, context)
         db.session.rollback()
-        db.engine.dispose()
-    return html
+    return template, html
 
 
 def main() -> int:
