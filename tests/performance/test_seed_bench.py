@@ -112,3 +112,14 @@ def test_counselor_a_is_the_same_in_every_size(tmp_path):
     )
     assert len(alone) > 1500
     assert alone == with_others
+
+
+def test_refused_under_the_production_configuration(migrated_database, tmp_path):
+    production = install(make_app(migrated_database, ENV="production"))
+    target = tmp_path / "bench-prod.db"
+    result = production.test_cli_runner().invoke(
+        args=["seed-bench", "--size", "S", "--database", str(target)]
+    )
+    assert result.exit_code != 0
+    assert "production" in result.output
+    assert not target.exists()
