@@ -8,12 +8,13 @@ SIZE ?= S
 FLASK := $(BIN)/flask --app wsgi
 CONSTRAINTS := requirements/constraints.txt
 
-.PHONY: run test test-postgres bench lint format audit deps test-deps system-check clean help
+.PHONY: run test test-postgres bench lint format audit deps test-deps system-check system-check-test reset-demo clean help
 
 help:
 	@echo "make run     set up and serve Rekindle with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test    set up and run the whole test suite"
 	@echo "make bench   run the benchmark (SIZE=S|M|L)"
+	@echo "make reset-demo  delete the demo database and load the demo data again"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -32,8 +33,12 @@ $(VENV)/.test-deps: $(VENV)/.deps
 deps: $(VENV)/.deps
 test-deps: $(VENV)/.test-deps
 
+# Installs missing system packages (root or password-less sudo) or names the one command to run.
 system-check: deps
-	@$(BIN)/python scripts/system_check.py
+	@$(BIN)/python scripts/system_check.py run
+
+system-check-test: deps
+	@$(BIN)/python scripts/system_check.py test
 
 run: deps system-check
 	$(FLASK) db upgrade
@@ -41,11 +46,19 @@ run: deps system-check
 	@$(BIN)/python scripts/demo_logins.py $(PORT)
 	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
 
-test: test-deps system-check
+test: test-deps system-check-test
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-test-postgres: test-deps
+test-postgres: test-deps system-check-test
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# The demo database is instance/rekindle.db (unless DATABASE_URL names another); stop `make run` first.
+# Keeps instance/secret_key and the encryption keyring, so nothing else changes.
+reset-demo: deps system-check
+	@if [ -n "$$DATABASE_URL" ]; then echo "DATABASE_URL is set: reset-demo only deletes the SQLite demo file."; exit 1; fi
+	rm -f $${REKINDLE_INSTANCE_PATH:-instance}/rekindle.db{,-wal,-shm}
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
 
 bench: test-deps system-check
 	$(BIN)/python -m bench.run --size $(SIZE)

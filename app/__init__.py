@@ -93,11 +93,6 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
     ):
         app.register_blueprint(blueprint)
-    if app.config.get("REKINDLE_BENCH"):
-        # The benchmark's floor page exists only in benchmark runs, never in production.
-        from app.bench import bp as bench_bp
-
-        app.register_blueprint(bench_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""The audit trail (SECURITY.md AUD-1, AUD-2).
+"""The audit trail (docs/security.md AUD-1, AUD-2).
 
 Views and services call ``record``; the events are written once per request, after the
 request's own work, in their own write transaction, so a read-only page never holds a write

@@ -1,4 +1,7 @@
-"""``flask --app wsgi audit verify``: check the audit trail's keyed hash chain (AUD-2)."""
+"""``flask --app wsgi audit verify``: check the audit trail's keyed hash chain (AUD-2).
+
+Registered by ``app.cli`` with every other command group.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,11 @@
-"""Operational commands: ``flask --app wsgi users ...``, ``seed-demo``."""
+"""Every operational command of ``flask --app wsgi ...``, registered in one place.
+
+``users`` and ``seed-demo`` are defined here; the other groups live with the feature they
+operate on (``app.cli_dataprotection``, ``app.audit_cli``, ``app.modules.cli``) and are only
+attached here, so ``flask --app wsgi --help`` lists everything a deployment can run.
+Benchmark commands are not among them: they belong to ``bench/`` and exist only on the app
+the benchmark serves.
+"""
 
 from __future__ import annotations
 
@@ -52,7 +59,7 @@ def deactivate_user(email: str) -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Load the demo data (idempotent; refused under production config)."""
+    """Load the demo accounts and their data (idempotent; refused under production config)."""
     from app.demo import seed_demo
 
     try:
@@ -63,13 +70,18 @@ def seed_demo_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Attach the commands to ``app.cli``."""
-    from app.cli_dataprotection import init_app as init_dataprotection_cli
+    """Attach every command group to ``app.cli``."""
+    from app.audit_cli import audit_cli
+    from app.cli_dataprotection import backup_command, keys_cli, restore_command
+    from app.modules.cli import modules_cli
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(seed_demo_command)
-    init_dataprotection_cli(app)
-
-    from app.bench_seed import seed_bench_command
-
-    app.cli.add_command(seed_bench_command)
+    for command in (
+        users_cli,
+        seed_demo_command,
+        modules_cli,
+        keys_cli,
+        backup_command,
+        restore_command,
+        audit_cli,
+    ):
+        app.cli.add_command(command)

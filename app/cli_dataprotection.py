@@ -1,11 +1,13 @@
-"""Data-protection commands: ``keys status|add|rotate|retire``, ``backup PATH``, ``restore PATH``."""
+"""Data-protection commands: ``keys status|add|rotate|retire``, ``backup PATH``, ``restore PATH``.
+
+Registered by ``app.cli`` with every other command group.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from app.crypto import DecryptionError, keyring
@@ -119,10 +121,3 @@ def restore_command(path: Path) -> None:
         f"Restored and verified {report.tables} tables, {report.rows} rows; "
         f"{report.encrypted_values} encrypted values decrypt."
     )
-
-
-def init_app(app: Flask) -> None:
-    """Attach the data-protection commands to ``app.cli``."""
-    app.cli.add_command(keys_cli)
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)

@@ -54,7 +54,6 @@ class Defaults:
     REKINDLE_TIMEZONE = "UTC"  # how times are shown, e.g. "Europe/Helsinki"
     REKINDLE_INVITATION_DAYS = 7
     REKINDLE_DEMO_PASSWORD = "rekindle-demo"
-    REKINDLE_BENCH = False  # registers the benchmark's floor page; never in production
     REKINDLE_ENCRYPTION_KEYS: str | None = None  # JSON keyring; a file in instance/ otherwise
     REKINDLE_ENCRYPTION_KEYS_FILE: str | None = None
     REKINDLE_PUBLIC_URL: str | None = None  # used in e-mailed links; request host otherwise

@@ -1,4 +1,4 @@
-"""Authenticated encryption of client writing at rest (SECURITY.md DP-1, DP-2).
+"""Authenticated encryption of client writing at rest (docs/security.md DP-1, DP-2).
 
 Every encrypted value is AES-256-GCM with a fresh nonce. The associated data names the table,
 the field and the row's ``uid``, so a ciphertext copied into another row or field fails to

@@ -7,7 +7,7 @@ template's context (or None to leave the section out):
     def assignments_section(case): return {"assignments": ...}
 
 The page renders the sections in order; each template sees its context as ``section``. Keep each
-loader to one or two queries that do not grow with the data (PERFORMANCE.md T1).
+loader to one or two queries that do not grow with the data (docs/performance.md T1).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def case_members(case, *, erased: bool = False) -> list:
     """The case's current (or, with ``erased``, erased) members with their users, partner A first.
 
     The case page loads members once with the case; sections reuse them instead of asking the
-    database again (PERFORMANCE.md T1). Elsewhere they are queried.
+    database again (docs/performance.md T1). Elsewhere they are queried.
     """
     import sqlalchemy as sa
     from sqlalchemy.orm import joinedload

@@ -1,4 +1,4 @@
-"""Response headers that keep pages private and scripts our own (SECURITY.md HD-1)."""
+"""Response headers that keep pages private and scripts our own (docs/security.md HD-1)."""
 
 from flask import current_app, request
 from flask.wrappers import Response

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from app.bench_seed import BENCH_PASSWORD, COUNSELOR_A, COUNSELOR_BIG
+from bench.seed import BENCH_PASSWORD, COUNSELOR_A, COUNSELOR_BIG
 
 
 @dataclass
@@ -59,7 +59,6 @@ def _pdf_rule(app) -> str | None:
 
 def discover(database: Path) -> Targets:
     """Resolve routes and fixture rows with an app bound to the run's database (read only)."""
-    from app import create_app
     from app.extensions import db
     from app.models import (
         Case,
@@ -69,8 +68,9 @@ def discover(database: Path) -> Targets:
         SessionNote,
         User,
     )
+    from bench.app import create_bench_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "REKINDLE_BENCH": True})
+    app = create_bench_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
     t = Targets()
     rules = {r.rule: r for r in _rules(app)}
     with app.app_context():

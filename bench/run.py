@@ -1,4 +1,4 @@
-"""``python -m bench.run --size S|M|L``: the benchmark of PERFORMANCE.md, end to end.
+"""``python -m bench.run --size S|M|L``: the benchmark of docs/performance.md, end to end.
 
 Generates (or reuses) the fixture, copies it, starts gunicorn with the production settings on a
 free loopback port, warms up, measures the floors F1/F2 and the scenarios S1–S6 from this
@@ -26,10 +26,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.client import Result, Visitor, find_form, parse
+from bench.f2 import f2_html
 from bench.pages import Targets, discover
-from bench.server import RESULTS, ROOT, Server, ensure_fixture, working_copy
+from bench.server import RESULTS, Server, ensure_fixture, working_copy
 
-F2_HTML = ROOT / "bench" / "f2_summary.html"
 MIB = 1024 * 1024
 Job = Callable[[], tuple[float, int | None]]
 
@@ -103,10 +103,13 @@ class Row:
 class Bench:
     """Runs every scenario against one server."""
 
-    def __init__(self, server: Server, targets: Targets, args: argparse.Namespace) -> None:
+    def __init__(
+        self, server: Server, targets: Targets, args: argparse.Namespace, f2_html: str
+    ) -> None:
         self.server = server
         self.t = targets
         self.args = args
+        self.f2_html = f2_html
         self.m: dict[str, Measure] = {}
         self.rows: list[Row] = []
         self.extra: dict[str, object] = {}
@@ -326,7 +329,7 @@ class Bench:
 
     def pdfs(self) -> None:
         """F2 (WeasyPrint alone, warm) with S4 of 3 and 6 pages, interleaved; T5, T6."""
-        html = F2_HTML.read_text()
+        html = self.f2_html
         render = _warm_renderer()
         f2_pages = _pages(render(html))
         for _ in range(3):
@@ -744,10 +747,15 @@ def main(argv: list[str] | None = None) -> int:
     targets = discover(database)
     for missing in targets.missing:
         log(f"Not built yet, so not measured: {missing}")
+    # F2's HTML comes from today's summary template, never from a saved copy that drifts.
+    f2 = f2_html(database)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "f2_summary.html").write_text(f2)
+    log(f"Rendered the F2 summary HTML from templates/pdf/ ({len(f2)} characters).")
     server = Server(database, args.size)
     log(f"Starting gunicorn (gunicorn.conf.py, production config) on port {server.port} ...")
     server.start()
-    bench = Bench(server, targets, args)
+    bench = Bench(server, targets, args, f2)
     try:
         bench.run(args.size)
     finally:

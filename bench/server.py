@@ -31,11 +31,11 @@ def fixture_path(size: str) -> Path:
 
 def _stamp() -> dict:
     """What the fixture depends on: a changed generator or migration means a new fixture."""
-    from app.bench_seed import GENERATOR_VERSION
+    from bench.seed import GENERATOR_VERSION
 
     digest = hashlib.sha256()
     files = [
-        ROOT / "app" / "bench_seed.py",
+        ROOT / "bench" / "seed.py",
         *sorted((ROOT / "migrations" / "versions").glob("*.py")),
     ]
     for path in files:
@@ -62,7 +62,7 @@ def ensure_fixture(size: str, log) -> tuple[Path, float | None]:
             "-m",
             "flask",
             "--app",
-            "wsgi",
+            "bench.wsgi",
             "seed-bench",
             "--size",
             size,
@@ -103,7 +103,10 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with the production settings, in the production configuration."""
+    """gunicorn with the production settings, in the production configuration.
+
+    It serves ``bench.wsgi:app``: the product app plus the floor page and the statement counter.
+    """
 
     def __init__(self, database: Path, size: str, extra_env: dict | None = None) -> None:
         self.port = free_port()
@@ -115,7 +118,6 @@ class Server:
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "DATABASE_URL": f"sqlite:///{database}",
             "REKINDLE_ENV": "production",
-            "REKINDLE_BENCH": "1",
             "SECRET_KEY": secrets.token_urlsafe(48),
             "REKINDLE_ENCRYPTION_KEYS_FILE": str(keyring),
             **(extra_env or {}),
@@ -126,7 +128,7 @@ class Server:
         """Start and wait until /healthz answers."""
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "bench.wsgi:app"],
             cwd=ROOT,
             env=self.env,
             stdout=log,

@@ -1,4 +1,4 @@
-"""Demo data: idempotent, named as PRODUCT.md says, refused in production."""
+"""Demo data: idempotent, the accounts README's "Demo logins" lists, refused in production."""
 
 import sqlalchemy as sa
 
@@ -46,3 +46,53 @@ def test_seed_demo_refused_in_production(migrated_database):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0
     assert "production" in result.output
+
+
+def test_demo_data_files_ship_with_the_package():
+    import tomllib
+    from fnmatch import fnmatch
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    patterns = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["app"]
+    files = sorted((root / "app" / "demo" / "data").glob("*.toml"))
+    assert files
+    for path in files:
+        relative = path.relative_to(root / "app").as_posix()
+        assert any(fnmatch(relative, pattern) for pattern in patterns), relative
+
+
+def test_demo_text_lives_in_the_data_files():
+    """What the demo says is data: no sentence-length literal in app/demo/*.py but docstrings
+    and error messages."""
+    import ast
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parent.parent / "app" / "demo"
+    found = []
+    for path in demo.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        allowed = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        allowed |= {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Raise)
+            for inner in ast.walk(node)
+        }
+        found += [
+            f"{path.name}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and len(node.value) > 60
+            and id(node) not in allowed
+        ]
+    assert found == []

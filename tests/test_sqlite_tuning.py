@@ -1,4 +1,4 @@
-"""SQLite runs in WAL mode with a busy timeout (PERFORMANCE.md T8)."""
+"""SQLite runs in WAL mode with a busy timeout (docs/performance.md T8)."""
 
 import pytest
 import sqlalchemy as sa

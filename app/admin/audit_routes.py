@@ -16,18 +16,12 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from app import audit
 from app.admin import bp
-from app.audit_cli import audit_cli
 from app.authz import roles_required
 from app.extensions import db
 from app.forms import BaseForm
 from app.models import AuditEvent, Case, Role, User
 
 PAGE_SIZE = 50
-
-
-@bp.record_once
-def _register_cli(state) -> None:
-    state.app.cli.add_command(audit_cli)
 
 
 class AuditFilterForm(BaseForm):

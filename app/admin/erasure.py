@@ -1,4 +1,4 @@
-"""The admin erases one client (SECURITY.md GD-2): find, confirm with the email and a reason."""
+"""The admin erases one client (docs/security.md GD-2): find, confirm with the email and a reason."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Password policy (SECURITY.md AU-1): length, not composition; common passwords refused."""
+"""Password policy (docs/security.md AU-1): length, not composition; common passwords refused."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Where to send someone after signing in (SECURITY.md AU-3)."""
+"""Where to send someone after signing in (docs/security.md AU-3)."""
 
 from urllib.parse import urlsplit
 

@@ -1,4 +1,4 @@
-"""Login throttling by account and by address (SECURITY.md AU-2).
+"""Login throttling by account and by address (docs/security.md AU-2).
 
 The counters live in the storage named by ``RATELIMIT_STORAGE_URI`` (``memory://`` in
 development, Redis in production), through ``limits``, the engine under Flask-Limiter, and

@@ -1,4 +1,4 @@
-"""Second factor for staff (SECURITY.md AU-4): TOTP enrolment, verification, recovery codes.
+"""Second factor for staff (docs/security.md AU-4): TOTP enrolment, verification, recovery codes.
 
 * Enrolment shows a QR code the app draws itself (SVG, no third party) and asks for one code
   before the secret is saved, so nobody is locked out by a mistyped set-up.

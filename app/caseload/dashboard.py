@@ -1,7 +1,7 @@
 """The dashboard query: one row per case with its figures, in a fixed number of statements.
 
 Every figure comes from a grouped subquery joined to the page of cases, so the number of
-statements never grows with the caseload (PERFORMANCE.md T1).
+statements never grows with the caseload (docs/performance.md T1).
 """
 
 from __future__ import annotations

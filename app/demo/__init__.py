@@ -1,8 +1,10 @@
 """Demo data for a newcomer running ``make run``: idempotent, refused in production.
 
-Each feature owns one module here with a ``seed()`` function that looks before it adds, so
-running the command twice changes nothing. They run in the order of ``STEPS``: later features
-build on the accounts and cases made before them.
+What the demo says (accounts, cases, journal entries, notes, answers) is data, in
+``data/*.toml``, read through ``app.demo.data``. Each feature owns one module here with a
+``seed()`` function that builds its part from that data and looks before it adds, so running
+the command twice changes nothing. They run in the order of ``STEPS``: later features build on
+the accounts and cases made before them.
 """
 
 from __future__ import annotations

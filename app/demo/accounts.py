@@ -1,4 +1,4 @@
-"""Demo accounts, exactly as PRODUCT.md names them."""
+"""Demo accounts, as README's "Demo logins" lists them (``data/accounts.toml``)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,9 @@ from flask import current_app
 
 from app.auth.passwords import hash_password
 from app.auth.services import find_user
+from app.demo.data import load
 from app.extensions import db
 from app.models import Role, User
-
-DEMO_ACCOUNTS = [
-    ("admin@demo.rekindle.test", "Avery Admin", Role.ADMIN),
-    ("counselor@demo.rekindle.test", "Dr. Morgan Lee", Role.COUNSELOR),
-    ("counselor2@demo.rekindle.test", "Jordan Ellis", Role.COUNSELOR),
-    ("alex@demo.rekindle.test", "Alex Rivera", Role.CLIENT),
-    ("sam@demo.rekindle.test", "Sam Rivera", Role.CLIENT),
-]
 
 
 def demo_user(email: str) -> User:
@@ -39,6 +32,6 @@ def ensure_user(email: str, name: str, role: Role, password_hash: str | None) ->
 def seed() -> None:
     """The five named demo accounts, all with the demo password."""
     password_hash = hash_password(current_app.config["REKINDLE_DEMO_PASSWORD"])
-    for email, name, role in DEMO_ACCOUNTS:
-        ensure_user(email, name, role, password_hash)
+    for account in load("accounts")["account"]:
+        ensure_user(account["email"], account["name"], Role(account["role"]), password_hash)
     db.session.commit()

@@ -1,4 +1,5 @@
-"""Demo cases. The Rivera couple (Alex and Sam) is the case every later demo step builds on.
+"""Demo cases (``data/caseload.toml``). The Rivera couple (Alex and Sam) is the case every
+later demo step builds on.
 
 Besides it, counselor@ gets couples and an individual across every status (with history and
 a pending invitation), and counselor2@ a few cases of their own. Each case is added only when
@@ -15,6 +16,7 @@ from flask import current_app
 
 from app.auth.passwords import hash_password
 from app.demo.accounts import demo_user, ensure_user
+from app.demo.data import load
 from app.extensions import db
 from app.models import (
     Case,
@@ -29,81 +31,8 @@ from app.models import (
 )
 from app.services.invitations import hash_token
 
-DEMO_COUPLE_LABEL = "Rivera couple"
-
-#: (counselor, label, kind, the statuses it went through, members as (email, name, joined?))
-DEMO_CASES = [
-    (
-        "counselor@demo.rekindle.test",
-        "Okafor & Lindqvist",
-        CaseKind.COUPLE,
-        [CaseStatus.INTAKE],
-        [
-            ("robin.okafor@demo.rekindle.test", "Robin Okafor", True),
-            ("casey.lindqvist@demo.rekindle.test", "Casey Lindqvist", False),
-        ],
-    ),
-    (
-        "counselor@demo.rekindle.test",
-        "Nakamura couple",
-        CaseKind.COUPLE,
-        [CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.PAUSED],
-        [
-            ("taylor.nakamura@demo.rekindle.test", "Taylor Nakamura", True),
-            ("jamie.nakamura@demo.rekindle.test", "Jamie Nakamura", True),
-        ],
-    ),
-    (
-        "counselor@demo.rekindle.test",
-        "Chen & Haddad",
-        CaseKind.COUPLE,
-        [CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.CLOSED],
-        [
-            ("riley.chen@demo.rekindle.test", "Riley Chen", True),
-            ("quinn.haddad@demo.rekindle.test", "Quinn Haddad", True),
-        ],
-    ),
-    (
-        "counselor@demo.rekindle.test",
-        "Devon Park",
-        CaseKind.INDIVIDUAL,
-        [CaseStatus.INTAKE, CaseStatus.ACTIVE],
-        [("devon.park@demo.rekindle.test", "Devon Park", True)],
-    ),
-    (
-        "counselor2@demo.rekindle.test",
-        "Santos couple",
-        CaseKind.COUPLE,
-        [CaseStatus.INTAKE, CaseStatus.ACTIVE],
-        [
-            ("emerson.santos@demo.rekindle.test", "Emerson Santos", True),
-            ("kai.santos@demo.rekindle.test", "Kai Santos", True),
-        ],
-    ),
-    (
-        "counselor2@demo.rekindle.test",
-        "Rowan Bell",
-        CaseKind.INDIVIDUAL,
-        [CaseStatus.INTAKE],
-        [("rowan.bell@demo.rekindle.test", "Rowan Bell", False)],
-    ),
-    (
-        "counselor2@demo.rekindle.test",
-        "Adeyemi & Moreau",
-        CaseKind.COUPLE,
-        [CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.PAUSED],
-        [
-            ("sasha.adeyemi@demo.rekindle.test", "Sasha Adeyemi", True),
-            ("noor.moreau@demo.rekindle.test", "Noor Moreau", True),
-        ],
-    ),
-]
-
-REASONS = {
-    CaseStatus.ACTIVE: "Intake completed; both agreed to begin.",
-    CaseStatus.PAUSED: "Pausing for a few weeks at the clients' request.",
-    CaseStatus.CLOSED: "Goals reached; ending with a plan to check in if needed.",
-}
+#: The case every later demo step builds on (Alex and Sam).
+DEMO_COUPLE_LABEL: str = load("caseload")["couple"]["label"]
 
 
 def demo_couple_case() -> Case:
@@ -117,7 +46,8 @@ def demo_couple_case() -> Case:
 def _seed_rivera() -> None:
     if db.session.scalar(sa.select(Case.id).where(Case.label == DEMO_COUPLE_LABEL)):
         return
-    counselor = demo_user("counselor@demo.rekindle.test")
+    couple = load("caseload")["couple"]
+    counselor = demo_user(couple["counselor"])
     case = Case(
         label=DEMO_COUPLE_LABEL,
         kind=CaseKind.COUPLE,
@@ -130,12 +60,12 @@ def _seed_rivera() -> None:
         [
             CaseMember(
                 case_id=case.id,
-                user_id=demo_user("alex@demo.rekindle.test").id,
+                user_id=demo_user(couple["partner_a"]).id,
                 role=MemberRole.PARTNER_A,
             ),
             CaseMember(
                 case_id=case.id,
-                user_id=demo_user("sam@demo.rekindle.test").id,
+                user_id=demo_user(couple["partner_b"]).id,
                 role=MemberRole.PARTNER_B,
             ),
             CaseStatusChange(
@@ -149,7 +79,7 @@ def _seed_rivera() -> None:
                 from_status=CaseStatus.INTAKE,
                 to_status=CaseStatus.ACTIVE,
                 changed_by_id=counselor.id,
-                reason="Intake completed; both partners want to continue.",
+                reason=couple["reason"],
             ),
         ]
     )
@@ -161,7 +91,7 @@ def _seed_case(
     label: str,
     kind: CaseKind,
     path: list[CaseStatus],
-    members: list[tuple[str, str, bool]],
+    members: list[dict],
     password_hash: str,
 ) -> None:
     if db.session.scalar(sa.select(Case.id).where(Case.label == label)):
@@ -185,8 +115,13 @@ def _seed_case(
         if kind is CaseKind.COUPLE
         else [MemberRole.INDIVIDUAL]
     )
-    for (email, name, joined), role in zip(members, roles, strict=True):
-        user = ensure_user(email, name, Role.CLIENT, password_hash if joined else None)
+    for member, role in zip(members, roles, strict=True):
+        user = ensure_user(
+            member["email"],
+            member["name"],
+            Role.CLIENT,
+            password_hash if member["joined"] else None,
+        )
         db.session.add(CaseMember(case_id=case.id, user_id=user.id, role=role, joined_at=start))
         if not user.has_password:
             # A pending invitation whose link nobody knows: the counselor can issue a new one.
@@ -200,6 +135,7 @@ def _seed_case(
                     expires_at=now + timedelta(days=6),
                 )
             )
+    reasons = load("caseload")["reasons"]
     previous = None
     for step, status in enumerate(path):
         db.session.add(
@@ -207,7 +143,7 @@ def _seed_case(
                 case_id=case.id,
                 from_status=previous,
                 to_status=status,
-                reason=REASONS.get(status) if previous else None,
+                reason=reasons.get(status.value) if previous else None,
                 changed_by_id=counselor.id,
                 changed_at=start + timedelta(days=14 * step),
             )
@@ -220,10 +156,17 @@ def seed() -> None:
     """The Rivera couple, then the other demo cases of both demo counselors."""
     _seed_rivera()
     password_hash = None
-    for counselor_email, label, kind, path, members in DEMO_CASES:
-        if db.session.scalar(sa.select(Case.id).where(Case.label == label)):
+    for case in load("caseload")["case"]:
+        if db.session.scalar(sa.select(Case.id).where(Case.label == case["label"])):
             continue
         if password_hash is None:
             password_hash = hash_password(current_app.config["REKINDLE_DEMO_PASSWORD"])
-        _seed_case(counselor_email, label, kind, path, members, password_hash)
+        _seed_case(
+            case["counselor"],
+            case["label"],
+            CaseKind(case["kind"]),
+            [CaseStatus(status) for status in case["statuses"]],
+            case["members"],
+            password_hash,
+        )
     db.session.commit()

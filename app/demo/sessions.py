@@ -1,5 +1,8 @@
 """Demo sessions for the Rivera couple: signed notes in SOAP, DAP and BIRP (one amended), a
-draft, weekly check-ins from both partners, homework links and a picked shared entry."""
+draft, weekly check-ins from both partners, homework links and a picked shared entry.
+
+What the notes say is in ``data/sessions.toml``; how often the couple checked in, too.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import sqlalchemy as sa
 
 from app.demo.accounts import demo_user
 from app.demo.caseload import demo_couple_case
+from app.demo.data import load
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -30,52 +34,6 @@ from app.models import (
     utcnow,
 )
 
-WEEKS = 8
-
-NOTES = [
-    (
-        NoteFormat.SOAP,
-        {
-            "subjective": "Both partners said the week felt tense. Alex described feeling "
-            "criticised about household tasks; Sam said they felt unheard when plans changed.",
-            "objective": "Engaged and on time. Sam leaned away during the money topic; both "
-            "softened when asked about what first drew them together.",
-            "assessment": "Pursue–withdraw pattern is active around money and planning. Both "
-            "remain motivated; no safety concerns.",
-            "plan": "Introduce soft start-up. Weekly check-ins. Review in the next session.",
-            "focus": "We looked at how hard conversations start, and how a gentler first "
-            "sentence changes what follows.",
-            "next_steps": "Each of you: try one gentle start-up this week and notice what happens.",
-        },
-    ),
-    (
-        NoteFormat.DAP,
-        {
-            "data": "Couple reported two attempts at soft start-up; one went well. One of them shared "
-            "a journal entry, which we read together and discussed.",
-            "assessment": "Early skill uptake. Repair attempts are noticed more often by both.",
-            "plan": "Continue soft start-up; add the daily appreciation exercise.",
-            "focus": "We celebrated the conversation that went well and talked about what "
-            "made it different.",
-            "next_steps": "Share one appreciation with each other every day.",
-        },
-    ),
-    (
-        NoteFormat.BIRP,
-        {
-            "behavior": "Calmer presentation. Alex initiated the topic of weekend plans "
-            "without escalation.",
-            "intervention": "Speaker–listener practice with coaching; reflected underlying "
-            "needs (rest for Alex, predictability for Sam).",
-            "response": "Both were able to summarise the other's view accurately by the "
-            "second round. Sam said it felt 'lighter'.",
-            "plan": "Assign the listening module. Next session in two weeks.",
-            "focus": "We practised listening to understand, taking turns as speaker and listener.",
-            "next_steps": "Use the speaker–listener steps for one planning conversation.",
-        },
-    ),
-]
-
 
 def seed() -> None:
     """Sessions, notes and check-ins for the Rivera couple (idempotent)."""
@@ -87,16 +45,19 @@ def seed() -> None:
         sa.select(CounselingSession.id).where(CounselingSession.case_id == case.id)
     ):
         return
-    counselor = demo_user("counselor@demo.rekindle.test")
-    alex = demo_user("alex@demo.rekindle.test")
-    sam = demo_user("sam@demo.rekindle.test")
+    data = load("sessions")
+    couple = load("caseload")["couple"]
+    counselor = demo_user(couple["counselor"])
+    alex = demo_user(couple["partner_a"])
+    sam = demo_user(couple["partner_b"])
     now = utcnow()
     first = (now - timedelta(weeks=6)).replace(hour=16, minute=0, second=0, microsecond=0)
 
-    _seed_check_ins(case.id, [alex.id, sam.id], now)
+    _seed_check_ins(case.id, [alex.id, sam.id], now, data["check_in_weeks"])
 
     sessions = []
-    for index, (fmt, sections) in enumerate(NOTES):
+    notes = [(NoteFormat(note["format"]), note["sections"]) for note in data["note"]]
+    for index, (fmt, sections) in enumerate(notes):
         starts = first + timedelta(weeks=2 * index)
         session = CounselingSession(
             case_id=case.id,
@@ -113,12 +74,12 @@ def seed() -> None:
             signed_by_id=counselor.id,
             signed_at=starts + timedelta(hours=2),
         )
-        note.sections = sections
+        note.sections = dict(sections)
         session.note = note
         db.session.add(session)
         db.session.flush()
         process = ProcessNote(session_id=session.id, author_id=counselor.id)
-        process.body = "My own reactions: notice my pull to side with whoever speaks last."
+        process.body = data["process_note"]
         db.session.add(process)
         sessions.append(session)
 
@@ -127,7 +88,7 @@ def seed() -> None:
         author_id=counselor.id,
         created_at=sessions[0].starts_at + timedelta(days=1),
     )
-    amendment.body = "Correction: the session lasted 80 minutes (intake-length), not 50."
+    amendment.body = data["amendment"]
     db.session.add(amendment)
 
     draft = CounselingSession(
@@ -139,10 +100,7 @@ def seed() -> None:
     )
     draft.attendees = [SessionAttendee(user_id=alex.id), SessionAttendee(user_id=sam.id)]
     draft_note = SessionNote(format=counselor.note_format or NoteFormat.SOAP)
-    draft_note.sections = {
-        "subjective": "Both reported a better fortnight; one argument about the holidays.",
-        "focus": "We looked back at what has changed since you started.",
-    }
+    draft_note.sections = dict(data["draft"]["sections"])
     draft.note = draft_note
     db.session.add(draft)
     db.session.flush()
@@ -152,9 +110,9 @@ def seed() -> None:
     db.session.commit()
 
 
-def _seed_check_ins(case_id: int, user_ids: list[int], now: datetime) -> None:
-    for week in range(WEEKS):
-        when = now - timedelta(weeks=WEEKS - week, hours=3)
+def _seed_check_ins(case_id: int, user_ids: list[int], now: datetime, weeks: int) -> None:
+    for week in range(weeks):
+        when = now - timedelta(weeks=weeks - week, hours=3)
         for offset, user_id in enumerate(user_ids):
             trend = week * (0.6 if offset else 0.45)
             db.session.add(

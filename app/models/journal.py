@@ -24,7 +24,7 @@ class JournalEntry(db.Model):
         sa.Index("ix_journal_entries_author_created", "author_id", "created_at", "id"),
         sa.Index("ix_journal_entries_case_shared", "case_id", "visibility", "shared_at", "id"),
         # Unread counts on the dashboard and the shared feed filter on status too; with it in
-        # the index they never read the (large, encrypted) rows (PERFORMANCE.md T4; migration 0003).
+        # the index they never read the (large, encrypted) rows (docs/performance.md T4; migration 0003).
         sa.Index(
             "ix_journal_entries_case_visible_status",
             "case_id",

@@ -1,18 +1,20 @@
 """``flask --app wsgi modules ...``: operational commands of the module library.
 
-The commands hang on the blueprint's own command group (``bp.cli``, named "modules").
+Registered by ``app.cli`` with every other command group.
 """
 
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
 from app.extensions import db
-from app.modules import bp
 from app.services.modules import load_builtin_modules
 
+modules_cli = AppGroup("modules", help="Keep the built-in strategy modules up to date.")
 
-@bp.cli.command("load-builtin")
+
+@modules_cli.command("load-builtin")
 def load_builtin_command() -> None:
     """Load the built-in modules; a file with a newer content_version adds a version."""
     changes = load_builtin_modules()

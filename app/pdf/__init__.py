@@ -1,4 +1,4 @@
-"""PDF rendering: the one place in Rekindle that talks to WeasyPrint (SECURITY.md PDF-1..3).
+"""PDF rendering: the one place in Rekindle that talks to WeasyPrint (docs/security.md PDF-1..3).
 
 Public API::
 

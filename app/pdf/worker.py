@@ -110,7 +110,7 @@ def serve(conn: Connection, memory_bytes: int) -> None:
 
     # Warm the font machinery and WeasyPrint's caches with a document shaped like ours
     # (bundled faces, page margin boxes, tables, SVG, several pages), so the first real renders
-    # are neither slow nor the ones that grow the process (PERFORMANCE.md T6).
+    # are neither slow nor the ones that grow the process (docs/performance.md T6).
     with contextlib.suppress(Exception):  # a failed warm-up only costs speed
         for _ in range(3):
             render(WARM_UP_HTML)

@@ -1,4 +1,4 @@
-"""Backup and restore of the database (SECURITY.md RE-1).
+"""Backup and restore of the database (docs/security.md RE-1).
 
 * SQLite: the online backup API copies a consistent snapshot while the app keeps writing (WAL
   lets the copy read while writers append), then ``PRAGMA integrity_check`` runs on the copy.

@@ -1,4 +1,4 @@
-"""Optimistic locking and double-submit protection (SECURITY.md RE-2, RE-4)."""
+"""Optimistic locking and double-submit protection (docs/security.md RE-2, RE-4)."""
 
 from __future__ import annotations
 

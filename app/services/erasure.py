@@ -1,4 +1,4 @@
-"""Erasure of one client (SECURITY.md GD-2, GDPR article 17).
+"""Erasure of one client (docs/security.md GD-2, GDPR article 17).
 
 What the client wrote is destroyed: journal entries (with their search terms, comments, sharing
 history and read markers), exercise answers, check-ins and the counselor's feedback addressed to

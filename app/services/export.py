@@ -1,4 +1,4 @@
-"""A client's copy of their own data (SECURITY.md GD-1, GDPR articles 15 and 20).
+"""A client's copy of their own data (docs/security.md GD-1, GDPR articles 15 and 20).
 
 The export holds everything the client wrote (journal entries and drafts, exercise answers,
 check-ins), what the counselor addressed to them (comments on their entries, feedback on their

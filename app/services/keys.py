@@ -1,4 +1,4 @@
-"""Key rotation for the encrypted columns (SECURITY.md DP-2).
+"""Key rotation for the encrypted columns (docs/security.md DP-2).
 
 Rotation is three steps, each safe to repeat:
 

@@ -1,6 +1,6 @@
 """Clients' answers to exercises: drafts, autosave, submitting, and who may read them.
 
-Reading rules (PRODUCT.md "Who sees what"), applied in one place:
+Reading rules (docs/security.md "Who sees what"), applied in one place:
 
 * the author sees their own answer, draft or submitted;
 * the case counselor sees *submitted* answers shared with the counselor or with both;

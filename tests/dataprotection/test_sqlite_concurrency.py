@@ -1,4 +1,4 @@
-"""PERFORMANCE.md T8: 3 writers and 3 readers through the app see 0 "database is locked" errors."""
+"""docs/performance.md T8: 3 writers and 3 readers through the app see 0 "database is locked" errors."""
 
 from __future__ import annotations
 

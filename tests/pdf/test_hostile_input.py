@@ -1,4 +1,4 @@
-"""SECURITY.md PDF-1..3: nothing is fetched, user text stays text, big input ends in time."""
+"""docs/security.md PDF-1..3: nothing is fetched, user text stays text, big input ends in time."""
 
 from __future__ import annotations
 

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import event
 
-from app.bench.querycount import is_counted
-from app.bench_seed import BENCH_PASSWORD, Generator, Shape, add_picks
 from app.extensions import db
 from app.models import Case, CaseMember, Role, StrategyModule, User
+from bench.querycount import is_counted
+from bench.seed import BENCH_PASSWORD, Generator, Shape, add_picks
 
 SIZES = (10, 40, 150)
 

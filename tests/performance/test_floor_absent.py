@@ -1,4 +1,16 @@
-"""Without REKINDLE_BENCH (every normal and production run) the benchmark pages do not exist."""
+"""The product app never has the benchmark's page, header or command, whatever its configuration.
+
+Only ``bench.wsgi`` (the benchmark's own entry point) adds them; ``wsgi:app`` cannot.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_KEYRING, TEST_SECRET, make_app
+
+APP = Path(__file__).resolve().parents[2] / "app"
 
 
 def test_no_benchmark_routes_in_a_normal_app(app):
@@ -12,5 +24,25 @@ def test_floor_url_is_not_found(factory, login_as):
     assert "X-Bench-Queries" not in response.headers
 
 
-def test_benchmark_is_off_by_default(app):
-    assert app.config["REKINDLE_BENCH"] is False
+@pytest.mark.parametrize("env", ["development", "production"])
+def test_no_setting_turns_the_benchmark_on(monkeypatch, migrated_database, env):
+    # The old switch, set the way the benchmark used to set it, must do nothing now.
+    monkeypatch.setenv("REKINDLE_BENCH", "1")
+    monkeypatch.setenv("REKINDLE_ENV", env)
+    app = make_app(migrated_database, SECRET_KEY=TEST_SECRET, REKINDLE_ENCRYPTION_KEYS=TEST_KEYRING)
+    assert "bench" not in app.blueprints
+    assert "seed-bench" not in app.cli.list_commands(None)
+
+
+def test_nothing_under_app_imports_the_benchmark():
+    offenders = []
+    for path in APP.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] == "bench"]
+            offenders += [f"{path.name}: {n}" for n in names if "bench" in n.split(".")[-1]]
+    assert offenders == []

@@ -1,11 +1,14 @@
-"""The floor page F1 exists only in benchmark runs and does one primary-key query."""
+"""The floor page F1 exists only on the benchmark's app and does one primary-key query."""
 
 import pytest
 
+from bench.app import install
+
 
 @pytest.fixture
-def app_config() -> dict:
-    return {"REKINDLE_BENCH": True}
+def app(app):
+    """The app the benchmark serves (``bench.wsgi``)."""
+    return install(app)
 
 
 def test_floor_page_does_one_query_after_the_login_lookup(factory, login_as):

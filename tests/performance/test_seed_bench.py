@@ -1,4 +1,5 @@
-"""``flask seed-bench``: a separate database, a fixed seed, the shape PERFORMANCE.md names."""
+"""``flask --app bench.wsgi seed-bench``: a separate database, a fixed seed, the shape
+docs/performance.md names."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -7,7 +8,6 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from app.bench_seed import COUNSELOR_A, Generator, Shape
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -18,9 +18,17 @@ from app.models import (
     Role,
     User,
 )
+from bench.app import install
+from bench.seed import COUNSELOR_A, Generator, Shape
 from tests.conftest import make_app
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def app(app):
+    """The app the benchmark serves: the product app plus ``seed-bench``."""
+    return install(app)
 
 
 @pytest.fixture(autouse=True)
@@ -104,3 +112,14 @@ def test_counselor_a_is_the_same_in_every_size(tmp_path):
     )
     assert len(alone) > 1500
     assert alone == with_others
+
+
+def test_refused_under_the_production_configuration(migrated_database, tmp_path):
+    production = install(make_app(migrated_database, ENV="production"))
+    target = tmp_path / "bench-prod.db"
+    result = production.test_cli_runner().invoke(
+        args=["seed-bench", "--size", "S", "--database", str(target)]
+    )
+    assert result.exit_code != 0
+    assert "production" in result.output
+    assert not target.exists()

@@ -42,7 +42,7 @@ from app.models import (
 )
 from tests.factories import _password_hash
 
-#: The roles of the authorization matrix (SECURITY.md "Test roles").
+#: The roles of the authorization matrix (docs/security.md "Test roles").
 ROLES = ("anonymous", "A", "B", "X", "C", "O", "M")
 ROLE_NAMES = {
     "anonymous": "anonymous",

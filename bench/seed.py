@@ -1,6 +1,6 @@
-"""Benchmark fixtures S, M and L (PERFORMANCE.md), generated with a fixed random seed.
+"""Benchmark fixtures S, M and L (docs/performance.md), generated with a fixed random seed.
 
-``flask --app wsgi seed-bench --size S --database instance/bench-S.db`` migrates a separate,
+``flask --app bench.wsgi seed-bench --size S --database instance/bench-S.db`` migrates a separate,
 empty database and fills it. It never touches the demo database: the target must be named
 explicitly and must hold no demo account.
 
@@ -483,7 +483,7 @@ class Generator:
                 )
             note_uid = new_uid()
             # Counselor A's first case has notes of growing length, so that the benchmark
-            # can pick summaries of 3 and 6 pages (PERFORMANCE.md S4).
+            # can pick summaries of 3 and 6 pages (docs/performance.md S4).
             scale = k + 1 if long_notes else 1
             sections = {
                 "subjective": self.text(rng, 4 * scale, 8 * scale),

@@ -1,11 +1,18 @@
-"""The floor page F1: one indexed primary-key query and a tiny template (PERFORMANCE.md)."""
+"""The floor page F1: one indexed primary-key query and a tiny template (docs/performance.md).
+
+Part of the benchmark only: ``bench.app.install`` registers it on the app the benchmark
+serves; the product (``wsgi:app``) never has it.
+"""
+
+from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, render_template
+from flask import Blueprint, abort, render_template
 
-from app.bench import bp
 from app.extensions import db
 from app.models import Case
+
+bp = Blueprint("bench", __name__, url_prefix="/bench", template_folder="templates")
 
 
 @bp.route("/floor/<int:case_id>")

@@ -1,6 +1,7 @@
 """Count SQL statements per request and report them in an ``X-Bench-Queries`` header.
 
-Installed only with the bench blueprint. Transaction control (``BEGIN``) is not counted, so
+Installed only on the app the benchmark serves (``bench.app.install``); the tests use
+``is_counted`` too, so they count exactly what the benchmark reports. Transaction control (``BEGIN``) is not counted, so
 SQLite and PostgreSQL report the same numbers; everything else is, including the login-session
 lookup and the audit writes made after the view.
 """
