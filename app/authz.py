@@ -27,6 +27,10 @@ PUBLIC_ENDPOINTS = frozenset(
         "bootstrap.static",
         "auth.login",
         "auth.accept_invitation",
+        "auth.forgot_password",
+        "auth.reset_password",
+        "auth.request_sign_in_link",
+        "auth.sign_in_link",
         "main.healthz",
     }
 )
