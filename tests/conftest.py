@@ -23,6 +23,7 @@ from app.config import _normalise_db_url
 from app.crypto import Keyring
 from app.extensions import db
 from tests.factories import Factory
+from tests.mailbox import inbox  # noqa: F401  (a real SMTP server, for e-mailed links)
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-0123456789"
 TEST_PASSWORD = "correct horse battery staple"
