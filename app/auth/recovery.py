@@ -24,7 +24,6 @@ from app import audit, mail
 from app.auth import bp
 from app.auth import links as link_service
 from app.auth.forms import EmailForm, PostForm, SetPasswordForm
-from app.auth.redirects import safe_next
 from app.auth.services import PasswordRejected, find_user, start_session
 from app.auth.throttle import link_request_allowed, remember_address
 from app.auth.totp import second_factor_pending
@@ -141,7 +140,7 @@ def sign_in_link(token: str):
         db.session.commit()
         if second_factor_pending(user):
             return redirect(url_for("auth.totp_verify"))
-        return redirect(safe_next(None) or url_for("main.index"))
+        return redirect(url_for("main.index"))
     return render_template("auth/sign_in_link.html", form=form, account=user)
 
 
