@@ -76,3 +76,14 @@ def test_a_reset_link_is_no_sign_in_link(app, factory, client, inbox):
     client.post("/password/forgot", data={"email": user.email}).close()
     token = inbox.links(user.email, "/password/reset/")[-1].rsplit("/", 1)[1]
     assert client.post(f"/login/email/{token}").status_code == 410
+
+
+def test_two_step_sign_in_still_asks_for_the_code(app, factory, client, inbox):
+    from tests.security.test_totp import _enrol
+
+    user = factory.counselor()
+    _enrol(app, user)
+    path = _sign_in_link(client, inbox, user.email)
+    response = client.post(path)
+    assert response.headers["Location"].startswith("/login/two-step")
+    assert client.get("/caseload").headers["Location"].startswith("/login/two-step")
