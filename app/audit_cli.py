@@ -6,6 +6,8 @@ The chain (AUD-2) finds changed or removed events in the middle; the anchor (AUD
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import click
 import sqlalchemy as sa
 from flask import current_app
@@ -19,7 +21,7 @@ from app.models import AuditEvent
 audit_cli = AppGroup("audit", help="Inspect the audit trail.")
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"Audit trail TAMPERED: {message}", err=True)
     raise SystemExit(1)
 
