@@ -4,6 +4,8 @@ Views and services call ``record``; the events are written once per request, aft
 request's own work, in their own write transaction, so a read-only page never holds a write
 lock while it renders. Each event's ``chain_hash`` is an HMAC over the event and the previous
 hash, keyed outside the database: editing or deleting a row breaks the chain from there on.
+The chain's newest event is anchored outside the database too (``app.audit_anchor``), so
+removing events from the end is found as well.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_login import current_user
 
+from app.audit_anchor import note_pending_head
 from app.crypto import keyring
 from app.database import defer_write
 from app.extensions import db
@@ -94,6 +97,8 @@ def write_events(events: list[PendingEvent]) -> None:
         session.add(row)
         previous = row.chain_hash
     session.flush()
+    if events:
+        note_pending_head(session, row.id, row.chain_hash)
 
 
 def chain_hash(previous: str, event: AuditEvent) -> str:

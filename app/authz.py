@@ -27,6 +27,10 @@ PUBLIC_ENDPOINTS = frozenset(
         "bootstrap.static",
         "auth.login",
         "auth.accept_invitation",
+        "auth.forgot_password",
+        "auth.reset_password",
+        "auth.request_sign_in_link",
+        "auth.sign_in_link",
         "main.healthz",
     }
 )
@@ -58,9 +62,14 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return decorator
 
 
+def record_denial(detail: str, *, case_id: int | None = None) -> None:
+    """Write the one audit event of a refusal (AUD-1) when the refusal answers by itself."""
+    audit.record("access.denied", case_id=case_id, outcome="denied", detail=detail)
+
+
 def deny(detail: str, *, case_id: int | None = None, code: int = 404):
     """Record a denial in the audit trail and answer 404 (or ``code``)."""
-    audit.record("access.denied", case_id=case_id, outcome="denied", detail=detail)
+    record_denial(detail, case_id=case_id)
     abort(code)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app.auth.passwords import password_problem
@@ -54,6 +54,31 @@ def deactivate_user(email: str) -> None:
     deactivate_account(user)
     db.session.commit()
     click.echo(f"Deactivated {user.email}.")
+
+
+@users_cli.command("reset-password")
+@click.argument("email")
+def reset_password(email: str) -> None:
+    """Print a one-time password-reset link for EMAIL (never a password); audited."""
+    from app.auth import links
+
+    user = find_user(email)
+    if not links.may_receive(user):
+        raise click.ClickException(
+            f"No active account with a password for {normalise_email(email)} "
+            "(a new account sets its password with its invitation link)."
+        )
+    token = links.issue(user, links.RESET)
+    db.session.commit()
+    base = current_app.config.get("REKINDLE_PUBLIC_URL")
+    with current_app.test_request_context(base_url=base or "http://localhost:5000"):
+        link = links.url(token, links.RESET)
+    click.echo(
+        f"Password reset link for {user.email}; it works once, for {links.RESET_MINUTES} "
+        f"minutes. Give it to them only, the way you would a key:\n{link}"
+    )
+    if not base:
+        click.echo("Set REKINDLE_PUBLIC_URL so that links name the site's address.", err=True)
 
 
 @click.command("seed-demo")

@@ -42,15 +42,17 @@ def defer_write(write: Callable[[], None]) -> None:
 
 
 def run_deferred_writes(response):
-    """``after_request``: finish the request's transaction, then do the deferred writes."""
+    """``after_request``: drop whatever the request left uncommitted, then do the deferred writes.
+
+    The view is the request's one commit point. Anything still pending here was never meant to
+    be saved (a GET that changed a row, a view that failed half-way), so it is rolled back
+    whatever the status, and the commit below carries only the deferred book-keeping.
+    """
     from app.extensions import db
 
     writes = g.pop("deferred_writes", None)
     if writes:
-        if response.status_code >= 400:
-            db.session.rollback()
-        else:
-            db.session.commit()
+        db.session.rollback()
         g.sqlite_write = True
         for write in writes:
             write()

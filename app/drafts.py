@@ -15,6 +15,7 @@ from flask import abort, request
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
+from app.authz import record_denial
 from app.forms import clean_text
 
 MAX_SEQ = 2**62
@@ -51,7 +52,8 @@ def read_autosave_payload() -> AutosavePayload:
     token = request.headers.get("X-CSRFToken") or data.get("csrf_token")
     try:
         validate_csrf(token)
-    except ValidationError:
+    except ValidationError as problem:
+        record_denial(f"csrf at {request.endpoint}: {problem}")
         abort(
             400,
             description="The security token is missing or stale. Reload the page; your text is kept on this device.",

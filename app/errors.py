@@ -6,6 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.authz import record_denial
 from app.extensions import db
 from app.services.concurrency import StaleEdit
 
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        record_denial(f"csrf at {request.endpoint}: {error.description}")
         return render_error(
             400,
             "This form was open too long or came from elsewhere. Go back, reload the page and "

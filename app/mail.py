@@ -47,3 +47,36 @@ def send_invitation(to: str, name: str, link: str, *, inviter: str, days: int) -
         "one.\n\nIf you were not expecting this, you can ignore this message.\n"
     )
     return send(to, f"Your invitation to {practice}", body)
+
+
+def send_password_reset(
+    to: str, name: str, link: str, *, minutes: int, sent_by: str | None = None
+) -> bool:
+    """The password-reset e-mail: who asked, the link, and what to do if it was not you."""
+    practice = current_app.config["REKINDLE_PRACTICE_NAME"]
+    first = name.split(" ")[0] if name else ""
+    asked = f"{sent_by} at {practice} started" if sent_by else "Someone (we hope you) asked for"
+    body = (
+        f"Hello {first},\n\n"
+        f"{asked} a password reset for your Rekindle account.\n\n"
+        f"Open this link to choose a new password:\n{link}\n\n"
+        f"The link works once and for {minutes} minutes. Choosing a new password signs you out "
+        "on every device.\n\nIf you did not expect this, ignore this message: your password "
+        "stays as it is.\n"
+    )
+    return send(to, f"Reset your password for {practice}", body)
+
+
+def send_sign_in_link(to: str, name: str, link: str, minutes: int) -> bool:
+    """The sign-in link e-mail (the way in while sign-in attempts are being slowed down)."""
+    practice = current_app.config["REKINDLE_PRACTICE_NAME"]
+    first = name.split(" ")[0] if name else ""
+    body = (
+        f"Hello {first},\n\n"
+        f"Open this link to sign in to {practice} on Rekindle without your password:\n"
+        f"{link}\n\n"
+        f"The link works once and for {minutes} minutes. If you use two-step sign-in, you will "
+        "still be asked for your code.\n\nIf you did not ask for this, ignore this message; "
+        "nobody can use the link without access to your e-mail.\n"
+    )
+    return send(to, f"Your sign-in link for {practice}", body)

@@ -7,6 +7,7 @@ after every test, so tests are isolated without paying for migrations each time.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from app.config import _normalise_db_url
 from app.crypto import Keyring
 from app.extensions import db
 from tests.factories import Factory
+from tests.mailbox import inbox  # noqa: F401  (a real SMTP server, for e-mailed links)
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-0123456789"
 TEST_PASSWORD = "correct horse battery staple"
@@ -58,9 +60,16 @@ def database_url(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> st
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+def anchor_file_for(database_url: str) -> str:
+    """The audit anchor file of one test database (xdist workers and runs stay apart)."""
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+    return str(Path(os.environ["REKINDLE_INSTANCE_PATH"]) / f"audit-anchor-{digest}.json")
+
+
 def make_app(database_url: str, **overrides) -> Flask:
     """An app configured for tests; ``overrides`` win."""
     config = {
+        "REKINDLE_AUDIT_ANCHOR_FILE": anchor_file_for(database_url),
         "TESTING": True,
         "SECRET_KEY": TEST_SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -77,6 +86,8 @@ def make_app(database_url: str, **overrides) -> Flask:
 def migrated_database(database_url: str) -> str:
     """Apply every migration once; tests then share the schema."""
     app = make_app(database_url)
+    # An anchor left by an earlier run on the same database server names events long gone.
+    Path(app.config["REKINDLE_AUDIT_ANCHOR_FILE"]).unlink(missing_ok=True)
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -84,7 +95,11 @@ def migrated_database(database_url: str) -> str:
 
 
 def empty_all_tables(app: Flask) -> None:
-    """Delete every row, children first, keeping the schema and Alembic's version."""
+    """Delete every row, children first, keeping the schema and Alembic's version.
+
+    The audit anchor goes too: it names the newest event of the rows just deleted.
+    """
+    Path(app.config["REKINDLE_AUDIT_ANCHOR_FILE"]).unlink(missing_ok=True)
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:

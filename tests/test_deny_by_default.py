@@ -21,6 +21,10 @@ def test_public_allowlist_is_small_and_known():
         "bootstrap.static",
         "auth.login",
         "auth.accept_invitation",
+        "auth.forgot_password",
+        "auth.reset_password",
+        "auth.request_sign_in_link",
+        "auth.sign_in_link",
         "main.healthz",
     } == PUBLIC_ENDPOINTS
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from app.auth import invitations, routes, totp  # noqa: E402,F401
+from app.auth import invitations, recovery, routes, totp  # noqa: E402,F401

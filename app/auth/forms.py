@@ -15,6 +15,13 @@ class LoginForm(BaseForm):
     submit = SubmitField("Sign in")
 
 
+class EmailForm(BaseForm):
+    """An e-mail address to send a link to (password reset, sign-in link)."""
+
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField("Send the link")
+
+
 class SetPasswordForm(BaseForm):
     """Choose a password (invitations, password change)."""
 

@@ -1,6 +1,6 @@
 """Sign in, sign out, change password."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import audit
@@ -15,11 +15,25 @@ from app.auth.services import (
     set_password,
     start_session,
 )
-from app.auth.throttle import login_blocked, record_login_failure
+from app.auth.throttle import Refused, begin_login
 from app.auth.totp import second_factor_pending
 from app.extensions import db
 
 LOGIN_FAILED = "That email and password do not match an active account."
+
+
+def wait_message(refused: Refused) -> str:
+    """How long to wait, in words, for a field's error message."""
+    minutes = -(-refused.retry_after // 60)
+    wait = f"{refused.retry_after} seconds" if refused.retry_after < 60 else f"{minutes} minutes"
+    return f"Too many attempts for this account from here. Try again in {wait}."
+
+
+def throttled(template: str, refused: Refused, **context):
+    """The form again, with the wait on the field, as a 429 with ``Retry-After``."""
+    audit.record("auth.login", outcome="denied", detail=f"throttled ({refused.reason})")
+    response = render_template(template, throttled=True, **context)
+    return response, 429, {"Retry-After": str(refused.retry_after)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -29,18 +43,18 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        if login_blocked(form.email.data):
+        attempt = begin_login(form.email.data)
+        if isinstance(attempt, Refused):
             # Refused before the password is checked, so guessing gains nothing here.
-            audit.record("auth.login", outcome="denied", detail="throttled")
-            db.session.commit()
-            abort(429)
+            form.password.errors.append(wait_message(attempt))
+            return throttled("auth/login.html", attempt, form=form)
         user = authenticate(form.email.data, form.password.data)
         if user is None:
-            record_login_failure(form.email.data)
+            attempt.failed()
             audit.record("auth.login", outcome="failed")
             form.password.errors.append(LOGIN_FAILED)
-            db.session.commit()
         else:
+            attempt.succeeded()
             start_session(user)
             audit.record("auth.login", user, actor=user)
             db.session.commit()
@@ -65,21 +79,37 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 def change_password():
-    """Change one's own password; every other session of the account is signed out."""
+    """Change one's own password; every other session of the account is signed out.
+
+    The current-password check counts like a sign-in (a stolen session must not become a way
+    to guess the password), and each wrong one is audited.
+    """
     form = ChangePasswordForm()
     user = current_user._get_current_object()
     if form.validate_on_submit():
+        attempt = begin_login(user.email)
+        if isinstance(attempt, Refused):
+            form.current.errors.append(wait_message(attempt))
+            audit.record(
+                "auth.password_check",
+                user,
+                outcome="denied",
+                detail=f"throttled ({attempt.reason})",
+            )
+            response = render_template("auth/change_password.html", form=form)
+            return response, 429, {"Retry-After": str(attempt.retry_after)}
         if not check_password(user.password_hash, form.current.data):
+            attempt.failed()
+            audit.record("auth.password_check", user, outcome="failed")
             form.current.errors.append("That is not your current password.")
         else:
+            attempt.succeeded()
             try:
                 set_password(user, form.password.data)
             except PasswordRejected as exc:
                 form.password.errors.append(str(exc))
             else:
-                start_session(
-                    user, second_factor_done=getattr(user, "second_factor_done", False)
-                )
+                start_session(user, second_factor_done=getattr(user, "second_factor_done", False))
                 audit.record("auth.password_changed", user)
                 db.session.commit()
                 flash("Your password is changed. Other devices were signed out.", "success")

@@ -104,8 +104,11 @@ def load_session_user(token: str) -> User | None:
     )
     absolute = timedelta(hours=config["REKINDLE_ABSOLUTE_SESSION_HOURS"])
     if not user.is_active or now - login.last_seen_at > idle or now - login.created_at > absolute:
-        db.session.delete(login)
-        db.session.commit()
+        # Book-keeping like "last seen": written after the request, never its own commit here.
+        login_id = login.id
+        defer_write(
+            lambda: db.session.execute(sa.delete(LoginSession).where(LoginSession.id == login_id))
+        )
         return None
     if now - login.last_seen_at > LAST_SEEN_GRANULARITY:
         login_id = login.id

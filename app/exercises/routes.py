@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.auth.forms import PostForm
-from app.authz import recipient_for_client, roles_required
+from app.authz import deny, recipient_for_client, roles_required
 from app.drafts import read_autosave_payload
 from app.exercises import bp
 from app.exercises.forms import AnswerForm, answer_form
@@ -39,7 +39,11 @@ def _exercise_of(recipient: AssignmentRecipient, exercise_id: int) -> Exercise:
         (e for e in recipient.assignment.module_version.exercises if e.id == exercise_id), None
     )
     if exercise is None:
-        abort(404)
+        # An exercise of another module under one's own assignment: a refusal like any other.
+        deny(
+            f"exercise {exercise_id} (assignment recipient {recipient.id})",
+            case_id=recipient.assignment.case_id,
+        )
     return exercise
 
 

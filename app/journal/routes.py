@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from app import audit
 from app.authz import (
     client_case_ids,
+    deny,
     ensure_open,
     entry_for_author,
     entry_for_reader,
@@ -177,7 +178,7 @@ def new():
             JournalEntry, key, lambda: journal_service.new_entry(current_user, case.id)
         )
         if entry.author_id != current_user.id:
-            abort(404)
+            deny(f"journal entry {entry.id} (another author's request key)")
         if entry.status is ResponseStatus.SUBMITTED and not created:
             # A second click on "Save entry": the first one already saved it.
             return redirect(url_for(".entry", entry_id=entry.id))
@@ -292,7 +293,8 @@ def autosave_new(key: str):
         JournalEntry, key, lambda: journal_service.new_entry(current_user, member.case_id)
     )
     if entry.author_id != current_user.id:
-        abort(404)
+        # Someone else's draft key (the partner's): refused and audited like any foreign id.
+        deny(f"journal entry {entry.id} (another author's draft key)")
     return _autosave(entry, payload, created=created)
 
 

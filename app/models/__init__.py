@@ -32,9 +32,10 @@ from app.models.session import (
     SessionKind,
     SessionNote,
 )
-from app.models.user import Invitation, LoginSession, NoteFormat, Role, User
+from app.models.user import AccountLink, Invitation, LoginSession, NoteFormat, Role, User
 
 __all__ = [
+    "AccountLink",
     "Assignment",
     "AssignmentRecipient",
     "AssignmentStatus",

@@ -133,3 +133,24 @@ class Invitation(db.Model):
         if self.expires_at <= utcnow():
             return "expired"
         return "pending"
+
+
+class AccountLink(db.Model):
+    """A one-time, short-lived link e-mailed to an account holder: reset the password, or sign in.
+
+    Only the sha256 of the token is stored; ``purpose`` keeps a sign-in link from resetting a
+    password and the other way round.
+    """
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(16))  # "reset" | "sign-in"
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,6 +15,7 @@ from app.auth.forms import PostForm
 from app.authz import (
     assignment_for_counselor,
     case_for_counselor,
+    deny,
     module_for_counselor,
     roles_required,
 )
@@ -285,7 +286,7 @@ def feedback(case_id: int, assignment_id: int, recipient_id: int):
         (r for r in assignment.recipients if r.id == recipient_id), None
     )
     if recipient is None:
-        abort(404)
+        deny(f"assignment recipient {recipient_id} of assignment {assignment.id}", case_id=case_id)
     form = FeedbackForm(prefix=f"r{recipient.id}")
     if not form.validate_on_submit():
         for error in form.feedback.errors:

@@ -15,6 +15,7 @@ from app.authz import (
     case_for_counselor,
     ensure_open,
     membership_for_client,
+    record_denial,
     roles_required,
     session_for_counselor,
 )
@@ -396,6 +397,8 @@ def picks(case_id: int, sid: int):
             service.set_picks(session, list(form.entries.data or []))
         except service.SessionRuleError as exc:
             db.session.rollback()
+            # Only entries shared with this counselor can be picked: anything else is a refusal.
+            record_denial(f"journal picks for session {session.id}", case_id=case.id)
             flash(str(exc), "warning")
         else:
             audit.record("session.picks", session, case_id=case.id)

@@ -81,6 +81,12 @@ MATRIX: dict[str, Entry] = {
     "bootstrap.static": Entry(PUBLIC, {"filename": "literal:css/bootstrap.min.css"}, public=True),
     "auth.login": Entry(PUBLIC, public=True),
     "auth.accept_invitation": Entry(PUBLIC, {"token": "literal:not-a-real-token"}, public=True),
+    "auth.forgot_password": Entry(PUBLIC, public=True),
+    "auth.reset_password": Entry(PUBLIC, {"token": "literal:not-a-real-token"}, public=True),
+    "auth.request_sign_in_link": Entry(PUBLIC, public=True),
+    "auth.sign_in_link": Entry(PUBLIC, {"token": "literal:not-a-real-token"}, public=True),
+    "auth.staff_password_reset": ACCOUNT_M,
+    "auth.client_password_reset": MEMBER_C,
     "main.healthz": Entry(PUBLIC, public=True),
     # any signed-in user
     "main.index": Entry(SIGNED_IN),
