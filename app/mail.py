@@ -47,3 +47,27 @@ def send_invitation(to: str, name: str, link: str, *, inviter: str, days: int) -
         "one.\n\nIf you were not expecting this, you can ignore this message.\n"
     )
     return send(to, f"Your invitation to {practice}", body)
+
+
+def send_case_invitation(
+    to: str, name: str, link: str, *, inviter: str, case_label: str, has_account: bool, days: int
+) -> bool:
+    """An invitation to join a case: who asks, which case, and that one may say no."""
+    practice = current_app.config["REKINDLE_PRACTICE_NAME"]
+    first = name.split(" ")[0] if name else ""
+    if has_account:
+        how = (
+            "You already have an account. Sign in to accept or decline; until you accept, you "
+            f"are not part of this case and nothing you write reaches it:\n{link}\n\n"
+        )
+    else:
+        how = f"Open this link to choose your password and join:\n{link}\n\n"
+    body = (
+        f"Hello {first},\n\n"
+        f"{inviter} at {practice} has invited you to join the case '{case_label}' on "
+        "Rekindle.\n\n"
+        f"{how}"
+        f"The invitation is valid for {days} days. If you were not expecting it, ignore this "
+        "message or decline it: nothing changes for you.\n"
+    )
+    return send(to, f"An invitation from {inviter} at {practice}", body)

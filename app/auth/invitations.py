@@ -25,6 +25,9 @@ def accept_invitation(token: str):
     try:
         invitation, user = invitations.usable(token)
     except InvitationUnusable as refused:
+        if refused.state == "answer_signed_in":
+            # An account already in use answers on its home page, after signing in as itself.
+            return redirect(url_for("client.home") + "#invitations")
         return _unusable(refused.state)
     form = SetPasswordForm()
     if form.validate_on_submit():
