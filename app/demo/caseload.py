@@ -187,14 +187,19 @@ def _seed_case(
     )
     for (email, name, joined), role in zip(members, roles, strict=True):
         user = ensure_user(email, name, Role.CLIENT, password_hash if joined else None)
-        db.session.add(CaseMember(case_id=case.id, user_id=user.id, role=role, joined_at=start))
-        if not user.has_password:
-            # A pending invitation whose link nobody knows: the counselor can issue a new one.
+        if user.has_password:
+            db.session.add(CaseMember(case_id=case.id, user_id=user.id, role=role, joined_at=start))
+        else:
+            # Not a member until they accept: a pending invitation to their place, whose link
+            # nobody knows (the counselor can issue a new one).
             db.session.add(
                 Invitation(
                     token_hash=hash_token(secrets.token_urlsafe(32)),
                     user_id=user.id,
                     case_id=case.id,
+                    member_role=role.value,
+                    invitee_name=name,
+                    invitee_email=user.email,
                     created_by_id=counselor.id,
                     created_at=now - timedelta(days=1),
                     expires_at=now + timedelta(days=6),
