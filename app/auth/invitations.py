@@ -44,4 +44,8 @@ def accept_invitation(token: str):
             audit.record("auth.login", user, actor=user, detail="invitation accepted")
             db.session.commit()
             return redirect(url_for("main.index"))
-    return render_template("auth/invitation.html", form=form, invitee=user)
+    # The name the inviting counselor typed: an account made by someone else's invitation
+    # must not show this holder of the link the name another counselor gave it.
+    return render_template(
+        "auth/invitation.html", form=form, invitee=user, greeting_name=invitation.invitee_name
+    )
