@@ -57,8 +57,9 @@ def send_case_invitation(
     first = name.split(" ")[0] if name else ""
     if has_account:
         how = (
-            "You already have an account. Sign in to accept or decline; until you accept, you "
-            f"are not part of this case and nothing you write reaches it:\n{link}\n\n"
+            "You already have an account. Sign in to accept or decline (if you have not chosen "
+            "your password yet, first use the invitation you received before); until you "
+            f"accept, you are not part of this case and nothing you write reaches it:\n{link}\n\n"
         )
     else:
         how = f"Open this link to choose your password and join:\n{link}\n\n"

@@ -29,7 +29,7 @@ def _send(invitation: Invitation, user: User | None, token: str) -> bool:
         link,
         inviter=current_user.name,
         case_label=case.label if case else "",
-        has_account=user.has_password,
+        has_account=user.has_password or not invitation.sets_password,
         days=days,
     )
 

@@ -200,6 +200,7 @@ def _seed_case(
                     member_role=role.value,
                     invitee_name=name,
                     invitee_email=user.email,
+                    sets_password=True,
                     created_by_id=counselor.id,
                     created_at=now - timedelta(days=1),
                     expires_at=now + timedelta(days=6),

@@ -125,6 +125,10 @@ class Invitation(db.Model):
     member_role: Mapped[str | None] = mapped_column(sa.String(16))
     invitee_name: Mapped[str | None] = mapped_column(sa.String(120))
     invitee_email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: Whether the link may set the account's password: only the invitation that created the
+    #: account (and its renewals) may; an invitation to an account that already existed is
+    #: answered after signing in, so nobody holding its link can take the account over.
+    sets_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -35,8 +35,8 @@ class NotYours(LookupError):
     """No pending invitation with this id for the signed-in client."""
 
 
-def invitee_for(email: str, name: str) -> User | None:
-    """The account that may accept an invitation sent to ``email``.
+def invitee_for(email: str, name: str) -> tuple[User | None, bool]:
+    """The account that may accept an invitation sent to ``email``, and whether it is new.
 
     An unknown address gets a new client account without a password (the link lets them choose
     one). An address of staff or of a deactivated or erased account gets nobody: its link never
@@ -47,17 +47,23 @@ def invitee_for(email: str, name: str) -> User | None:
         user = User(email=normalise_email(email), name=name.strip(), role=Role.CLIENT)
         db.session.add(user)
         db.session.flush()
-        return user
+        return user, True
     if user.role is not Role.CLIENT or not user.is_active:
-        return None
-    return user
+        return None, False
+    return user, False
 
 
 def invite(case: Case, place: Place, by: User) -> tuple[Invitation, str]:
-    """Invite whoever ``place.email`` belongs to into ``place``; the same for every address."""
+    """Invite whoever ``place.email`` belongs to into ``place``; the same for every address.
+
+    Only an account made here may choose its password through the link: for an account that
+    existed already (even one still without a password), the link leads to signing in, so the
+    counselor holding it can never take that account over.
+    """
     place = Place(place.role, place.name.strip(), normalise_email(place.email))
+    user, created = invitee_for(place.email, place.name)
     return invitations.issue(
-        invitee_for(place.email, place.name), case_id=case.id, created_by=by, place=place
+        user, case_id=case.id, created_by=by, place=place, sets_password=created
     )
 
 
@@ -67,7 +73,9 @@ def reissue(case: Case, old: Invitation, by: User) -> tuple[Invitation, str]:
     user = db.session.get(User, old.user_id) if old.user_id else None
     if user is not None and (user.role is not Role.CLIENT or not user.is_active):
         user = None
-    return invitations.issue(user, case_id=case.id, created_by=by, place=place)
+    return invitations.issue(
+        user, case_id=case.id, created_by=by, place=place, sets_password=old.sets_password
+    )
 
 
 def pending_for(user: User) -> list[PendingInvitation]:

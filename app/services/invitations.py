@@ -55,6 +55,7 @@ def issue(
     case_id: int | None,
     created_by: User | None,
     place: Place | None = None,
+    sets_password: bool = True,
 ) -> tuple[Invitation, str]:
     """A new invitation; the pending one it replaces (same account, or same place) is revoked.
 
@@ -90,6 +91,8 @@ def issue(
         member_role=place.role if place else None,
         invitee_name=place.name if place else None,
         invitee_email=place.email if place else None,
+        # Account invitations always set the password; a place invitation only when told.
+        sets_password=sets_password if place else True,
         created_by_id=created_by.id if created_by else None,
         created_at=now,
         expires_at=now + timedelta(days=days),
@@ -134,9 +137,12 @@ def usable(token: str) -> tuple[Invitation, User]:
     user = db.session.get(User, invitation.user_id)
     if user is None or not user.is_active:
         raise InvitationUnusable("revoked")
+    if invitation.member_role and (user.has_password or not invitation.sets_password):
+        # An invitation to an account that existed before it is answered after signing in.
+        raise InvitationUnusable("answer_signed_in")
     if user.has_password:
         # An old link must never reset the password of an account already in use.
-        raise InvitationUnusable("answer_signed_in" if invitation.member_role else "joined")
+        raise InvitationUnusable("joined")
     return invitation, user
 
 

@@ -121,3 +121,43 @@ def _assert_audited(app, action: str, case_id: int, actor_id: int) -> None:
         ).all()
         assert [e.actor_id for e in events] == [actor_id]
         assert db.session.get(Case, case_id) is not None
+
+
+def test_a_link_for_an_account_that_existed_never_sets_its_password(
+    app, practice, login_as, new_case_form, memberships_of
+):
+    """Bob was invited by counselor but has no password yet; counselor2's link cannot take
+    the account over, and Bob answers counselor2 after joining through his own link."""
+    first = login_as(practice.counselor)
+    own = first.post("/cases/new", data=new_case_form("bob@example.test", label="Bob alone"))
+    (own_link,) = _links(first, own.headers["Location"])
+    stranger = login_as(practice.counselor2)
+    other = stranger.post("/cases/new", data=new_case_form("bob@example.test", label="Trap"))
+    (stranger_link,) = _links(stranger, other.headers["Location"])
+    visitor = app.test_client()
+    assert visitor.get(stranger_link).status_code == 302
+    taken = visitor.post(stranger_link, data={"password": PASSPHRASE, "confirm": PASSPHRASE})
+    assert taken.status_code == 302 and taken.headers["Location"].startswith("/me")
+    signin = app.test_client().post(
+        "/login", data={"email": "bob@example.test", "password": PASSPHRASE}
+    )
+    assert signin.status_code == 200  # refused: the passphrase was never set
+    bob = app.test_client()
+    assert (
+        bob.post(own_link, data={"password": PASSPHRASE, "confirm": PASSPHRASE}).status_code == 302
+    )
+    home = bob.get("/me").get_data(as_text=True)
+    assert "Dr. Sam Stranger" in home and "Trap" in home
+    with app.app_context():
+        from app.models import User
+
+        bob_id = db.session.scalar(sa.select(User.id).where(User.email == "bob@example.test"))
+    assert len(memberships_of(bob_id)) == 1
+
+
+PASSPHRASE = "somebody else's passphrase"
+
+
+def _links(client, case_url: str) -> list[str]:
+    page = client.get(case_url).get_data(as_text=True)
+    return re.findall(r'value="http://[^"]+(/invite/[^"]+)"', page)
