@@ -130,8 +130,10 @@ def usable(token: str) -> tuple[Invitation, User]:
     invitation = find(token)
     if invitation is None:
         raise InvitationUnusable("unknown")
-    if invitation.user_id is None:  # an address nobody can accept from: the link never works
-        raise InvitationUnusable("unknown")
+    if invitation.user_id is None:
+        # An address nobody may join from (staff, a deactivated account): the link never works,
+        # and answers like a link to an existing account, so opening it tells nothing more.
+        raise InvitationUnusable("answer_signed_in" if invitation.member_role else "unknown")
     if invitation.state != "pending":
         raise InvitationUnusable("used" if invitation.state == "declined" else invitation.state)
     user = db.session.get(User, invitation.user_id)

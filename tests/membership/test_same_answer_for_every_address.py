@@ -76,6 +76,22 @@ def test_every_address_gets_the_same_answer(
     assert "Dr. Sam Stranger" in to_alex.get_payload() and "Second couple" in to_alex.get_payload()
 
 
+def test_opening_the_link_tells_staff_deactivated_and_clients_apart_no_better(
+    app, practice, addresses, login_as, new_case_form
+):
+    """The link is the invitee's; a counselor who opens it sees "sign in" for every address
+    that has an account here (a new address gets the password form it needs)."""
+    stranger = login_as(practice.counselor2)
+    for n, kind in enumerate(k for k in addresses if k != "unknown"):
+        response = stranger.post("/cases/new", data=new_case_form(addresses[kind], key=f"link-{n}"))
+        page = stranger.get(response.headers["Location"]).get_data(as_text=True)
+        (link,) = re.findall(r'value="http://[^"]+(/invite/[^"]+)"', page)
+        opened = app.test_client().get(link)
+        assert (opened.status_code, opened.headers.get("Location")) == (302, "/me#invitations"), (
+            kind
+        )
+
+
 def test_the_form_never_answers_with_an_error_about_the_address(
     practice, addresses, login_as, new_case_form
 ):
