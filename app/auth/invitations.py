@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
+from flask_login import current_user
 
 from app import audit
 from app.auth import bp
@@ -27,6 +28,8 @@ def accept_invitation(token: str):
     except InvitationUnusable as refused:
         if refused.state == "answer_signed_in":
             # An account already in use answers on its home page, after signing in as itself.
+            if current_user.is_authenticated and current_user.is_staff:
+                return redirect(url_for("main.index"))  # staff have no client home to go to
             return redirect(url_for("client.home") + "#invitations")
         return _unusable(refused.state)
     form = SetPasswordForm()
