@@ -162,6 +162,16 @@ def member_for_counselor(case: Case, member_id: int) -> CaseMember:
     return member
 
 
+def place_invitation_for_counselor(case: Case, invitation_id: int):
+    """An invitation to a place in ``case`` (already scoped to the counselor), or 404."""
+    from app.models import Invitation
+
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.case_id != case.id or invitation.member_role is None:
+        deny(f"invitation {invitation_id} of case {case.id}", case_id=case.id)
+    return invitation
+
+
 def user_for_admin(user_id: int):
     """Any account other than the signed-in admin's own, for account management; else 404."""
     from app.models import User

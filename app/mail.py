@@ -80,3 +80,28 @@ def send_sign_in_link(to: str, name: str, link: str, minutes: int) -> bool:
         "nobody can use the link without access to your e-mail.\n"
     )
     return send(to, f"Your sign-in link for {practice}", body)
+
+
+def send_case_invitation(
+    to: str, name: str, link: str, *, inviter: str, case_label: str, has_account: bool, days: int
+) -> bool:
+    """An invitation to join a case: who asks, which case, and that one may say no."""
+    practice = current_app.config["REKINDLE_PRACTICE_NAME"]
+    first = name.split(" ")[0] if name else ""
+    if has_account:
+        how = (
+            "You already have an account. Sign in to accept or decline (if you have not chosen "
+            "your password yet, first use the invitation you received before); until you "
+            f"accept, you are not part of this case and nothing you write reaches it:\n{link}\n\n"
+        )
+    else:
+        how = f"Open this link to choose your password and join:\n{link}\n\n"
+    body = (
+        f"Hello {first},\n\n"
+        f"{inviter} at {practice} has invited you to join the case '{case_label}' on "
+        "Rekindle.\n\n"
+        f"{how}"
+        f"The invitation is valid for {days} days. If you were not expecting it, ignore this "
+        "message or decline it: nothing changes for you.\n"
+    )
+    return send(to, f"An invitation from {inviter} at {practice}", body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
+from flask_login import current_user
 
 from app import audit
 from app.auth import bp
@@ -25,6 +26,11 @@ def accept_invitation(token: str):
     try:
         invitation, user = invitations.usable(token)
     except InvitationUnusable as refused:
+        if refused.state == "answer_signed_in":
+            # An account already in use answers on its home page, after signing in as itself.
+            if current_user.is_authenticated and current_user.is_staff:
+                return redirect(url_for("main.index"))  # staff have no client home to go to
+            return redirect(url_for("client.home") + "#invitations")
         return _unusable(refused.state)
     form = SetPasswordForm()
     if form.validate_on_submit():
@@ -41,4 +47,8 @@ def accept_invitation(token: str):
             audit.record("auth.login", user, actor=user, detail="invitation accepted")
             db.session.commit()
             return redirect(url_for("main.index"))
-    return render_template("auth/invitation.html", form=form, invitee=user)
+    # The name the inviting counselor typed: an account made by someone else's invitation
+    # must not show this holder of the link the name another counselor gave it.
+    return render_template(
+        "auth/invitation.html", form=form, invitee=user, greeting_name=invitation.invitee_name
+    )

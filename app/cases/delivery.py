@@ -4,24 +4,43 @@ from flask import current_app, flash
 from flask_login import current_user
 
 from app import mail
-from app.models import Invitation, User
+from app.extensions import db
+from app.models import Case, Invitation, User
 from app.services import invitations
 
 
-def send_links(links: list[tuple[Invitation, User, str]]) -> None:
+def _send(invitation: Invitation, user: User | None, token: str) -> bool:
+    """E-mail one link; True when sent, or when there is deliberately nobody to send it to."""
+    days = current_app.config["REKINDLE_INVITATION_DAYS"]
+    link = invitations.link(token)
+    if invitation.member_role is None:  # an account invitation (staff, or an old case link)
+        assert user is not None
+        return mail.send_invitation(
+            user.email, user.name, link, inviter=current_user.name, days=days
+        )
+    if user is None:
+        # The address is staff's or a deactivated account's: nobody there may join, so nothing
+        # is sent, and the counselor is told exactly what they are told for any other address.
+        return True
+    case = db.session.get(Case, invitation.case_id)
+    return mail.send_case_invitation(
+        user.email,
+        user.name,
+        link,
+        inviter=current_user.name,
+        case_label=case.label if case else "",
+        has_account=user.has_password or not invitation.sets_password,
+        days=days,
+    )
+
+
+def send_links(links: list[tuple[Invitation, User | None, str]]) -> None:
     """Keep each new link to show once on the next page, and e-mail it when mail is set up."""
     failed = 0
     for invitation, user, token in links:
         invitations.show_once(invitation, token)
         if mail.enabled():
-            sent = mail.send_invitation(
-                user.email,
-                user.name,
-                invitations.link(token),
-                inviter=current_user.name,
-                days=current_app.config["REKINDLE_INVITATION_DAYS"],
-            )
-            failed += 0 if sent else 1
+            failed += 0 if _send(invitation, user, token) else 1
     if failed:
         flash("The e-mail could not be sent. Copy the link below and send it yourself.", "warning")
     elif links and mail.enabled():

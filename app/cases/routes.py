@@ -14,6 +14,7 @@ from app.authz import (
     case_for_counselor,
     case_for_counselor_loaded,
     member_for_counselor,
+    place_invitation_for_counselor,
     roles_required,
 )
 from app.cases import bp
@@ -27,6 +28,7 @@ from app.models import (
     CaseStatus,
     CaseStatusChange,
     Invitation,
+    MemberRole,
     Role,
     User,
 )
@@ -48,8 +50,11 @@ STATUS_ACTIONS = {
 }
 
 
-def _with_users(links: list[tuple[Invitation, str]]) -> list[tuple[Invitation, User, str]]:
-    return [(inv, db.session.get(User, inv.user_id), token) for inv, token in links]
+def _with_users(links: list[tuple[Invitation, str]]) -> list[tuple[Invitation, User | None, str]]:
+    return [
+        (inv, db.session.get(User, inv.user_id) if inv.user_id else None, token)
+        for inv, token in links
+    ]
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -92,22 +97,44 @@ def new():
     return render_template("cases/new.html", form=form)
 
 
-def _member_rows(case: Case, latest: dict[int, Invitation], links: dict[int, str]) -> list[dict]:
+def _member_rows(case: Case, links: dict[int, str]) -> list[dict]:
+    """One row per place in the case: its member, or the newest invitation to it.
+
+    An invitation row shows what the counselor typed and the invitation's state only, so it
+    reads the same whoever the address belongs to.
+    """
+    by_user = invitations.latest_by_user(case.id)
+    by_place = invitations.latest_by_place(case.id)
+    members = {member.role.value: member for member in case.members}
+    roles = (
+        [MemberRole.PARTNER_A, MemberRole.PARTNER_B]
+        if case.kind is CaseKind.COUPLE
+        else [MemberRole.INDIVIDUAL]
+    )
     rows = []
-    for member in case.members:
-        invitation = latest.get(member.user_id)
-        if member.erased_at is not None:
-            state = "erased"  # the account is anonymised: nothing to invite any more
-        elif member.user.has_password:
-            state = "joined"
-        elif invitation is None:
-            state = "none"
+    for role in roles:
+        member = members.get(role.value)
+        if member is not None:
+            invitation = by_user.get(member.user_id)
+            if member.erased_at is not None:
+                state = "erased"  # the account is anonymised: nothing to invite any more
+            elif member.user.has_password:
+                state = "joined"
+            else:  # a case made before invitations held places: the member has no password yet
+                state = invitation.state if invitation else "none"
+            name, email = member.user.name, member.user.email
         else:
+            invitation = by_place.get(role.value)
+            if invitation is None:
+                continue
             state = invitation.state
+            name, email = invitation.invitee_name or "", invitation.invitee_email or ""
         rows.append(
             {
                 "member": member,
-                "user": member.user,
+                "role": role.value,
+                "name": name,
+                "email": email,
                 "state": state,
                 "invitation": invitation,
                 "link": links.get(invitation.id) if invitation else None,
@@ -126,9 +153,8 @@ def detail(case_id: int):
         joinedload(Case.members).joinedload(CaseMember.user),
         joinedload(Case.status_changes).joinedload(CaseStatusChange.changed_by),
     )
-    latest = invitations.latest_by_user(case.id)
-    latest_ids = [inv.id for inv in latest.values()]
-    links = invitations.take_shown_once(latest_ids)
+    case_invitation_ids = invitations.ids_of_case(case.id)
+    links = invitations.take_shown_once(case_invitation_ids)
     status_form = StatusForm()
     status_form.status.choices = [
         SelectChoice(s.value, STATUS_ACTIONS[s]) for s in case_service.allowed_statuses(case)
@@ -137,7 +163,7 @@ def detail(case_id: int):
     return render_template(
         "cases/detail.html",
         case=case,
-        members=_member_rows(case, latest, links),
+        members=_member_rows(case, links),
         status_form=status_form,
         reopen_form=ReopenForm(),
         action_form=PostForm(),
@@ -216,6 +242,44 @@ def revoke_invitation(case_id: int, member_id: int):
     if PostForm().validate_on_submit():
         try:
             case_service.revoke_invitation(case, member)
+        except CaseRuleError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash("The invitation link no longer works.", "success")
+    return redirect(url_for("cases.detail", case_id=case_id) + "#members")
+
+
+@bp.route("/cases/<int:case_id>/invitations/<int:invitation_id>", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def reissue_place_invitation(case_id: int, invitation_id: int):
+    """A fresh link for a place not taken yet; the previous link stops working."""
+    case = case_for_counselor(case_id, writable=True)
+    invitation = place_invitation_for_counselor(case, invitation_id)
+    if PostForm().validate_on_submit():
+        try:
+            new_invitation, token = case_service.reissue_place_invitation(
+                case, invitation, current_user
+            )
+        except CaseRuleError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            send_links(_with_users([(new_invitation, token)]))
+    return redirect(url_for("cases.detail", case_id=case_id) + "#members")
+
+
+@bp.route("/cases/<int:case_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def revoke_place_invitation(case_id: int, invitation_id: int):
+    """Withdraw a pending invitation to a place in the case."""
+    case = case_for_counselor(case_id, writable=True)
+    invitation = place_invitation_for_counselor(case, invitation_id)
+    if PostForm().validate_on_submit():
+        try:
+            case_service.revoke_place_invitation(invitation)
         except CaseRuleError as error:
             db.session.rollback()
             flash(error.message, "danger")

@@ -122,14 +122,20 @@ def _seed_case(
             Role.CLIENT,
             password_hash if member["joined"] else None,
         )
-        db.session.add(CaseMember(case_id=case.id, user_id=user.id, role=role, joined_at=start))
-        if not user.has_password:
-            # A pending invitation whose link nobody knows: the counselor can issue a new one.
+        if user.has_password:
+            db.session.add(CaseMember(case_id=case.id, user_id=user.id, role=role, joined_at=start))
+        else:
+            # Not a member until they accept: a pending invitation to their place, whose link
+            # nobody knows (the counselor can issue a new one).
             db.session.add(
                 Invitation(
                     token_hash=hash_token(secrets.token_urlsafe(32)),
                     user_id=user.id,
                     case_id=case.id,
+                    member_role=role.value,
+                    invitee_name=member["name"],
+                    invitee_email=user.email,
+                    sets_password=True,
                     created_by_id=counselor.id,
                     created_at=now - timedelta(days=1),
                     expires_at=now + timedelta(days=6),

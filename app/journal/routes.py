@@ -18,7 +18,6 @@ from app.authz import (
     ensure_open,
     entry_for_author,
     entry_for_reader,
-    membership_for_client,
     roles_required,
 )
 from app.drafts import AutosavePayload, is_newer, read_autosave_payload
@@ -33,10 +32,10 @@ from app.journal.forms import (
     SearchForm,
     ShareForm,
 )
+from app.journal.writing import case_to_write_in
 from app.models import (
     Assignment,
     AssignmentRecipient,
-    Case,
     Exercise,
     JournalComment,
     JournalEntry,
@@ -46,6 +45,7 @@ from app.models import (
     Role,
     Visibility,
 )
+from app.services import client_cases
 from app.services import journal as journal_service
 from app.services.concurrency import StaleEdit, check_version, create_once
 from app.services.journal import MAX_BODY, MAX_TITLE, EntryInput, Filters
@@ -164,10 +164,11 @@ def index():
 @bp.route("/me/journal/new", methods=["GET", "POST"])
 @roles_required(Role.CLIENT)
 def new():
-    """Write a new entry; autosaved as a draft until saved."""
-    member = membership_for_client()
-    case = db.session.get(Case, member.case_id)
-    ensure_open(case)
+    """Write a new entry in the case chosen; autosaved as a draft until saved."""
+    audience, open_cases = case_to_write_in()
+    if audience is None:
+        return render_template("journal/pick_case.html", cases=open_cases)
+    case = audience.case
     form = NewEntryForm()
     form.exercise_response_id.choices = _response_choices()
     if request.method == "GET":
@@ -177,7 +178,7 @@ def new():
         entry, created = create_once(
             JournalEntry, key, lambda: journal_service.new_entry(current_user, case.id)
         )
-        if entry.author_id != current_user.id:
+        if entry.author_id != current_user.id or entry.case_id != case.id:
             deny(f"journal entry {entry.id} (another author's request key)")
         if entry.status is ResponseStatus.SUBMITTED and not created:
             # A second click on "Save entry": the first one already saved it.
@@ -188,14 +189,16 @@ def new():
         db.session.commit()
         flash(_saved_message(entry), "success")
         return redirect(url_for(".entry", entry_id=entry.id, saved="new"))
-    autosave_url = url_for(".autosave_new", key=form.request_key.data or "missing")
+    autosave_url = url_for(".autosave_new", key=form.request_key.data or "missing", case=case.id)
     return render_template(
         "journal/editor.html",
         form=form,
         entry=None,
         autosave_url=autosave_url,
-        autosave_key=f"journal-new-{current_user.id}",
+        autosave_key=f"journal-new-{current_user.id}-{case.id}",
         seq=0,
+        audience=audience,
+        can_change_case=len(open_cases) > 1,
     )
 
 
@@ -222,6 +225,7 @@ def entry(entry_id: int):
         exercise_title=_exercise_title(entry),
         visibility_labels=VISIBILITY_LABELS,
         clear_draft=request.args.get("saved"),
+        audience=client_cases.audience_of(current_user, entry.case_id),
     )
 
 
@@ -252,6 +256,7 @@ def edit(entry_id: int):
         autosave_url=url_for(".autosave", entry_id=entry.id),
         autosave_key=f"journal-{entry.id}",
         seq=entry.draft_seq,
+        audience=client_cases.audience_of(current_user, entry.case_id),
     )
 
 
@@ -287,12 +292,14 @@ def autosave_new(key: str):
     payload = read_autosave_payload()
     if not REQUEST_KEY.match(key):
         abort(400)
-    member = membership_for_client()
-    ensure_open(db.session.get(Case, member.case_id))
+    audience, _ = case_to_write_in()
+    if audience is None:  # several open cases and none chosen: the page always names one
+        abort(400)
+    case_id = audience.case.id
     entry, created = create_once(
-        JournalEntry, key, lambda: journal_service.new_entry(current_user, member.case_id)
+        JournalEntry, key, lambda: journal_service.new_entry(current_user, case_id)
     )
-    if entry.author_id != current_user.id:
+    if entry.author_id != current_user.id or entry.case_id != case_id:
         # Someone else's draft key (the partner's): refused and audited like any foreign id.
         deny(f"journal entry {entry.id} (another author's draft key)")
     return _autosave(entry, payload, created=created)

@@ -103,16 +103,32 @@ class LoginSession(db.Model):
 
 
 class Invitation(db.Model):
-    """A one-time, expiring link that lets someone set a password (and join a case)."""
+    """A one-time, expiring link that lets someone set a password, or join a case.
+
+    An invitation to a place in a case (``member_role`` set) keeps the name and e-mail the
+    counselor typed, so the case page shows the same thing whoever the address belongs to. The
+    invitee becomes a member only by accepting it; ``user_id`` is empty when the address
+    belongs to nobody who could accept (a staff or deactivated account), and such a link is dead.
+    """
 
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     case_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True
     )
+    #: The place in the case (partner A, partner B, individual) the invitee is asked to take.
+    member_role: Mapped[str | None] = mapped_column(sa.String(16))
+    invitee_name: Mapped[str | None] = mapped_column(sa.String(120))
+    invitee_email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: Whether the link may set the account's password: only the invitation that created the
+    #: account (and its renewals) may; an invitation to an account that already existed is
+    #: answered after signing in, so nobody holding its link can take the account over.
+    sets_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -120,14 +136,17 @@ class Invitation(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="raise")
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id], lazy="raise")
 
     @property
     def state(self) -> str:
-        """``pending``, ``used``, ``revoked`` or ``expired``."""
+        """``pending``, ``used``, ``declined``, ``revoked`` or ``expired``."""
         if self.used_at:
             return "used"
+        if self.declined_at:
+            return "declined"
         if self.revoked_at:
             return "revoked"
         if self.expires_at <= utcnow():

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app import audit
-from app.auth.services import find_user, normalise_email
+from app.auth.services import normalise_email
 from app.extensions import db
 from app.models import (
     Case,
@@ -21,8 +21,9 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import invitations
+from app.services import case_invitations, invitations
 from app.services.concurrency import create_once
+from app.services.invitations import Place
 
 #: Where a case may go from each status; reopening a closed case is its own use case.
 TRANSITIONS: dict[CaseStatus, tuple[CaseStatus, ...]] = {
@@ -60,33 +61,6 @@ class CreatedCase:
     new_links: list[tuple[Invitation, str]]
 
 
-def _client_for(member: NewMember) -> User:
-    """The client account for this e-mail: an existing client is reused, staff never."""
-    user = find_user(member.email)
-    if user is None:
-        user = User(
-            email=normalise_email(member.email),
-            name=member.name.strip(),
-            role=Role.CLIENT,
-            password_hash=None,
-        )
-        db.session.add(user)
-        db.session.flush()
-        return user
-    if user.role is not Role.CLIENT:
-        raise CaseRuleError(
-            f"{member.field_prefix}_email",
-            "This e-mail belongs to a practice staff account, so it cannot join a case as a "
-            "client. Please use the client's own e-mail.",
-        )
-    if not user.is_active:
-        raise CaseRuleError(
-            f"{member.field_prefix}_email",
-            "This client's account is deactivated. Ask the practice admin to reactivate it.",
-        )
-    return user
-
-
 def create_case(
     counselor: User,
     *,
@@ -95,7 +69,7 @@ def create_case(
     members: list[NewMember],
     request_key: str | None,
 ) -> CreatedCase:
-    """A new case in intake with its members; new accounts get an invitation each."""
+    """A new case in intake; each person named gets an invitation to their place in it."""
     expected = 2 if kind is CaseKind.COUPLE else 1
     if len(members) != expected:
         raise CaseRuleError("kind", "A couple has two partners; an individual case has one person.")
@@ -117,8 +91,6 @@ def create_case(
         existing = db.session.scalar(sa.select(Case).where(Case.request_key == request_key))
         if existing is not None:  # a double click: the first submit already made the case
             return CreatedCase(existing, False, [])
-    # Look the members up first, so a refused e-mail never leaves a half-made case behind.
-    users = [_client_for(m) for m in members]
     case, created = create_once(Case, request_key, build)
     if not created:
         return CreatedCase(case, False, [])
@@ -127,8 +99,6 @@ def create_case(
         if kind is CaseKind.COUPLE
         else [MemberRole.INDIVIDUAL]
     )
-    for user, role in zip(users, roles, strict=True):
-        db.session.add(CaseMember(case_id=case.id, user_id=user.id, role=role))
     db.session.add(
         CaseStatusChange(
             case_id=case.id,
@@ -138,10 +108,12 @@ def create_case(
         )
     )
     db.session.flush()
-    for user in users:
-        if not user.has_password:
-            new_links.append(invitations.issue(user, case_id=case.id, created_by=counselor))
-    audit.record("case.created", case, detail=f"kind={kind.value} members={len(users)}")
+    # Nobody is made a member here: each person gets an invitation to their place and joins
+    # only by accepting it. Every address is answered alike (see services.case_invitations).
+    for member, role in zip(members, roles, strict=True):
+        place = Place(role.value, member.name, member.email)
+        new_links.append(case_invitations.invite(case, place, counselor))
+    audit.record("case.created", case, detail=f"kind={kind.value} invited={len(members)}")
     return CreatedCase(case, True, new_links)
 
 
@@ -201,6 +173,22 @@ def reissue_invitation(case: Case, member: CaseMember, by: User) -> tuple[Invita
     if not user.is_active:
         raise CaseRuleError("member", "This account is deactivated; ask the practice admin.")
     return invitations.issue(user, case_id=case.id, created_by=by)
+
+
+def reissue_place_invitation(
+    case: Case, invitation: Invitation, by: User
+) -> tuple[Invitation, str]:
+    """A fresh link for a place nobody has taken yet; the old one stops working."""
+    if invitation.state in ("used", "declined"):
+        raise CaseRuleError("member", "This invitation has been answered; it cannot be renewed.")
+    return case_invitations.reissue(case, invitation, by)
+
+
+def revoke_place_invitation(invitation: Invitation) -> None:
+    """Withdraw a pending invitation to a place in the case."""
+    if invitation.state != "pending":
+        raise CaseRuleError("member", "There is no open invitation to withdraw.")
+    invitations.revoke(invitation)
 
 
 def revoke_invitation(case: Case, member: CaseMember) -> None:

@@ -94,6 +94,12 @@ def erase_client(user: User) -> ErasureSummary:
         .where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
         .values(revoked_at=now)
     )
+    # Invitations to a place in a case keep the name and address the counselor typed.
+    session.execute(
+        sa.update(Invitation)
+        .where(Invitation.user_id == user.id)
+        .values(invitee_name=None, invitee_email=None)
+    )
     session.execute(
         sa.update(User)
         .where(User.id == user.id)

@@ -30,11 +30,16 @@ def test_couple_case_creates_members_history_and_two_links(app, factory, login_a
     with app.app_context():
         case = db.session.scalar(sa.select(Case))
         assert case.status is CaseStatus.INTAKE and case.counselor_id == counselor.id
-        users = db.session.scalars(
-            sa.select(User).join(CaseMember).where(CaseMember.case_id == case.id)
-        ).all()
-        assert {u.email for u in users} == {"billie@example.test", "frankie@example.test"}
-        assert all(u.role is Role.CLIENT and u.password_hash is None for u in users)
+        # Nobody is a member before they accept: each place holds an invitation.
+        assert db.session.scalar(sa.select(sa.func.count(CaseMember.id))) == 0
+        invited = db.session.scalars(sa.select(Invitation).order_by(Invitation.member_role)).all()
+        assert [(i.member_role, i.invitee_email) for i in invited] == [
+            ("partner_a", "billie@example.test"),
+            ("partner_b", "frankie@example.test"),
+        ]
+        users = db.session.scalars(sa.select(User).where(User.role == Role.CLIENT)).all()
+        assert {u.id for u in users} == {i.user_id for i in invited}
+        assert all(u.password_hash is None for u in users)
         history = db.session.scalars(sa.select(CaseStatusChange)).all()
         assert [(h.from_status, h.to_status) for h in history] == [(None, CaseStatus.INTAKE)]
         assert db.session.scalar(sa.select(sa.func.count(Invitation.id))) == 2
@@ -53,7 +58,8 @@ def test_individual_case_needs_one_person(app, factory, login_as):
     }
     assert client.post("/cases/new", data=data).status_code == 302
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(CaseMember.id))) == 1
+        assert db.session.scalar(sa.select(sa.func.count(Invitation.id))) == 1
+        assert db.session.scalar(sa.select(Invitation.member_role)) == "individual"
 
 
 def test_double_submit_creates_one_case(app, factory, login_as):
@@ -66,7 +72,7 @@ def test_double_submit_creates_one_case(app, factory, login_as):
         assert db.session.scalar(sa.select(sa.func.count(Invitation.id))) == 2
 
 
-def test_existing_client_joins_a_second_case_without_a_new_account(app, factory, login_as):
+def test_existing_client_is_invited_to_a_second_case_without_a_new_account(app, factory, login_as):
     counselor = factory.counselor()
     _, a, _ = factory.couple(counselor)
     client = login_as(counselor)
@@ -75,24 +81,40 @@ def test_existing_client_joins_a_second_case_without_a_new_account(app, factory,
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).where(User.email == a.email)) == 1
         cases = db.session.scalars(sa.select(CaseMember.case_id).where(CaseMember.user_id == a.id))
-        assert len(list(cases)) == 2
-        # They already have a password: no invitation for them, one for the new partner.
-        assert db.session.scalar(sa.select(sa.func.count(Invitation.id))) == 1
-    other = login_as(a)
-    assert other.get("/me").status_code == 200
+        # Even their own counselor cannot add them silently: they are asked first.
+        assert len(list(cases)) == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(Invitation.id)).where(Invitation.user_id == a.id)
+            )
+            == 1
+        )
+    home = login_as(a).get("/me")
+    assert home.status_code == 200 and "Harper couple" in home.get_data(as_text=True)
 
 
-def test_counselor_email_is_never_reused_as_a_client(app, factory, login_as):
+def test_counselor_email_gets_an_invitation_that_never_works(app, factory, login_as):
     counselor = factory.counselor()
     colleague = factory.counselor()
     client = login_as(counselor)
     data = dict(COUPLE, b_email=colleague.email)
     response = client.post("/cases/new", data=data)
-    assert response.status_code == 200
-    assert "staff account" in response.get_data(as_text=True)
+    assert response.status_code == 302
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0
-        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 2
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 3  # + billie only
+        assert db.session.scalar(sa.select(sa.func.count(CaseMember.id))) == 0
+        staff_place = db.session.scalar(
+            sa.select(Invitation).where(Invitation.member_role == "partner_b")
+        )
+        assert staff_place.user_id is None
+    links = re.findall(
+        r'value="http://[^"]+(/invite/[^"]+)"',
+        client.get(response.headers["Location"]).get_data(as_text=True),
+    )
+    assert len(links) == 2
+    # It leads to signing in, like a link for anyone who has an account, and never to a form.
+    opened = app.test_client().get(links[1])
+    assert opened.status_code == 302 and opened.headers["Location"].startswith("/me")
 
 
 def test_partners_need_different_emails(app, factory, login_as):

@@ -94,8 +94,8 @@ def test_invitation_lasts_the_configured_days(app, factory, login_as):
 
 def test_revoked_link_stops_working(app, factory, login_as):
     client, case_url, links = _create_couple(login_as, factory.counselor())
-    member_id = _member_ids(app, case_url)[0]
-    assert client.post(f"{case_url}/members/{member_id}/invitation/revoke").status_code == 302
+    invitation_id = _place_invitation_ids(app, case_url)[0]
+    assert client.post(f"{case_url}/invitations/{invitation_id}/revoke").status_code == 302
     response = app.test_client().get(links[0])
     assert response.status_code == 410
     assert "withdrawn" in response.get_data(as_text=True)
@@ -105,8 +105,8 @@ def test_revoked_link_stops_working(app, factory, login_as):
 
 def test_reissue_revokes_the_old_link_and_shows_a_new_one(app, factory, login_as):
     client, case_url, links = _create_couple(login_as, factory.counselor())
-    member_id = _member_ids(app, case_url)[0]
-    assert client.post(f"{case_url}/members/{member_id}/invitation").status_code == 302
+    invitation_id = _place_invitation_ids(app, case_url)[0]
+    assert client.post(f"{case_url}/invitations/{invitation_id}").status_code == 302
     page = client.get(case_url).get_data(as_text=True)
     new_links = re.findall(r'value="http://[^"]+(/invite/[^"]+)"', page)
     assert len(new_links) == 1 and new_links[0] not in links
@@ -148,7 +148,7 @@ def test_old_link_never_resets_a_password_already_chosen(app, factory, login_as)
     counselor = factory.counselor()
     client, case_url, links = _create_couple(login_as, counselor)
     # A second case for the same person while they still have no password: a second link.
-    client.post(
+    second = client.post(
         "/cases/new",
         data={
             "label": "Billie",
@@ -157,14 +157,19 @@ def test_old_link_never_resets_a_password_already_chosen(app, factory, login_as)
             "a_email": "billie@example.test",
         },
     )
+    second_links = _links_on(client, second.headers["Location"])
+    assert len(second_links) == 1
     _accept(app, links[0])
     with app.app_context():
-        pending = db.session.scalars(
-            sa.select(Invitation).where(
-                Invitation.used_at.is_(None), Invitation.revoked_at.is_(None)
-            )
-        ).all()
-        assert all(inv.user_id != _user_id("billie@example.test") for inv in pending)
+        billie = _user_id("billie@example.test")
+        chosen = db.session.scalar(sa.select(User.password_hash).where(User.id == billie))
+    # The second link is now answered after signing in (on the home page): it shows no
+    # password form, and a password posted to it changes nothing.
+    visitor, posted = _accept(app, second_links[0], "an attacker's new passphrase")
+    assert posted.status_code == 302 and posted.headers["Location"].startswith("/me")
+    assert "/login" in visitor.get(second_links[0], follow_redirects=True).request.path
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.password_hash).where(User.id == billie)) == chosen
 
 
 def test_deactivated_invitee_cannot_use_the_link(app, factory, login_as):
@@ -189,6 +194,26 @@ def _member_ids(app, case_url: str) -> list[int]:
                 .order_by(CaseMember.role)
             )
         )
+
+
+def _place_invitation_ids(app, case_url: str) -> list[int]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                sa.select(Invitation.id)
+                .where(Invitation.case_id == _case_id(case_url))
+                .order_by(Invitation.member_role)
+            )
+        )
+
+
+def _case_id(case_url: str) -> int:
+    return int(case_url.rstrip("/").rsplit("/", 1)[1])
+
+
+def _links_on(client, case_url: str) -> list[str]:
+    page = client.get(case_url).get_data(as_text=True)
+    return re.findall(r'value="http://[^"]+(/invite/[^"]+)"', page)
 
 
 def _user_id(email: str) -> int:

@@ -61,6 +61,14 @@ ASSIGNMENT_C = Entry(
     C, _case(assignment_id="case1_assignment"), _foreign_case(assignment_id="case2_assignment")
 )
 MEMBER_C = Entry(C, _case(member_id="case1_member_a"), _foreign_case(member_id="case2_member_a"))
+PLACE_C = Entry(
+    C,
+    _case(invitation_id="case1_place_invitation"),
+    _foreign_case(invitation_id="case2_place_invitation"),
+)
+INVITATION_A = Entry(
+    A, {"invitation_id": "a_case_invitation"}, {"invitation_id": "x_case_invitation"}
+)
 ENTRY_A = Entry(A, {"entry_id": "a_private_entry"}, {"entry_id": "x_private_entry"})
 RECIPIENT_A = Entry(A, {"recipient_id": "a_recipient"}, {"recipient_id": "x_recipient"})
 ANSWER_A = Entry(
@@ -116,6 +124,8 @@ MATRIX: dict[str, Entry] = {
     "cases.reopen": CASE_C,
     "cases.reissue_invitation": MEMBER_C,
     "cases.revoke_invitation": MEMBER_C,
+    "cases.reissue_place_invitation": PLACE_C,
+    "cases.revoke_place_invitation": PLACE_C,
     "sessions.new": CASE_C,
     "sessions.detail": SESSION_C,
     "sessions.edit": SESSION_C,
@@ -148,6 +158,8 @@ MATRIX: dict[str, Entry] = {
     "journal.mark_read": COUNSELOR_ENTRY,
     # clients
     "client.home": Entry(CLIENTS),
+    "client.accept_invitation": INVITATION_A,
+    "client.decline_invitation": INVITATION_A,
     "client.export_page": Entry(CLIENTS),
     "client.export_json": Entry(CLIENTS),
     "client.export_pdf": Entry(CLIENTS),

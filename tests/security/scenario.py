@@ -25,6 +25,7 @@ from app.models import (
     CounselingSession,
     Exercise,
     ExerciseKind,
+    Invitation,
     JournalEntry,
     MemberRole,
     ModuleVersion,
@@ -246,6 +247,25 @@ def _session(
     return session
 
 
+def _invitation(case: Case, invitee: User | None, counselor: User, marker: str) -> Invitation:
+    """A pending invitation to a place in ``case`` (its link is never used in these tests)."""
+    now = utcnow()
+    invitation = Invitation(
+        token_hash=f"{marker}-{case.id}-{invitee.id if invitee else 0}".ljust(64, "0"),
+        user_id=invitee.id if invitee else None,
+        case_id=case.id,
+        member_role=MemberRole.PARTNER_B.value,
+        invitee_name=invitee.name if invitee else "Nobody Known",
+        invitee_email=invitee.email if invitee else f"nobody-{marker.lower()}@example.test",
+        created_by_id=counselor.id,
+        created_at=now,
+        expires_at=now + timedelta(days=7),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation
+
+
 def build_world(app: Flask, marker: str = "Q") -> World:
     """Create the whole scenario in one transaction and return its ids and canaries."""
     world = World()
@@ -303,5 +323,11 @@ def build_world(app: Flask, marker: str = "Q") -> World:
             world, "case1", case1, counselor, [a, b], c["c_note_assessment"], c["c_process_note"]
         )
         _session(world, "case2", case2, other, [x, y], c["o_note_assessment"], c["o_process_note"])
+        # Invitations waiting for an answer: one to a place in each case (nobody can accept it,
+        # an address of no account), and one for A from O, one for X from C.
+        ids["case1_place_invitation"] = _invitation(case1, None, counselor, marker).id
+        ids["case2_place_invitation"] = _invitation(case2, None, other, marker).id
+        ids["a_case_invitation"] = _invitation(case2, a, other, marker).id
+        ids["x_case_invitation"] = _invitation(case1, x, counselor, marker).id
         db.session.commit()
     return world
