@@ -182,11 +182,29 @@ class CheckIn(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    satisfaction: Mapped[int] = mapped_column(sa.SmallInteger)
-    communication: Mapped[int] = mapped_column(sa.SmallInteger)
-    closeness: Mapped[int] = mapped_column(sa.SmallInteger)
-    hope: Mapped[int] = mapped_column(sa.SmallInteger)
+    #: ``{"satisfaction": 0-10, "communication": …, "closeness": …, "hope": …}``, encrypted under
+    #: the client's data key; trends are computed in Python after a case-scoped query.
+    scores_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    scores = EncryptedText("scores_ct", json_value=True, owner="user_id")
     request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(lazy="raise")
+
+    def _score(self, key: str) -> int | None:
+        return (self.scores or {}).get(key)
+
+    def _set_score(self, key: str, value: int) -> None:
+        self.scores = {**(self.scores or {}), key: int(value)}
+
+    satisfaction = property(
+        lambda self: self._score("satisfaction"), lambda self, v: self._set_score("satisfaction", v)
+    )
+    communication = property(
+        lambda self: self._score("communication"),
+        lambda self, v: self._set_score("communication", v),
+    )
+    closeness = property(
+        lambda self: self._score("closeness"), lambda self, v: self._set_score("closeness", v)
+    )
+    hope = property(lambda self: self._score("hope"), lambda self, v: self._set_score("hope", v))
