@@ -66,20 +66,19 @@ def upgrade():
         ("check_ins", "scores_ct"),
         ("assignments", "note_ct"),
     ):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column(column, sa.LargeBinary(), nullable=True))
+        op.add_column(table, sa.Column(column, sa.LargeBinary(), nullable=True))
 
     _migrate_data(op.get_bind())
 
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("totp_secret")
-    with op.batch_alter_table("journal_entries") as batch:
-        batch.drop_column("mood")
-    with op.batch_alter_table("check_ins") as batch:
-        for name in SCORES:
-            batch.drop_column(name)
-    with op.batch_alter_table("assignments") as batch:
-        batch.drop_column("note")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+ too): a batch copy of the table would
+    # DROP it, and SQLite runs the ON DELETE CASCADE actions of every referencing row then.
+    for table, column in (
+        ("users", "totp_secret"),
+        ("journal_entries", "mood"),
+        *(("check_ins", name) for name in SCORES),
+        ("assignments", "note"),
+    ):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
 
 
 def downgrade():
