@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,9 +14,10 @@ import sqlalchemy as sa
 from app.crypto import DecryptionError
 from app.extensions import db
 from app.models import Assignment, CheckIn, JournalEntry, User
+from app.services import backup as backup_service
 from app.services.journal import mood_points
 from tests.conftest import make_app
-from tests.dataprotection.conftest import canary, database_bytes, is_sqlite
+from tests.dataprotection.conftest import canary, database_bytes, is_sqlite, server_url
 
 #: Columns that held plain values before 19.10 and must not exist any more.
 FORMERLY_PLAIN = {
@@ -67,10 +70,21 @@ def test_new_encrypted_values_read_back(app, planted, secrets_planted):
         assert moods and set(moods) <= {1, 2, 3, 4, 5}
 
 
-def test_raw_file_holds_no_totp_secret_or_assignment_note(app, planted, secrets_planted):
-    if not is_sqlite(app):
-        pytest.skip("the raw-file check is SQLite's")
-    raw = database_bytes(app)
+def _raw_database(app) -> bytes:
+    """The SQLite file and its WAL, or a plain pg_dump of the data on PostgreSQL."""
+    if is_sqlite(app):
+        return database_bytes(app)
+    pg_dump = shutil.which("pg_dump")
+    assert pg_dump, "pg_dump must be installed for the PostgreSQL run"
+    env = backup_service._pg_env(server_url(app))
+    return subprocess.run(
+        [pg_dump, "--format=plain", "--data-only"], env=env, capture_output=True, check=True
+    ).stdout
+
+
+def test_stored_data_holds_no_totp_secret_or_assignment_note(app, planted, secrets_planted):
+    raw = _raw_database(app)
+    assert planted.b_email.encode() in raw  # the search does find plain text
     assert secrets_planted["secret"].encode() not in raw
     assert secrets_planted["note"].encode() not in raw
 
