@@ -201,6 +201,20 @@ def key_usage() -> dict[int, int]:
     return usage
 
 
+def client_value_count() -> int:
+    """How many stored values are under clients' data keys (not counted by ``key_usage``)."""
+    total = 0
+    for column in encrypted_columns():
+        ct = column.table.c[column.column]
+        result = db.session.execute(
+            sa.select(ct).where(ct.is_not(None)).execution_options(yield_per=2000)
+        )
+        total += sum(1 for (blob,) in result if is_client_value(blob))
+        result.close()
+    db.session.rollback()
+    return total
+
+
 def retire_key(key_id: int) -> None:
     """Remove ``key_id`` from the keyring file; refused while it is active or still in use."""
     path = _writable_keyring_file()

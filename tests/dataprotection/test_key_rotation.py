@@ -175,6 +175,8 @@ def test_status_lists_keys_and_usage(app, runner, planted):
     result = runner.invoke(args=["keys", "status"])
     assert result.exit_code == 0, result.output
     assert "key 1 (active):" in result.output
+    # planted: three entries (title, body, tags), two answers and a check-in per partner
+    assert "clients' data keys (wrapped by the keys above): 24 value(s)" in result.output
 
 
 def test_rotation_refuses_a_keyring_from_the_environment(make_env_app):
