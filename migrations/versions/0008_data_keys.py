@@ -103,7 +103,7 @@ def _migrate_data(conn):
         raise RuntimeError("0008 re-encrypts stored values; run it online with `flask db upgrade`.")
     from flask import current_app
 
-    from app.crypto import keyring
+    from app.crypto import DecryptionError, keyring
     from app.data_keys import seal_value
 
     if not current_app:
@@ -127,7 +127,14 @@ def _migrate_data(conn):
         extra = {"author_id": ", author_id", "recipient": ", recipient_id"}.get(owner, "")
         for row in _rows(conn, f"SELECT id, uid, {column}{extra} FROM {table}", column):  # noqa: S608
             blob = getattr(row, column)
-            plaintext = ring.decrypt(blob, f"{table}.{attribute}:{row.uid}".encode())
+            try:
+                plaintext = ring.decrypt(blob, f"{table}.{attribute}:{row.uid}".encode())
+            except DecryptionError as exc:
+                raise RuntimeError(
+                    f"0008: {table}.{attribute} of row {row.id} does not decrypt with this "
+                    f"keyring ({exc}). Nothing was changed. Start the upgrade with the keyring "
+                    "this database was written with (REKINDLE_ENCRYPTION_KEYS or the key file)."
+                ) from exc
             fresh = seal_value(
                 new_aad(table, attribute, row.id),
                 plaintext,
