@@ -173,6 +173,21 @@ class SessionJournalPick(db.Model):
     )
 
 
+class _Score:
+    """One answer of a check-in, kept in the encrypted ``scores`` (``CheckIn(hope=7)`` works)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = name
+
+    def __get__(self, obj: CheckIn | None, objtype: type | None = None) -> int | None | _Score:
+        if obj is None:
+            return self
+        return (obj.scores or {}).get(self.key)
+
+    def __set__(self, obj: CheckIn, value: int) -> None:
+        obj.scores = {**(obj.scores or {}), self.key: int(value)}
+
+
 class CheckIn(db.Model):
     """One partner's four 0–10 answers before a session."""
 
@@ -191,20 +206,7 @@ class CheckIn(db.Model):
 
     user: Mapped[User] = relationship(lazy="raise")
 
-    def _score(self, key: str) -> int | None:
-        return (self.scores or {}).get(key)
-
-    def _set_score(self, key: str, value: int) -> None:
-        self.scores = {**(self.scores or {}), key: int(value)}
-
-    satisfaction = property(
-        lambda self: self._score("satisfaction"), lambda self, v: self._set_score("satisfaction", v)
-    )
-    communication = property(
-        lambda self: self._score("communication"),
-        lambda self, v: self._set_score("communication", v),
-    )
-    closeness = property(
-        lambda self: self._score("closeness"), lambda self, v: self._set_score("closeness", v)
-    )
-    hope = property(lambda self: self._score("hope"), lambda self, v: self._set_score("hope", v))
+    satisfaction = _Score()
+    communication = _Score()
+    closeness = _Score()
+    hope = _Score()

@@ -353,9 +353,8 @@ def verify(expected_counts: dict[str, int]) -> RestoreReport:
         for column in encrypted_columns():
             table = column.table
             ct = table.c[column.column]
-            rows = conn.execute(sa.select(table.c.id, ct).where(ct.is_not(None))).all()
             failures = 0
-            for row_id, blob in rows:
+            for row_id, blob in _values(conn, table, ct):
                 report.encrypted_values += 1
                 try:
                     data_keys.open_value(column.aad(row_id), blob, lambda: conn)
@@ -368,3 +367,17 @@ def verify(expected_counts: dict[str, int]) -> RestoreReport:
                     f"{column.label}: {failures} value(s) do not decrypt with this keyring"
                 )
     return report
+
+
+def _values(conn: sa.Connection, table: sa.Table, ct: sa.Column, batch: int = 2000):
+    """(id, ciphertext) of every row with a value, in id batches (decrypting may query)."""
+    last = None
+    while True:
+        query = sa.select(table.c.id, ct).where(ct.is_not(None)).order_by(table.c.id).limit(batch)
+        if last is not None:
+            query = query.where(table.c.id > last)
+        rows = conn.execute(query).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
