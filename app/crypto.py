@@ -160,7 +160,8 @@ def keyring() -> Keyring:
     return current_app.extensions["rekindle_keyring"]
 
 
-#: The ``__dict__`` slot where an instance keeps plain text next to the ciphertext it came from.
+#: The ``__dict__`` slot where an instance keeps, per attribute, ``(ciphertext, the id it was
+#: sealed for, plaintext)``, so reads need not decrypt what was just written or read.
 _PLAIN = "_rekindle_plain"
 #: Stands for "not encrypted yet": the row has no primary key until it is inserted.
 _PENDING = object()
@@ -231,7 +232,7 @@ class EncryptedText:
         blob = getattr(obj, self.column)
         held = obj.__dict__.get(_PLAIN, {}).get(self.name)
         if held is not None and (held[0] is _PENDING or held[0] == blob):
-            return self._decode(held[1])
+            return self._decode(held[2])
         if blob is None:
             return None
         from app.data_keys import open_value
@@ -239,7 +240,7 @@ class EncryptedText:
         plaintext = open_value(
             self.aad_for(obj.__tablename__, obj.id), blob, lambda: _connection_of(obj)
         )
-        obj.__dict__.setdefault(_PLAIN, {})[self.name] = (blob, plaintext)
+        obj.__dict__.setdefault(_PLAIN, {})[self.name] = (blob, obj.id, plaintext)
         return self._decode(plaintext)
 
     def __set__(self, obj: Any, value: Any) -> None:
@@ -252,9 +253,9 @@ class EncryptedText:
         if getattr(obj, "id", None) is not None and sa.inspect(obj).has_identity:
             blob = self.seal(obj, plaintext, _connection_of(obj))
             setattr(obj, self.column, blob)
-            held[self.name] = (blob, plaintext)
+            held[self.name] = (blob, obj.id, plaintext)
         else:
-            held[self.name] = (_PENDING, plaintext)
+            held[self.name] = (_PENDING, None, plaintext)
 
 
 def _connection_of(obj: Any) -> sa.Connection:
@@ -275,11 +276,19 @@ def encrypted_attributes(cls: type) -> dict[str, EncryptedText]:
 
 
 def _seal_after_insert(_mapper: Any, conn: sa.Connection, obj: Any) -> None:
-    """Encrypt the values a new row was given, now that it has its primary key."""
+    """Encrypt the values a new row was given, now that it has its primary key.
+
+    A value sealed for another id is sealed again: an INSERT rolled back and retried gives the
+    row a new id, and the old ciphertext would not decrypt in it.
+    """
     held = obj.__dict__.get(_PLAIN)
     if not held:
         return
-    pending = {name: plaintext for name, (marker, plaintext) in held.items() if marker is _PENDING}
+    pending = {
+        name: plaintext
+        for name, (marker, sealed_for, plaintext) in held.items()
+        if marker is _PENDING or sealed_for != obj.id
+    }
     if not pending:
         return
     descriptors = encrypted_attributes(type(obj))
@@ -289,7 +298,7 @@ def _seal_after_insert(_mapper: Any, conn: sa.Connection, obj: Any) -> None:
         descriptor = descriptors[name]
         blob = descriptor.seal(obj, plaintext, conn)
         values[descriptor.column] = blob
-        held[name] = (blob, plaintext)
+        held[name] = (blob, obj.id, plaintext)
     conn.execute(table.update().where(table.c.id == obj.id).values(values))
     for column, blob in values.items():
         orm_attributes.set_committed_value(obj, column, blob)
