@@ -16,6 +16,7 @@ Revises: 0003
 """
 
 import json
+import sqlite3
 
 import sqlalchemy as sa
 from alembic import op
@@ -43,6 +44,12 @@ SCORES = ("satisfaction", "communication", "closeness", "hope")
 
 
 def upgrade():
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite" and sqlite3.sqlite_version_info < (3, 35, 0):
+        raise RuntimeError(
+            f"0008 needs SQLite 3.35 or newer (ALTER TABLE DROP COLUMN); this Python has "
+            f"{sqlite3.sqlite_version}."
+        )
     op.create_table(
         "client_data_keys",
         sa.Column("id", sa.Integer(), nullable=False),
