@@ -14,7 +14,7 @@ from app.models import CheckIn, ClientDataKey, JournalComment, JournalEntry, Res
 from app.services import backup as backup_service
 from app.services.erasure import erase_client
 from tests.conftest import make_app
-from tests.dataprotection.test_backup_restore import fresh_database, read_everything  # noqa: F401
+from tests.dataprotection.conftest import read_everything
 
 
 @pytest.fixture
