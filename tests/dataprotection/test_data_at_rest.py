@@ -154,3 +154,26 @@ def test_an_old_world_readable_database_is_made_private(tmp_path):
         db.session.remove()
         db.engine.dispose()
     assert _mode(path) == "0o600"
+
+
+def test_a_row_inserted_again_after_a_rollback_still_decrypts(app, planted):
+    with app.app_context():
+        entry = JournalEntry(case_id=planted.case_id, author_id=planted.a_id)
+        entry.body = "written, rolled back, written again"
+        savepoint = db.session.begin_nested()
+        db.session.add(entry)
+        db.session.flush()
+        first_id = entry.id
+        savepoint.rollback()
+        # Something else takes the id the rolled-back row had.
+        other = JournalEntry(case_id=planted.case_id, author_id=planted.b_id)
+        other.id = first_id
+        db.session.add(other)
+        db.session.flush()
+        entry.id = None
+        db.session.add(entry)
+        db.session.commit()
+        assert entry.id != first_id
+        entry_id = entry.id
+        db.session.expire_all()
+        assert db.session.get(JournalEntry, entry_id).body == "written, rolled back, written again"
