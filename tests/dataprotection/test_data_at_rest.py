@@ -175,5 +175,5 @@ def test_a_row_inserted_again_after_a_rollback_still_decrypts(app, planted):
         db.session.commit()
         assert entry.id != first_id
         entry_id = entry.id
-        db.session.expire_all()
+        db.session.remove()  # read it back from the database, not from memory
         assert db.session.get(JournalEntry, entry_id).body == "written, rolled back, written again"
