@@ -194,6 +194,15 @@ class EncryptedText:
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
+        self.table = getattr(owner, "__tablename__", None)
+
+    def decrypt_stored(self, row_id: int, blob: bytes) -> Any:
+        """The value of a ciphertext selected on its own (with its row's id), without the row."""
+        from app.data_keys import open_value
+        from app.extensions import db
+
+        aad = self.aad_for(self.table, row_id)
+        return self._decode(open_value(aad, blob, db.session.connection))
 
     def aad_for(self, table: str, row_id: int) -> bytes:
         """Associated data binding a value to table, field and row."""

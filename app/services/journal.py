@@ -12,7 +12,6 @@ scoped to the people (and case) it is drawn for.
 from __future__ import annotations
 
 import base64
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -22,7 +21,6 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 
 from app.crypto import keyring
-from app.data_keys import open_value
 from app.extensions import db
 from app.models import (
     Case,
@@ -304,16 +302,9 @@ def mood_points(
         query = query.where(JournalEntry.visibility.in_(SHARED))
     rows = db.session.execute(query.order_by(JournalEntry.created_at, JournalEntry.id)).all()
     return [
-        (author_id, created_at, decrypt_mood(entry_id, blob))
+        (author_id, created_at, JournalEntry.mood.decrypt_stored(entry_id, blob))
         for entry_id, author_id, created_at, blob in rows
     ]
-
-
-def decrypt_mood(entry_id: int, blob: bytes) -> int:
-    """The mood stored in ``journal_entries.mood_ct`` of the entry ``entry_id``."""
-    descriptor = JournalEntry.mood
-    aad = descriptor.aad_for(JournalEntry.__tablename__, entry_id)
-    return json.loads(open_value(aad, blob, db.session.connection))
 
 
 # --- changes ------------------------------------------------------------------------------
