@@ -30,6 +30,10 @@ def keys_status() -> None:
             flags.append("MISSING from the keyring")
         suffix = f" ({', '.join(flags)})" if flags else ""
         click.echo(f"key {key_id}{suffix}: {usage.get(key_id, 0)} value(s)")
+    with_data_keys = key_service.client_value_count()
+    click.echo(
+        f"clients' data keys (wrapped by the keys above): {with_data_keys} value(s) under them"
+    )
 
 
 @keys_cli.command("add")

@@ -4,13 +4,22 @@ SQLite serves many readers and one writer. WAL lets reads continue during a writ
 timeout makes a second writer wait instead of failing, and write requests open their
 transaction with ``BEGIN IMMEDIATE`` so two writers never deadlock upgrading a read lock
 (which SQLite reports as "database is locked" at once, whatever the timeout).
+
+The database file and its ``-wal`` and ``-shm`` companions are private to the app's user (0600,
+docs/security.md DP-1): the file is created empty with that mode before SQLite opens it (SQLite gives
+its companions the main file's mode), and every new connection tightens the mode of files an
+older version created world-readable.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask, g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -29,6 +38,7 @@ def init_app(app: Flask) -> None:
             **options.get("connect_args", {}),
         }
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+        create_private_database_file(app.config["SQLALCHEMY_DATABASE_URI"])
     app.after_request(run_deferred_writes)
 
 
@@ -60,6 +70,33 @@ def run_deferred_writes(response):
     return response
 
 
+PRIVATE_MODE = 0o600
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def create_private_database_file(url: str) -> None:
+    """Create a missing SQLite database file empty and owner-only, so SQLite never makes it 0644."""
+    database = sa.make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():
+        return
+    # FileExistsError: another process created it first, the same way.
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE))
+
+
+def make_database_files_private(path: str) -> None:
+    """Owner-only mode for a database file and its journal companions that exist."""
+    for suffix in SQLITE_COMPANIONS:
+        try:
+            if os.stat(path + suffix).st_mode & 0o077:
+                os.chmod(path + suffix, PRIVATE_MODE)
+        except FileNotFoundError:
+            continue
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, _record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -71,6 +108,9 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    for _seq, name, path in cursor.execute("PRAGMA database_list").fetchall():
+        if name == "main" and path:
+            make_database_files_private(path)
     cursor.close()
 
 

@@ -27,6 +27,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from app.crypto import keyring, new_uid
+from app.data_keys import new_data_key_row, seal_with_data_key
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -38,6 +39,7 @@ from app.models import (
     CaseStatus,
     CaseStatusChange,
     CheckIn,
+    ClientDataKey,
     CounselingSession,
     Exercise,
     ExerciseKind,
@@ -179,11 +181,32 @@ class Generator:
         self.exercises: list[list[tuple[int, ExerciseKind]]] = []
         self.versions: list[int] = []
         self.modules_ids: list[int] = []
+        self.data_keys: dict[int, tuple[int, bytes]] = {}
 
-    def enc(self, table: str, name: str, uid: str, value: Any, *, as_json: bool = False) -> bytes:
-        """Encrypt like ``EncryptedText`` does for ``table.name`` of the row ``uid``."""
+    def enc(
+        self,
+        table: str,
+        name: str,
+        row_id: int,
+        value: Any,
+        *,
+        as_json: bool = False,
+        owner: int | None = None,
+    ) -> bytes:
+        """Encrypt like ``EncryptedText`` does for ``table.name`` of the row ``row_id``.
+
+        ``owner``: the client whose writing it is, encrypted under their data key.
+        """
         text = json.dumps(value, ensure_ascii=False) if as_json else str(value)
-        return self.ring.encrypt(text.encode(), f"{table}.{name}:{uid}".encode())
+        aad = f"{table}.{name}#{row_id}".encode()
+        if owner is None:
+            return self.ring.encrypt(text.encode(), aad)
+        if owner not in self.data_keys:
+            key_id = self.ids.take("client_data_keys")
+            data_key, row = new_data_key_row(key_id)
+            self.out.add(ClientDataKey, user_id=owner, created_at=self.now, **row)
+            self.data_keys[owner] = (key_id, data_key)
+        return seal_with_data_key(aad, text.encode(), *self.data_keys[owner])
 
     def text(self, rng: random.Random, low: int, high: int) -> str:
         """A few paragraphs of plausible writing, between ``low`` and ``high`` sentences."""
@@ -377,7 +400,12 @@ class Generator:
                 module_version_id=self.versions[k % len(self.versions)],
                 assigned_by_id=counselor_id,
                 due_date=(created + timedelta(days=14)).date(),
-                note=rng.choice(["", "Take your time with this one.", "Try it after dinner."]),
+                note_ct=self.enc(
+                    "assignments",
+                    "note",
+                    assignment_id,
+                    rng.choice(["", "Take your time with this one.", "Try it after dinner."]),
+                ),
                 created_at=created,
             )
             ids.append(assignment_id)
@@ -401,7 +429,7 @@ class Generator:
                     if status is AssignmentStatus.REVIEWED
                     else None,
                     feedback_ct=self.enc(
-                        "assignment_recipients", "feedback", uid, self.text(rng, 2, 4)
+                        "assignment_recipients", "feedback", recipient_id, self.text(rng, 2, 4)
                     )
                     if status is AssignmentStatus.REVIEWED
                     else None,
@@ -410,6 +438,7 @@ class Generator:
                     continue
                 for exercise_id, kind in self.exercises[k % len(self.exercises)]:
                     response_uid = new_uid()
+                    response_id = self.ids.take("responses")
                     if kind is ExerciseKind.SCALE:
                         answer: Any = {"value": rng.randint(0, 10)}
                     elif kind is ExerciseKind.CHECKLIST:
@@ -418,12 +447,12 @@ class Generator:
                         answer = {"text": self.text(rng, 3, 8)}
                     self.out.add(
                         Response,
-                        id=self.ids.take("responses"),
+                        id=response_id,
                         uid=response_uid,
                         recipient_id=recipient_id,
                         exercise_id=exercise_id,
                         answer_ct=self.enc(
-                            "responses", "answer", response_uid, answer, as_json=True
+                            "responses", "answer", response_id, answer, as_json=True, owner=user_id
                         ),
                         status=(ResponseStatus.SUBMITTED if done else ResponseStatus.DRAFT).value,
                         visibility=Visibility.COUNSELOR.value,
@@ -470,18 +499,25 @@ class Generator:
                 continue
             for user_id, _role in members:
                 self.out.add(SessionAttendee, session_id=session_id, user_id=user_id)
+                check_in_id = self.ids.take("check_ins")
+                scores = {
+                    "satisfaction": rng.randint(2, 9),
+                    "communication": rng.randint(2, 9),
+                    "closeness": rng.randint(2, 9),
+                    "hope": rng.randint(3, 10),
+                }
                 self.out.add(
                     CheckIn,
-                    id=self.ids.take("check_ins"),
+                    id=check_in_id,
                     case_id=case_id,
                     user_id=user_id,
-                    satisfaction=rng.randint(2, 9),
-                    communication=rng.randint(2, 9),
-                    closeness=rng.randint(2, 9),
-                    hope=rng.randint(3, 10),
+                    scores_ct=self.enc(
+                        "check_ins", "scores", check_in_id, scores, as_json=True, owner=user_id
+                    ),
                     created_at=starts - timedelta(hours=rng.randint(2, 48)),
                 )
             note_uid = new_uid()
+            note_id = self.ids.take("session_notes")
             # Counselor A's first case has notes of growing length, so that the benchmark
             # can pick summaries of 3 and 6 pages (docs/performance.md S4).
             scale = k + 1 if long_notes else 1
@@ -496,11 +532,11 @@ class Generator:
             signed = k < SESSIONS_PER_CASE - 2
             self.out.add(
                 SessionNote,
-                id=self.ids.take("session_notes"),
+                id=note_id,
                 uid=note_uid,
                 session_id=session_id,
                 format=NoteFormat.SOAP.value,
-                sections_ct=self.enc("session_notes", "sections", note_uid, sections, as_json=True),
+                sections_ct=self.enc("session_notes", "sections", note_id, sections, as_json=True),
                 status=(NoteStatus.SIGNED if signed else NoteStatus.DRAFT).value,
                 signed_by_id=counselor_id if signed else None,
                 signed_at=starts + timedelta(hours=3) if signed else None,
@@ -547,10 +583,21 @@ class Generator:
                     uid=uid,
                     case_id=case_id,
                     author_id=user_id,
-                    title_ct=self.enc("journal_entries", "title", uid, title),
-                    body_ct=self.enc("journal_entries", "body", uid, self.text(rng, 5, 25)),
-                    tags_ct=self.enc("journal_entries", "tags", uid, tags, as_json=True),
-                    mood=rng.randint(1, 5),
+                    title_ct=self.enc("journal_entries", "title", entry_id, title, owner=user_id),
+                    body_ct=self.enc(
+                        "journal_entries", "body", entry_id, self.text(rng, 5, 25), owner=user_id
+                    ),
+                    tags_ct=self.enc(
+                        "journal_entries", "tags", entry_id, tags, as_json=True, owner=user_id
+                    ),
+                    mood_ct=self.enc(
+                        "journal_entries",
+                        "mood",
+                        entry_id,
+                        rng.randint(1, 5),
+                        as_json=True,
+                        owner=user_id,
+                    ),
                     visibility=visibility.value,
                     status=(ResponseStatus.DRAFT if draft else ResponseStatus.SUBMITTED).value,
                     shared_at=created if shared else None,
@@ -578,14 +625,15 @@ class Generator:
                     )
                     if rng.random() < 0.15:
                         comment_uid = new_uid()
+                        comment_id = self.ids.take("journal_comments")
                         self.out.add(
                             JournalComment,
-                            id=self.ids.take("journal_comments"),
+                            id=comment_id,
                             uid=comment_uid,
                             entry_id=entry_id,
                             author_id=counselor_id,
                             body_ct=self.enc(
-                                "journal_comments", "body", comment_uid, self.text(rng, 1, 3)
+                                "journal_comments", "body", comment_id, self.text(rng, 1, 3)
                             ),
                             created_at=created + timedelta(days=1),
                         )

@@ -72,7 +72,7 @@ def case_journal_section(case: Case) -> dict[str, Any] | None:
             .group_by(JournalEntry.author_id)
         )
     }
-    points = mood_points([user_id for user_id, _, _ in members], shared_only=True)
+    points = mood_points([user_id for user_id, _, _ in members], shared_only=True, case_id=case.id)
     partners = []
     for user_id, role, name in members:
         partners.append(

@@ -1,5 +1,7 @@
 """All models, importable from one place."""
 
+from app.crypto import register_model_events
+from app.extensions import db
 from app.models.assignment import (
     Assignment,
     AssignmentRecipient,
@@ -11,6 +13,7 @@ from app.models.assignment import (
 from app.models.audit import AuditEvent
 from app.models.base import UTCDateTime, utcnow
 from app.models.case import Case, CaseKind, CaseMember, CaseStatus, CaseStatusChange, MemberRole
+from app.models.data_key import ClientDataKey
 from app.models.journal import (
     JournalComment,
     JournalEntry,
@@ -34,6 +37,8 @@ from app.models.session import (
 )
 from app.models.user import AccountLink, Invitation, LoginSession, NoteFormat, Role, User
 
+register_model_events(db.Model)
+
 __all__ = [
     "AccountLink",
     "Assignment",
@@ -46,6 +51,7 @@ __all__ = [
     "CaseStatus",
     "CaseStatusChange",
     "CheckIn",
+    "ClientDataKey",
     "CounselingSession",
     "Exercise",
     "ExerciseKind",

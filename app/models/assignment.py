@@ -50,7 +50,8 @@ class Assignment(db.Model):
     module_version_id: Mapped[int] = mapped_column(sa.ForeignKey("module_versions.id"), index=True)
     assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     due_date: Mapped[date | None] = mapped_column(sa.Date)
-    note: Mapped[str] = mapped_column(sa.Text, default="")
+    note_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    note = EncryptedText("note_ct")  # the counselor's note to the clients, under the keyring
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -108,7 +109,7 @@ class Response(db.Model):
     )
     exercise_id: Mapped[int] = mapped_column(sa.ForeignKey("exercises.id"), index=True)
     answer_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
-    answer = EncryptedText("answer_ct", json_value=True)
+    answer = EncryptedText("answer_ct", json_value=True, owner=lambda r, c: _answer_author(r, c))
     status: Mapped[ResponseStatus] = mapped_column(
         enum_type(ResponseStatus, 16), default=ResponseStatus.DRAFT
     )
@@ -122,3 +123,11 @@ class Response(db.Model):
 
     recipient: Mapped[AssignmentRecipient] = relationship(back_populates="responses", lazy="raise")
     exercise: Mapped[Exercise] = relationship(lazy="raise")
+
+
+def _answer_author(response: Response, conn: sa.Connection) -> int | None:
+    """An answer is its recipient's writing: encrypted under that client's data key."""
+    recipients = AssignmentRecipient.__table__
+    return conn.scalar(
+        sa.select(recipients.c.user_id).where(recipients.c.id == response.recipient_id)
+    )

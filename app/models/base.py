@@ -36,7 +36,8 @@ class UTCDateTime(TypeDecorator):
 
 
 def uid_column() -> sa.orm.MappedColumn:
-    """The per-row identifier that encrypted fields bind to."""
+    """A random per-row identifier. Ciphertexts were bound to it before migration 0008; they are
+    bound to the primary key now (a ``uid`` can be copied along with a ciphertext)."""
     return sa.orm.mapped_column(sa.String(32), default=new_uid, nullable=False, unique=True)
 
 

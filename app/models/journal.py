@@ -16,7 +16,7 @@ from app.models.user import User
 
 
 class JournalEntry(db.Model):
-    """One client's entry in one case. Title, text and tags are encrypted."""
+    """One client's entry in one case. Title, text, tags and mood are encrypted (client's key)."""
 
     __tablename__ = "journal_entries"
     __table_args__ = (
@@ -40,12 +40,13 @@ class JournalEntry(db.Model):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     title_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
-    title = EncryptedText("title_ct")
+    title = EncryptedText("title_ct", owner="author_id")
     body_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
-    body = EncryptedText("body_ct")
+    body = EncryptedText("body_ct", owner="author_id")
     tags_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
-    tags = EncryptedText("tags_ct", json_value=True)
-    mood: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    tags = EncryptedText("tags_ct", json_value=True, owner="author_id")
+    mood_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    mood = EncryptedText("mood_ct", json_value=True, owner="author_id")  # 1-5
     visibility: Mapped[Visibility] = mapped_column(
         enum_type(Visibility, 32), default=Visibility.PRIVATE
     )

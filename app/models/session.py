@@ -173,6 +173,21 @@ class SessionJournalPick(db.Model):
     )
 
 
+class _Score:
+    """One answer of a check-in, kept in the encrypted ``scores`` (``CheckIn(hope=7)`` works)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = name
+
+    def __get__(self, obj: CheckIn | None, objtype: type | None = None) -> int | None | _Score:
+        if obj is None:
+            return self
+        return (obj.scores or {}).get(self.key)
+
+    def __set__(self, obj: CheckIn, value: int) -> None:
+        obj.scores = {**(obj.scores or {}), self.key: int(value)}
+
+
 class CheckIn(db.Model):
     """One partner's four 0–10 answers before a session."""
 
@@ -182,11 +197,16 @@ class CheckIn(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    satisfaction: Mapped[int] = mapped_column(sa.SmallInteger)
-    communication: Mapped[int] = mapped_column(sa.SmallInteger)
-    closeness: Mapped[int] = mapped_column(sa.SmallInteger)
-    hope: Mapped[int] = mapped_column(sa.SmallInteger)
+    #: ``{"satisfaction": 0-10, "communication": …, "closeness": …, "hope": …}``, encrypted under
+    #: the client's data key; trends are computed in Python after a case-scoped query.
+    scores_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    scores = EncryptedText("scores_ct", json_value=True, owner="user_id")
     request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(lazy="raise")
+
+    satisfaction = _Score()
+    communication = _Score()
+    closeness = _Score()
+    hope = _Score()

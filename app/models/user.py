@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.crypto import EncryptedText
 from app.extensions import db
 from app.models.base import UTCDateTime, enum_type, utcnow
 
@@ -48,7 +49,8 @@ class User(UserMixin, db.Model):
     note_format: Mapped[NoteFormat] = mapped_column(
         enum_type(NoteFormat, 8), default=NoteFormat.SOAP
     )
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_secret_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    totp_secret = EncryptedText("totp_secret_ct")  # the staff member's own, under the keyring
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     totp_recovery_hashes: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,6 +10,11 @@ every table. Restore refuses a backup whose checksum does not match, restores on
 empty database, and then verifies the counts and that every encrypted value decrypts with the
 current keyring. Backups hold ciphertext only; the keyring is NOT in them and must be kept
 (separately) for as long as the backups are.
+
+Erasures reach backups too (docs/security.md GD-3): a backup taken before a client was erased still
+holds that client's rows and wrapped data key, but the data key is on the shred list beside the
+keyring, so the values are reported as shredded (unreadable by design), and the restore then
+re-applies the erasure so the restored database holds no trace of the client either.
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from app.crypto import DecryptionError, keyring
+from app import data_keys
+from app.crypto import DecryptionError, ShreddedKeyError
 from app.extensions import db
 
 MANIFEST_SUFFIX = ".manifest.json"
@@ -45,6 +51,10 @@ class RestoreReport:
     tables: int = 0
     rows: int = 0
     encrypted_values: int = 0
+    #: values under the data key of a client erased after the backup: unreadable on purpose
+    shredded_values: int = 0
+    #: clients erased after the backup whose erasure the restore applied again
+    erasures_reapplied: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -240,8 +250,36 @@ def restore(path: Path, progress: Callable[[str], None] | None = None) -> Restor
     else:
         _restore_postgresql(url, path)
     db.engine.dispose()
+    data_keys.forget_all()
     say("Restored; verifying.")
-    return verify(manifest["counts"])
+    report = verify(manifest["counts"])
+    if report.ok:
+        report.erasures_reapplied = reapply_erasures()
+        if report.erasures_reapplied:
+            say(f"Erased again {report.erasures_reapplied} client(s) erased after this backup.")
+    return report
+
+
+def reapply_erasures() -> int:
+    """Erase again every client whose data key is on the shred list but back in the database."""
+    from app.models import ClientDataKey, User
+    from app.services.erasure import erase_client
+
+    refs = data_keys.shredded_refs()
+    if not refs:
+        return 0
+    users = db.session.scalars(
+        sa.select(User)
+        .join(ClientDataKey, ClientDataKey.user_id == User.id)
+        .where(ClientDataKey.ref.in_(refs))
+    ).all()
+    for user in users:
+        if user.erased_at is None:
+            erase_client(user, already_shredded=True)
+        else:  # erased in the backup already; only its key row came back
+            db.session.execute(sa.delete(ClientDataKey).where(ClientDataKey.user_id == user.id))
+    db.session.commit()
+    return len(users)
 
 
 def _ensure_empty() -> None:
@@ -312,18 +350,16 @@ def verify(expected_counts: dict[str, int]) -> RestoreReport:
             report.rows += actual
             if actual != expected:
                 report.problems.append(f"table {name}: {actual} rows, the backup had {expected}")
-        ring = keyring()
         for column in encrypted_columns():
             table = column.table
             ct = table.c[column.column]
-            result = conn.execution_options(yield_per=2000).execute(
-                sa.select(table.c.uid, ct).where(ct.is_not(None))
-            )
             failures = 0
-            for uid, blob in result:
+            for row_id, blob in _values(conn, table, ct):
                 report.encrypted_values += 1
                 try:
-                    ring.decrypt(blob, column.aad(uid))
+                    data_keys.open_value(column.aad(row_id), blob, lambda: conn)
+                except ShreddedKeyError:
+                    report.shredded_values += 1
                 except DecryptionError:
                     failures += 1
             if failures:
@@ -331,3 +367,17 @@ def verify(expected_counts: dict[str, int]) -> RestoreReport:
                     f"{column.label}: {failures} value(s) do not decrypt with this keyring"
                 )
     return report
+
+
+def _values(conn: sa.Connection, table: sa.Table, ct: sa.Column, batch: int = 2000):
+    """(id, ciphertext) of every row with a value, in id batches (decrypting may query)."""
+    last = None
+    while True:
+        query = sa.select(table.c.id, ct).where(ct.is_not(None)).order_by(table.c.id).limit(batch)
+        if last is not None:
+            query = query.where(table.c.id > last)
+        rows = conn.execute(query).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id

@@ -6,19 +6,33 @@ them. Their account is anonymised and signed out everywhere, and their case memb
 erased so the case shows that a member was erased. The partner's writing and the case's clinical
 record (sessions, notes, amendments, attendance) stay intact: the practice must keep them, and
 they belong to the partner and the counselor as much as to the erased client.
+
+Crypto-shredding (GD-3): the client's data key is destroyed too and listed on the shred list
+outside the database once the erasure commits, so the copies of their writing that outlive the
+DELETE (PostgreSQL dead tuples, freed pages, every backup taken before) can never be decrypted.
+
+No name stays behind (issue 19.11): the case labels and status-change reasons of the client's
+cases are free text a counselor typed, often "Alex & Sam"; every word of the client's name or
+email in them is replaced, as are the counselor's notes on the client's assignments.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from app import data_keys
 from app.extensions import db
 from app.models import (
+    Assignment,
     AssignmentRecipient,
+    Case,
     CaseMember,
+    CaseStatusChange,
     CheckIn,
+    ClientDataKey,
     Invitation,
     JournalEntry,
     LoginSession,
@@ -29,6 +43,9 @@ from app.models import (
 )
 
 ERASED_NAME = "Erased client"
+#: What replaces a word of an erased client's name in text that stays (labels, reasons, notes).
+NAME_REDACTION = "[erased]"
+_SHRED_QUEUE = "rekindle_shred_queue"
 
 
 class ErasureRefused(ValueError):
@@ -57,13 +74,81 @@ def erased_email(user_id: int) -> str:
     return f"erased-{user_id}@erased.invalid"
 
 
-def erase_client(user: User) -> ErasureSummary:
-    """Destroy the client's writing and anonymise the account (flushes; the caller commits)."""
+def name_words(name: str, email: str) -> list[str]:
+    """The words that name a person: each part of the name and of the email's local part."""
+    words = re.split(r"[\W_]+", f"{name} {email.split('@')[0]}".casefold())
+    return sorted({w for w in words if len(w) >= 2}, key=len, reverse=True)
+
+
+def redact_names(text: str | None, words: list[str]) -> str | None:
+    """``text`` with every whole-word, case-insensitive occurrence of ``words`` replaced."""
+    if not text or not words:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    return pattern.sub(NAME_REDACTION, text)
+
+
+def _remove_name(user: User) -> None:
+    """Rewrite what names the client in the records that stay: labels, reasons, notes."""
+    words = name_words(user.name, user.email)
+    case_ids = sa.select(CaseMember.case_id).where(CaseMember.user_id == user.id)
+    session = db.session
+    for case in session.scalars(sa.select(Case).where(Case.id.in_(case_ids))):
+        case.label = redact_names(case.label, words)
+    for change in session.scalars(
+        sa.select(CaseStatusChange).where(
+            CaseStatusChange.case_id.in_(case_ids), CaseStatusChange.reason.is_not(None)
+        )
+    ):
+        change.reason = redact_names(change.reason, words)
+    for assignment in session.scalars(
+        sa.select(Assignment).where(
+            Assignment.case_id.in_(case_ids), Assignment.note_ct.is_not(None)
+        )
+    ):
+        redacted = redact_names(assignment.note, words)
+        if redacted != assignment.note:
+            assignment.note = redacted
+
+
+def _shred_data_key(user_id: int) -> None:
+    """Delete the client's data key; it joins the shred list when the transaction commits."""
+    session = db.session
+    row = session.execute(
+        sa.select(ClientDataKey.id, ClientDataKey.ref).where(ClientDataKey.user_id == user_id)
+    ).first()
+    if row is None:
+        return  # the client never wrote anything
+    session.execute(sa.delete(ClientDataKey).where(ClientDataKey.id == row.id))
+    session.info.setdefault(_SHRED_QUEUE, []).append(
+        {"ref": row.ref, "user_id": user_id, "at": utcnow().isoformat()}
+    )
+    data_keys.forget(key_ids=[row.id], user_ids=[user_id])
+
+
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+def _write_shred_list(session: sa.orm.Session) -> None:
+    # Only once the erasure is committed: a rolled-back erasure must leave the key usable.
+    data_keys.append_to_shred_list(session.info.pop(_SHRED_QUEUE, []))
+
+
+@sa.event.listens_for(sa.orm.Session, "after_rollback")
+def _drop_shred_queue(session: sa.orm.Session) -> None:
+    session.info.pop(_SHRED_QUEUE, None)
+
+
+def erase_client(user: User, *, already_shredded: bool = False) -> ErasureSummary:
+    """Destroy the client's writing and anonymise the account (flushes; the caller commits).
+
+    ``already_shredded``: the key is on the shred list already (a restore re-applying an
+    erasure made after its backup), so it is deleted without being listed again.
+    """
     if user.role is not Role.CLIENT:
         raise ErasureRefused("Only client accounts can be erased here.")
     if user.erased_at is not None:
         raise ErasureRefused("This client has been erased already.")
     session = db.session
+    _remove_name(user)
     if session.get_bind().dialect.name == "sqlite":
         # Overwrite freed pages with zeros, so deleted rows do not linger in the file.
         session.execute(sa.text("PRAGMA secure_delete = ON"))
@@ -107,13 +192,17 @@ def erase_client(user: User) -> ErasureSummary:
             name=ERASED_NAME,
             email=erased_email(user.id),
             password_hash=None,
-            totp_secret=None,
+            totp_secret_ct=None,
             totp_last_step=None,
             totp_recovery_hashes=None,
             active=False,
             erased_at=now,
         )
     )
+    if already_shredded:
+        session.execute(sa.delete(ClientDataKey).where(ClientDataKey.user_id == user.id))
+    else:
+        _shred_data_key(user.id)
     session.flush()
     session.expire(user)
     return ErasureSummary(entries, responses, check_ins, cases)

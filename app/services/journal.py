@@ -3,6 +3,10 @@
 Search works over encrypted text with a blind index: on every save the entry's
 ``JournalSearchTerm`` rows are replaced by keyed hashes of its normalised words and tags, and a
 query is hashed the same way. The database never holds a searchable word in plain text.
+
+The mood is encrypted too (under the author's data key). The mood filter matches a keyed hash
+of ``mood:N`` in the same index, and the mood chart decrypts the moods in Python after a query
+scoped to the people (and case) it is drawn for.
 """
 
 from __future__ import annotations
@@ -74,18 +78,22 @@ def parse_tags(text: str | None) -> list[str]:
     return list(tags.values())[:MAX_TAGS]
 
 
-def search_hashes(words: Iterable[str], tags: Iterable[str] = ()) -> set[bytes]:
-    """Blind-index hashes of words and (prefixed) tags."""
+def search_hashes(
+    words: Iterable[str], tags: Iterable[str] = (), mood: int | None = None
+) -> set[bytes]:
+    """Blind-index hashes of words, (prefixed) tags and the mood."""
     ring = keyring()
     hashes = {ring.blind_index(w) for w in words}
     hashes |= {ring.blind_index("tag:" + normalise_tag(t)) for t in tags if normalise_tag(t)}
+    if mood:
+        hashes.add(ring.blind_index(f"mood:{int(mood)}"))
     return hashes
 
 
 def index_entry(entry: JournalEntry) -> None:
     """Replace the entry's search terms with hashes of its current words and tags."""
     words = normalise_words(f"{entry.title or ''}\n{entry.body or ''}")[:MAX_TERMS]
-    hashes = search_hashes(words, entry.tags or [])
+    hashes = search_hashes(words, entry.tags or [], entry.mood)
     db.session.execute(sa.delete(JournalSearchTerm).where(JournalSearchTerm.entry_id == entry.id))
     if hashes:
         db.session.execute(
@@ -93,9 +101,11 @@ def index_entry(entry: JournalEntry) -> None:
         )
 
 
-def matching_entries(text: str | None, tag: str | None) -> sa.Select | None:
-    """A subquery of entry ids containing every query word and the tag, or None without terms."""
-    hashes = search_hashes(normalise_words(text)[:MAX_QUERY_WORDS], [tag] if tag else [])
+def matching_entries(
+    text: str | None, tag: str | None, mood: int | None = None
+) -> sa.Select | None:
+    """Ids of entries with every query word, the tag and the mood, or None without terms."""
+    hashes = search_hashes(normalise_words(text)[:MAX_QUERY_WORDS], [tag] if tag else [], mood)
     if not hashes:
         return None
     return (
@@ -164,11 +174,9 @@ class Filters:
 
 
 def _apply_filters(query: sa.Select, filters: Filters, time_column) -> sa.Select:
-    matching = matching_entries(filters.text, filters.tag)
+    matching = matching_entries(filters.text, filters.tag, filters.mood)
     if matching is not None:
         query = query.where(JournalEntry.id.in_(matching))
-    if filters.mood:
-        query = query.where(JournalEntry.mood == filters.mood)
     if filters.since:
         query = query.where(time_column >= _day_start(filters.since))
     if filters.until:
@@ -268,17 +276,35 @@ def unread_count(counselor: User) -> int:
     )
 
 
-def mood_points(author_ids: Sequence[int], *, shared_only: bool, days: int = 180) -> list:
-    """(author_id, created_at, mood) of submitted entries with a mood in the last ``days``."""
-    query = sa.select(JournalEntry.author_id, JournalEntry.created_at, JournalEntry.mood).where(
+def mood_points(
+    author_ids: Sequence[int],
+    *,
+    shared_only: bool,
+    days: int = 180,
+    case_id: int | None = None,
+) -> list[tuple[int, datetime, int]]:
+    """(author_id, created_at, mood) of submitted entries with a mood in the last ``days``.
+
+    Moods are encrypted, so the query selects the ciphertexts of the people (and case) asked
+    for, and the moods are decrypted here.
+    """
+    query = sa.select(
+        JournalEntry.id, JournalEntry.author_id, JournalEntry.created_at, JournalEntry.mood_ct
+    ).where(
         JournalEntry.author_id.in_(author_ids),
         JournalEntry.status == ResponseStatus.SUBMITTED,
-        JournalEntry.mood.is_not(None),
+        JournalEntry.mood_ct.is_not(None),
         JournalEntry.created_at >= utcnow() - timedelta(days=days),
     )
+    if case_id is not None:
+        query = query.where(JournalEntry.case_id == case_id)
     if shared_only:
         query = query.where(JournalEntry.visibility.in_(SHARED))
-    return list(db.session.execute(query.order_by(JournalEntry.created_at)).all())
+    rows = db.session.execute(query.order_by(JournalEntry.created_at, JournalEntry.id)).all()
+    return [
+        (author_id, created_at, JournalEntry.mood.decrypt_stored(entry_id, blob))
+        for entry_id, author_id, created_at, blob in rows
+    ]
 
 
 # --- changes ------------------------------------------------------------------------------

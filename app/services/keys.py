@@ -5,7 +5,9 @@ Rotation is three steps, each safe to repeat:
 1. ``add_key`` writes a new key to the keyring file and makes it the active one, so new writes
    use it (web workers pick it up when they restart).
 2. ``reencrypt`` walks every encrypted column of every model in primary-key batches and
-   re-encrypts each value that is not under the active key yet. Each batch commits on its own,
+   re-encrypts each value that is not under the active key yet. A client's writing is under
+   that client's data key, not a keyring key: it is left alone, and rotating re-wraps the data
+   keys instead (``client_data_keys.key`` is one of the columns walked). Each batch commits on its own,
    so an interrupted run loses at most one batch of work and a second run skips what is done.
    A row is only rewritten if it still holds the ciphertext that was read (compare and swap),
    so a save made by the app meanwhile is never overwritten.
@@ -17,13 +19,20 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 
-from app.crypto import EncryptedText, Keyring, keyring, keyring_path, write_keyring
+from app.crypto import (
+    EncryptedText,
+    Keyring,
+    encrypted_attributes,
+    keyring,
+    keyring_path,
+    write_keyring,
+)
+from app.data_keys import is_client_value
 from app.extensions import db
 
 DEFAULT_BATCH_SIZE = 500
@@ -52,9 +61,9 @@ class EncryptedColumn:
         """``table.attribute``, for progress output."""
         return f"{self.model.__tablename__}.{self.attribute}"
 
-    def aad(self, uid: str) -> bytes:
-        """The associated data of this column's value in the row with ``uid``."""
-        return self.descriptor.aad(SimpleNamespace(__tablename__=self.model.__tablename__, uid=uid))
+    def aad(self, row_id: int) -> bytes:
+        """The associated data of this column's value in the row ``row_id``."""
+        return self.descriptor.aad_for(self.model.__tablename__, row_id)
 
 
 @dataclass
@@ -72,12 +81,8 @@ def encrypted_columns() -> list[EncryptedColumn]:
     found = []
     for mapper in sorted(db.Model.registry.mappers, key=lambda m: m.class_.__name__):
         cls = mapper.class_
-        seen: set[str] = set()
-        for klass in cls.__mro__:
-            for name, value in vars(klass).items():
-                if isinstance(value, EncryptedText) and name not in seen:
-                    seen.add(name)
-                    found.append(EncryptedColumn(cls, name, value.column, value))
+        for name, value in encrypted_attributes(cls).items():
+            found.append(EncryptedColumn(cls, name, value.column, value))
     return found
 
 
@@ -117,10 +122,7 @@ def _batches(column: EncryptedColumn, batch_size: int) -> Iterator[list[sa.Row]]
     last_id = None
     while True:
         query = (
-            sa.select(table.c.id, table.c.uid, ct)
-            .where(ct.is_not(None))
-            .order_by(table.c.id)
-            .limit(batch_size)
+            sa.select(table.c.id, ct).where(ct.is_not(None)).order_by(table.c.id).limit(batch_size)
         )
         if last_id is not None:
             query = query.where(table.c.id > last_id)
@@ -158,10 +160,10 @@ def reencrypt(
         scanned = rewritten = 0
         for rows in _batches(column, batch_size):
             for row in rows:
-                blob = bytes(row[2])
-                if Keyring.key_id_of(blob) == ring.active:
+                blob = bytes(row[1])
+                if is_client_value(blob) or Keyring.key_id_of(blob) == ring.active:
                     continue
-                aad = column.aad(row.uid)
+                aad = column.aad(row.id)
                 fresh = ring.encrypt(ring.decrypt(blob, aad), aad)
                 result = db.session.execute(
                     table.update()
@@ -179,7 +181,10 @@ def reencrypt(
 
 
 def key_usage() -> dict[int, int]:
-    """How many stored values each key id encrypts, over every encrypted column."""
+    """How many stored values each keyring key encrypts, over every encrypted column.
+
+    Values under a client's data key count for the keyring key that wraps that data key.
+    """
     usage: dict[int, int] = {}
     for column in encrypted_columns():
         ct = column.table.c[column.column]
@@ -187,11 +192,27 @@ def key_usage() -> dict[int, int]:
             sa.select(ct).where(ct.is_not(None)).execution_options(yield_per=2000)
         )
         for (blob,) in result:
+            if is_client_value(blob):
+                continue
             key_id = Keyring.key_id_of(blob)
             usage[key_id] = usage.get(key_id, 0) + 1
         result.close()
     db.session.rollback()
     return usage
+
+
+def client_value_count() -> int:
+    """How many stored values are under clients' data keys (not counted by ``key_usage``)."""
+    total = 0
+    for column in encrypted_columns():
+        ct = column.table.c[column.column]
+        result = db.session.execute(
+            sa.select(ct).where(ct.is_not(None)).execution_options(yield_per=2000)
+        )
+        total += sum(1 for (blob,) in result if is_client_value(blob))
+        result.close()
+    db.session.rollback()
+    return total
 
 
 def retire_key(key_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -215,3 +216,37 @@ def user_row(app: Flask, user_id: int) -> User:
         user = db.session.get(User, user_id)
         db.session.expunge(user)
         return user
+
+
+@pytest.fixture
+def fresh_database(app, tmp_path):
+    """The URL of a new, empty database on the same server as the test database."""
+    if is_sqlite(app):
+        yield f"sqlite:///{tmp_path / 'restored.db'}"
+        return
+    url = server_url(app)
+    name = f"{url.database}_restored"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def read_everything(app) -> str:
+    """All decrypted client writing and notes of a database, as one string."""
+    with app.app_context():
+        parts = []
+        for entry in db.session.scalars(sa.select(JournalEntry)):
+            parts += [entry.title or "", entry.body or "", json.dumps(entry.tags)]
+        parts += [json.dumps(r.answer) for r in db.session.scalars(sa.select(Response))]
+        parts += [json.dumps(n.sections) for n in db.session.scalars(sa.select(SessionNote))]
+        parts += [p.body for p in db.session.scalars(sa.select(ProcessNote))]
+        parts += [c.body for c in db.session.scalars(sa.select(JournalComment))]
+        parts += [a.body for a in db.session.scalars(sa.select(NoteAmendment))]
+        parts += [r.feedback or "" for r in db.session.scalars(sa.select(AssignmentRecipient))]
+        db.session.remove()
+        return "\n".join(parts)

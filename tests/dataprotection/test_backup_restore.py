@@ -14,10 +14,10 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import JournalEntry, ProcessNote, Response, SessionNote, Visibility
+from app.models import JournalEntry, Visibility
 from app.services import backup as backup_service
 from tests.conftest import make_app
-from tests.dataprotection.conftest import is_sqlite, server_url
+from tests.dataprotection.conftest import is_sqlite, read_everything, server_url
 
 
 class Writer(threading.Thread):
@@ -48,42 +48,6 @@ class Writer(threading.Thread):
                     self.errors.append(exc)
                     return
             db.session.remove()
-
-
-@pytest.fixture
-def fresh_database(app, tmp_path):
-    """The URL of a new, empty database on the same server as the test database."""
-    if is_sqlite(app):
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    url = server_url(app)
-    name = f"{url.database}_restored"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def read_everything(app) -> str:
-    """All decrypted client writing and notes of a database, as one string."""
-    with app.app_context():
-        parts = []
-        for entry in db.session.scalars(sa.select(JournalEntry)):
-            parts += [entry.title or "", entry.body or "", json.dumps(entry.tags)]
-        parts += [json.dumps(r.answer) for r in db.session.scalars(sa.select(Response))]
-        parts += [json.dumps(n.sections) for n in db.session.scalars(sa.select(SessionNote))]
-        parts += [p.body for p in db.session.scalars(sa.select(ProcessNote))]
-        from app.models import AssignmentRecipient, JournalComment, NoteAmendment
-
-        parts += [c.body for c in db.session.scalars(sa.select(JournalComment))]
-        parts += [a.body for a in db.session.scalars(sa.select(NoteAmendment))]
-        parts += [r.feedback or "" for r in db.session.scalars(sa.select(AssignmentRecipient))]
-        db.session.remove()
-        return "\n".join(parts)
 
 
 def journal_count(app) -> int:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.crypto import Keyring, keyring
 from app.extensions import db
-from app.models import JournalEntry, ProcessNote, Response
+from app.models import JournalComment, JournalEntry, ProcessNote, Response
 from app.services import keys as key_service
 from tests.dataprotection.conftest import canary
 
@@ -21,27 +21,29 @@ def app_config(file_keyring_config):
     return file_keyring_config
 
 
-def bulk_entries(app, case_id: int, author_id: int, count: int = ROWS) -> list[str]:
-    """Insert ``count`` encrypted journal entries in one statement; returns their bodies."""
-    from app.crypto import new_uid
-
+def bulk_comments(app, counselor_id: int, count: int = ROWS) -> list[str]:
+    """Insert ``count`` encrypted counselor comments (keyring values) in one statement."""
     bodies = []
     with app.app_context():
         ring = keyring()
+        entry_id = db.session.scalar(sa.select(JournalEntry.id).limit(1))
         rows = []
         for n in range(count):
-            uid = new_uid()
-            body = f"entry {n} {canary('bulk')}"
+            row_id = 10_000 + n  # explicit ids: the ciphertext is bound to the row's id
+            body = f"comment {n} {canary('bulk')}"
             bodies.append(body)
             rows.append(
                 {
-                    "uid": uid,
-                    "case_id": case_id,
-                    "author_id": author_id,
-                    "body_ct": ring.encrypt(body.encode(), f"journal_entries.body:{uid}".encode()),
+                    "id": row_id,
+                    "uid": f"{row_id:032x}",
+                    "entry_id": entry_id,
+                    "author_id": counselor_id,
+                    "body_ct": ring.encrypt(
+                        body.encode(), f"journal_comments.body#{row_id}".encode()
+                    ),
                 }
             )
-        db.session.execute(sa.insert(JournalEntry.__table__), rows)
+        db.session.execute(sa.insert(JournalComment.__table__), rows)
         db.session.commit()
     return bodies
 
@@ -51,13 +53,14 @@ def all_plain_text(app) -> tuple[list[str], dict]:
     with app.app_context():
         db.session.expire_all()
         bodies = [e.body for e in db.session.scalars(sa.select(JournalEntry).order_by("id"))]
+        bodies += [c.body for c in db.session.scalars(sa.select(JournalComment).order_by("id"))]
         answers = [r.answer for r in db.session.scalars(sa.select(Response).order_by("id"))]
         notes = [p.body for p in db.session.scalars(sa.select(ProcessNote))]
         return bodies + [json.dumps(a) for a in answers] + notes, key_service.key_usage()
 
 
 def test_rotate_retire_and_everything_still_decrypts(app, runner, planted, keyring_file):
-    bulk_entries(app, planted.case_id, planted.a_id)
+    bulk_comments(app, planted.counselor_id)
     before, usage = all_plain_text(app)
     assert set(usage) == {1}
     assert oct(keyring_file.stat().st_mode & 0o777) == "0o600"
@@ -65,7 +68,7 @@ def test_rotate_retire_and_everything_still_decrypts(app, runner, planted, keyri
     result = runner.invoke(args=["keys", "rotate", "--batch-size", "1000"])
     assert result.exit_code == 0, result.output
     assert "Added key 2" in result.output
-    assert f"journal_entries.body: 1000/{ROWS + 6}" in result.output  # progress per batch
+    assert f"journal_comments.body: 1000/{ROWS + 2}" in result.output  # progress per batch
     assert "re-encrypted" in result.output
 
     after, usage = all_plain_text(app)
@@ -94,12 +97,12 @@ class Interrupted(Exception):
 
 
 def test_interrupted_rotation_resumes_and_skips_finished_rows(app, runner, planted):
-    bulk_entries(app, planted.case_id, planted.a_id)
+    bulk_comments(app, planted.counselor_id)
     before, _ = all_plain_text(app)
     seen = []
 
     def stop_after_two_batches(step):
-        if step.column == "journal_entries.body":
+        if step.column == "journal_comments.body":
             seen.append(step)
         if len(seen) == 2:
             raise Interrupted
@@ -144,16 +147,16 @@ def test_rotation_never_overwrites_a_concurrent_save(app, planted, monkeypatch):
 
     def batches_with_a_save_in_between(column, batch_size):
         for rows in original_batches(column, batch_size):
-            if column.label == "journal_entries.body":
+            if column.label == "journal_comments.body":
                 target = rows[0]
                 with db.engine.begin() as conn:  # another writer, e.g. a web worker
                     blob = keyring().encrypt(
                         b"saved by the app meanwhile",
-                        f"journal_entries.body:{target.uid}".encode(),
+                        f"journal_comments.body#{target.id}".encode(),
                     )
                     conn.execute(
-                        sa.update(JournalEntry)
-                        .where(JournalEntry.id == target.id)
+                        sa.update(JournalComment)
+                        .where(JournalComment.id == target.id)
                         .values(body_ct=blob)
                     )
             yield rows
@@ -161,10 +164,10 @@ def test_rotation_never_overwrites_a_concurrent_save(app, planted, monkeypatch):
     monkeypatch.setattr(key_service, "_batches", batches_with_a_save_in_between)
     with app.app_context():
         key_service.add_key()
-        first_id = db.session.scalar(sa.select(JournalEntry.id).order_by(JournalEntry.id))
+        first_id = db.session.scalar(sa.select(JournalComment.id).order_by(JournalComment.id))
         key_service.reencrypt(batch_size=100)
         db.session.expire_all()
-        assert db.session.get(JournalEntry, first_id).body == "saved by the app meanwhile"
+        assert db.session.get(JournalComment, first_id).body == "saved by the app meanwhile"
         assert set(key_service.key_usage()) == {2}
 
 
@@ -172,6 +175,8 @@ def test_status_lists_keys_and_usage(app, runner, planted):
     result = runner.invoke(args=["keys", "status"])
     assert result.exit_code == 0, result.output
     assert "key 1 (active):" in result.output
+    # planted: three entries (title, body, tags), two answers and a check-in per partner
+    assert "clients' data keys (wrapped by the keys above): 24 value(s)" in result.output
 
 
 def test_rotation_refuses_a_keyring_from_the_environment(make_env_app):
