@@ -49,7 +49,7 @@ STATUS_ACTIONS = {
 
 
 def _with_users(links: list[tuple[Invitation, str]]) -> list[tuple[Invitation, User, str]]:
-    return [(inv, db.session.get(User, inv.user_id), token) for inv, token in links]
+    return [(inv, db.session.get_one(User, inv.user_id), token) for inv, token in links]
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -203,7 +203,7 @@ def reissue_invitation(case_id: int, member_id: int):
             flash(error.message, "danger")
         else:
             db.session.commit()
-            send_links([(invitation, db.session.get(User, invitation.user_id), token)])
+            send_links([(invitation, db.session.get_one(User, invitation.user_id), token)])
     return redirect(url_for("cases.detail", case_id=case_id) + "#members")
 
 

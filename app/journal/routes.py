@@ -287,7 +287,7 @@ def autosave_new(key: str):
     if not REQUEST_KEY.match(key):
         abort(400)
     member = membership_for_client()
-    ensure_open(db.session.get(Case, member.case_id))
+    ensure_open(db.session.get_one(Case, member.case_id))
     entry, created = create_once(
         JournalEntry, key, lambda: journal_service.new_entry(current_user, member.case_id)
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -147,7 +149,7 @@ def copy(module_id: int):
 # --- assignments ---------------------------------------------------------------------------
 
 
-def _recipient_choices(members: list[CaseMember]) -> list[SelectChoice]:
+def _recipient_choices(members: Sequence[CaseMember]) -> list[SelectChoice]:
     if len(members) == 1:
         return [SelectChoice(str(members[0].user_id), members[0].user.name)]
     return [SelectChoice("both", "Both partners")] + [
@@ -222,7 +224,8 @@ def case_page_url(case_id: int) -> str:
         parts = rule.rule.strip("/").split("/")
         is_case_page = len(parts) == 2 and parts[0] == "cases" and parts[1].startswith("<")
         if is_case_page and rule.arguments and "GET" in (rule.methods or ()):
-            return url_for(rule.endpoint, **{next(iter(rule.arguments)): case_id})
+            values: dict[str, Any] = {next(iter(rule.arguments)): case_id}
+            return url_for(rule.endpoint, **values)
     return f"/cases/{case_id}"
 
 

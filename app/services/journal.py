@@ -10,9 +10,10 @@ from __future__ import annotations
 import base64
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVarTuple, cast
 
 import sqlalchemy as sa
 
@@ -93,7 +94,7 @@ def index_entry(entry: JournalEntry) -> None:
         )
 
 
-def matching_entries(text: str | None, tag: str | None) -> sa.Select | None:
+def matching_entries(text: str | None, tag: str | None) -> sa.Select[int] | None:
     """A subquery of entry ids containing every query word and the tag, or None without terms."""
     hashes = search_hashes(normalise_words(text)[:MAX_QUERY_WORDS], [tag] if tag else [])
     if not hashes:
@@ -127,7 +128,9 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def _before(column, cursor: tuple[datetime, int] | None):
+def _before(
+    column: sa.SQLColumnExpression[Any], cursor: tuple[datetime, int] | None
+) -> sa.ColumnElement[bool]:
     if cursor is None:
         return sa.true()
     moment, entry_id = cursor
@@ -138,11 +141,11 @@ def _before(column, cursor: tuple[datetime, int] | None):
 class Page:
     """One page of rows and the cursor of the next page (None on the last page)."""
 
-    rows: Sequence
+    rows: Sequence[Any]
     next_cursor: str | None
 
 
-def _page(rows: Sequence, moment_of) -> Page:
+def _page(rows: Sequence[Any], moment_of: Callable[[Any], tuple[datetime, int]]) -> Page:
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     cursor = None
@@ -163,7 +166,12 @@ class Filters:
     until: date | None = None
 
 
-def _apply_filters(query: sa.Select, filters: Filters, time_column) -> sa.Select:
+Columns = TypeVarTuple("Columns")  # what a query selects; filtering keeps it
+
+
+def _apply_filters(
+    query: sa.Select[*Columns], filters: Filters, time_column: sa.SQLColumnExpression[Any]
+) -> sa.Select[*Columns]:
     matching = matching_entries(filters.text, filters.tag)
     if matching is not None:
         query = query.where(JournalEntry.id.in_(matching))
@@ -256,7 +264,7 @@ def unread_count(counselor: User) -> int:
     read = sa.exists().where(
         JournalRead.entry_id == JournalEntry.id, JournalRead.reader_id == counselor.id
     )
-    return db.session.scalar(
+    count = db.session.scalar(
         sa.select(sa.func.count(JournalEntry.id))
         .join(Case, Case.id == JournalEntry.case_id)
         .where(
@@ -266,9 +274,12 @@ def unread_count(counselor: User) -> int:
             ~read,
         )
     )
+    return count or 0
 
 
-def mood_points(author_ids: Sequence[int], *, shared_only: bool, days: int = 180) -> list:
+def mood_points(
+    author_ids: Sequence[int], *, shared_only: bool, days: int = 180
+) -> list[sa.Row[int, datetime, int]]:
     """(author_id, created_at, mood) of submitted entries with a mood in the last ``days``."""
     query = sa.select(JournalEntry.author_id, JournalEntry.created_at, JournalEntry.mood).where(
         JournalEntry.author_id.in_(author_ids),
@@ -278,7 +289,9 @@ def mood_points(author_ids: Sequence[int], *, shared_only: bool, days: int = 180
     )
     if shared_only:
         query = query.where(JournalEntry.visibility.in_(SHARED))
-    return list(db.session.execute(query.order_by(JournalEntry.created_at)).all())
+    rows = db.session.execute(query.order_by(JournalEntry.created_at)).all()
+    # The query keeps only rows with a mood.
+    return cast("list[sa.Row[int, datetime, int]]", list(rows))
 
 
 # --- changes ------------------------------------------------------------------------------
