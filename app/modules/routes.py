@@ -170,14 +170,14 @@ def assign(case_id: int):
     ).all()
     modules = module_service.visible_modules(current_user)
     form = AssignForm()
-    form.module.choices = [SelectChoice("0", "Choose a module…")] + [
+    form.module.choices = [
         SelectChoice(str(m.id), m.current_version.title + ("" if m.is_builtin else " (yours)"))
         for m in modules
     ]
     form.recipients.choices = _recipient_choices(members)
     if request.method == "GET":
         form.request_key.data = secrets.token_urlsafe(24)
-        form.module.data = request.args.get("module", type=int) or 0
+        form.module.data = request.args.get("module", type=int)
         form.recipients.data = form.recipients.choices[0].value if form.recipients.choices else None
     if not members:
         flash("This case has no clients yet, so there is nobody to give a module to.", "info")
