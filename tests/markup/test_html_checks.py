@@ -44,31 +44,54 @@ def test_a_label_wrapping_its_control_needs_no_for():
     assert dangling_labels(PAGE.format('<label>Note <input name="n"></label>')) == []
 
 
-@pytest.fixture
-def archive(tmp_path):
+# The Nu checks share one run of the checker over every sample page (a JVM start each is slow).
+SAMPLES = {
+    "/valid": '<label for="n">Name</label><input id="n" name="n">',
+    "/duplicate-id": '<p id="a">one</p><p id="a">two</p>',
+    "/stray-end-tag": "<div>text</div></div>",
+    "/required-select": '<select name="s" required><option value="a">A</option></select>',
+    "/label-on-a-div": '<label for="s">Status</label><div id="s"></div>',
+}
+
+
+@pytest.fixture(scope="module")
+def problems(tmp_path_factory) -> list[str]:
     if java() is None:
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail("Java is needed for the Nu HTML Checker")
         pytest.skip("Java is needed for the Nu HTML Checker")
-    return PageArchive(tmp_path)
+    archive = PageArchive(tmp_path_factory.mktemp("pages"))
+    for url, body in SAMPLES.items():
+        archive.add(PAGE.format(body), url, f"test{url}")
+    return markup_problems(archive)
 
 
-def test_nu_reports_duplicate_ids_and_names_the_page(archive):
-    archive.add(PAGE.format('<p id="a">one</p>'), "http://app/ok", "test_ok")
-    archive.add(PAGE.format('<p id="a">one</p><p id="a">two</p>'), "http://app/bad", "test_bad")
-    problems = markup_problems(archive)
-    assert len(problems) == 1
-    assert problems[0].startswith("http://app/bad (test_bad)")
-    assert "Duplicate ID" in problems[0]
+def _on(problems: list[str], url: str) -> list[str]:
+    return [p for p in problems if p.startswith(f"{url} (test{url}) ")]
 
 
-def test_nu_and_label_problems_are_reported_together(archive):
-    archive.add(PAGE.format('<label for="s">Status</label><div id="s"></div>'), "/p", "test_p")
-    problems = markup_problems(archive)
-    assert any("points at a <div>" in p for p in problems)
-    assert any("label" in p and "for" in p and "points at" not in p for p in problems)
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("/duplicate-id", "Duplicate ID “a”"),
+        ("/stray-end-tag", "Stray end tag “div”"),
+        (
+            "/required-select",
+            "The first child “option” element of a “select” element with a “required” attribute",
+        ),
+    ],
+)
+def test_nu_reports_each_error_once_under_its_page(problems, url, error):
+    found = _on(problems, url)
+    assert len(found) == 1
+    assert error in found[0]
 
 
-def test_valid_pages_report_nothing(archive):
-    archive.add(PAGE.format('<label for="n">Name</label><input id="n" name="n">'), "/p", "t")
-    assert markup_problems(archive) == []
+def test_nu_and_label_problems_are_reported_together(problems):
+    found = _on(problems, "/label-on-a-div")
+    assert any("points at a <div>" in p for p in found)
+    assert any("label" in p and "points at" not in p for p in found)  # Nu's own words
+
+
+def test_valid_pages_report_nothing(problems):
+    assert _on(problems, "/valid") == []
