@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField
@@ -45,20 +46,29 @@ class RequiredSelectField(SelectField):
     placeholder leaves ``data`` None, so the field's required validator gives its message.
     """
 
-    def __init__(self, label=None, validators=None, *, placeholder: str = "Choose…", **kwargs):
+    data: Any  # the coerced choice, or None while nothing is chosen
+
+    def __init__(
+        self,
+        label: str | None = None,
+        validators: list[Any] | None = None,
+        *,
+        placeholder: str = "Choose…",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(label, validators, **kwargs)
         self.placeholder = placeholder
 
-    def iter_choices(self):
+    def iter_choices(self) -> list[Choice]:
         nothing_chosen = self.data is None or self.data == ""
         return [Choice("", self.placeholder, nothing_chosen, {}), *super().iter_choices()]
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: list[str]) -> None:
         if valuelist and valuelist[0] == "":
             self.data = None
             return
         super().process_formdata(valuelist)
 
-    def pre_validate(self, form):
+    def pre_validate(self, form: FlaskForm) -> None:
         if self.data is not None:  # nothing chosen: the required validator says what to do
             super().pre_validate(form)

@@ -4,9 +4,12 @@
 * ``browser`` launches ``/usr/bin/chromium`` (never a downloaded browser).
 * ``new_page`` opens a page in a fresh context (own cookies) that records every request, so
   ``visit`` can check that nothing left the app's own host and run axe-core on the page.
-* ``page_archive`` keeps the HTML of every page a journey lands on (however it got there: a
-  link, a form, a redirect); at the end of the run the Nu HTML Checker and the label check
-  (``html_checks``) go over all of it at once, and any error fails the run.
+* ``page_archive`` keeps the HTML the server sent for every page a journey lands on (however
+  it got there: a link, a form, a redirect), and the DOM as scripts left it wherever a test
+  calls ``check_page``; at the end of the run the Nu HTML Checker and the label check
+  (``html_checks``) go over all of it at once, and any error fails the run. The server's
+  bytes matter: the browser's own serialisation (``page.content()``) has parse errors such as
+  a stray end tag already repaired away.
 
 Without Chromium (or Java, for the Nu checker) the tests skip with the reason, unless
 ``REQUIRE_BROWSER`` is set: then the run fails, so CI can never pass by skipping them.
@@ -174,8 +177,13 @@ class Visitor:
         self.page.wait_for_load_state()
 
     def check_page(self) -> None:
-        """Only our own host was contacted, and axe finds nothing serious or critical."""
+        """Only our own host was contacted, and axe finds nothing serious or critical.
+
+        Also archives the page's current DOM for the markup checks at the end of the run.
+        """
         check_only_own_host(self.requests, self.base_url)
+        # The page as scripts left it, too: markup they add is checked like the server's.
+        self.archive.add(self.page.content(), f"{self.page.url} [after scripts]", self.name)
         check_accessibility(self.page)
 
     def screenshot(self, label: str, *, viewport: dict | None = None) -> Path:

