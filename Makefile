@@ -14,6 +14,8 @@ help:
 	@echo "make run     set up and serve Rekindle with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test    set up and run the whole test suite"
 	@echo "make bench   run the benchmark (SIZE=S|M|L)"
+	@echo "make lint    ruff check and ruff format --check (make format fixes what it can)"
+	@echo "make typecheck  mypy over app/"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
