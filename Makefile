@@ -8,13 +8,15 @@ SIZE ?= S
 FLASK := $(BIN)/flask --app wsgi
 CONSTRAINTS := requirements/constraints.txt
 
-.PHONY: run test test-postgres bench lint format audit deps test-deps system-check system-check-test reset-demo clean help
+.PHONY: run test test-postgres bench lint typecheck format audit deps test-deps system-check system-check-test reset-demo clean help
 
 help:
 	@echo "make run     set up and serve Rekindle with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test    set up and run the whole test suite"
 	@echo "make bench   run the benchmark (SIZE=S|M|L)"
 	@echo "make reset-demo  delete the demo database and load the demo data again"
+	@echo "make lint    ruff check and ruff format --check (make format fixes what it can)"
+	@echo "make typecheck  mypy over app/"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -63,13 +65,20 @@ reset-demo: deps system-check
 bench: test-deps system-check
 	$(BIN)/python -m bench.run --size $(SIZE)
 
+LINTED := app tests migrations bench scripts
+
 lint: test-deps
-	$(BIN)/ruff check app tests migrations
-	$(BIN)/ruff format --check app tests
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+# Strict for services, models and the privacy policy; the rest of app/ is checked normally
+# (see [tool.mypy] in pyproject.toml).
+typecheck: test-deps
+	$(BIN)/mypy
 
 format: test-deps
-	$(BIN)/ruff format app tests
-	$(BIN)/ruff check --fix app tests
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix $(LINTED)
 
 # SC-1 release step: fails when a pin has an advisory or the audit cannot reach its service.
 audit: test-deps

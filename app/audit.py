@@ -22,7 +22,7 @@ from flask_login import current_user
 from app.audit_anchor import note_pending_head
 from app.crypto import keyring
 from app.database import defer_write
-from app.extensions import db
+from app.extensions import Model, db
 from app.models import AuditEvent, utcnow
 from app.netaddr import client_address
 
@@ -47,7 +47,7 @@ class PendingEvent:
 
 def record(
     action: str,
-    obj: object | None = None,
+    obj: Model | None = None,
     *,
     case_id: int | None = None,
     outcome: str = "ok",
@@ -58,7 +58,8 @@ def record(
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
     # Unwrap proxies such as current_user so the record names the real object.
-    obj = obj._get_current_object() if hasattr(obj, "_get_current_object") else obj
+    if obj is not None and hasattr(obj, "_get_current_object"):
+        obj = obj._get_current_object()
     actor = actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
     event = PendingEvent(
         action=action,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import sqlalchemy as sa
 from flask import abort, request
@@ -67,7 +67,7 @@ def record_denial(detail: str, *, case_id: int | None = None) -> None:
     audit.record("access.denied", case_id=case_id, outcome="denied", detail=detail)
 
 
-def deny(detail: str, *, case_id: int | None = None, code: int = 404):
+def deny(detail: str, *, case_id: int | None = None, code: int = 404) -> NoReturn:
     """Record a denial in the audit trail and answer 404 (or ``code``)."""
     record_denial(detail, case_id=case_id)
     abort(code)

@@ -18,11 +18,12 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import Flask, g, has_app_context, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 15_000
@@ -42,7 +43,7 @@ def init_app(app: Flask) -> None:
     app.after_request(run_deferred_writes)
 
 
-def defer_write(write: Callable[[], None]) -> None:
+def defer_write(write: Callable[[], object]) -> None:
     """Run ``write`` after the request's own work, in a short write transaction of its own.
 
     Book-keeping that a read-only page causes (audit events, "last seen" times) goes here, so
@@ -125,3 +126,11 @@ def _sqlite_on_begin(conn) -> None:
         and not (has_app_context() and g.get("sqlite_write"))
     )
     conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched.
+
+    ``Session.execute`` is typed to return a plain ``Result``; for DML it is a ``CursorResult``.
+    """
+    return cast(CursorResult[Any], result).rowcount

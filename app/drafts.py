@@ -59,7 +59,7 @@ def read_autosave_payload() -> AutosavePayload:
             description="The security token is missing or stale. Reload the page; your text is kept on this device.",
         )
     try:
-        seq = int(data.get("seq"))
+        seq = int(data.get("seq", ""))
     except (TypeError, ValueError):
         abort(400)
     fields = data.get("fields")

@@ -1,5 +1,7 @@
 """Extensions are created unbound here and attached to the app in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -28,6 +30,19 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass ``Model`` (which is ``db.Model``). ``db.Model`` is an attribute of an instance,
+# which a type checker cannot use as a base class; so for the checker ``Model`` is spelled out as
+# what Flask-SQLAlchemy builds at run time: its query and bind mixins over ``Base``.
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _QueryMixin
+
+    class Model(_QueryMixin, Base):
+        """Base class of every table-backed model."""
+
+else:
+    Model = db.Model
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

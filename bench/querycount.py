@@ -54,4 +54,4 @@ class QueryCountMiddleware:
 def install(app: Flask) -> None:
     """Wrap the app once."""
     if not isinstance(app.wsgi_app, QueryCountMiddleware):
-        app.wsgi_app = QueryCountMiddleware(app.wsgi_app)
+        app.wsgi_app = QueryCountMiddleware(app.wsgi_app)  # type: ignore[method-assign]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 import sqlalchemy as sa
@@ -298,7 +298,7 @@ class Generator:
         # The current version points back at a row written just now.
         for module_id, version_id in zip(self.modules_ids, self.versions, strict=True):
             db.session.execute(
-                sa.update(StrategyModule.__table__)
+                sa.update(cast(sa.Table, StrategyModule.__table__))
                 .where(StrategyModule.__table__.c.id == module_id)
                 .values(current_version_id=version_id)
             )
@@ -664,7 +664,7 @@ def add_picks() -> None:
     by_case: dict[int, list[tuple[int, datetime]]] = {}
     for session_id, case_id, starts in sessions:
         by_case.setdefault(case_id, []).append((session_id, starts))
-    rows = []
+    rows: list[dict[str, int]] = []
     entry = JournalEntry.__table__.c
     for case_id, items in by_case.items():
         shared = db.session.execute(
@@ -676,7 +676,9 @@ def add_picks() -> None:
             before = [row.id for row in shared if row.shared_at < starts][-3:]
             rows.extend({"session_id": session_id, "entry_id": e} for e in before)
     for i in range(0, len(rows), CHUNK):
-        db.session.execute(sa.insert(SessionJournalPick.__table__), rows[i : i + CHUNK])
+        db.session.execute(
+            sa.insert(cast(sa.Table, SessionJournalPick.__table__)), rows[i : i + CHUNK]
+        )
     db.session.commit()
 
 
@@ -687,8 +689,8 @@ def seed_bench(size: str, now: datetime | None = None) -> dict[str, int]:
     now = now or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     counts = Generator(SIZES[size], now).run()
     add_picks()
-    counts["session_journal_picks"] = db.session.scalar(
-        sa.select(sa.func.count()).select_from(SessionJournalPick)
+    counts["session_journal_picks"] = (
+        db.session.scalar(sa.select(sa.func.count()).select_from(SessionJournalPick)) or 0
     )
     return counts
 

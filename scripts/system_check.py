@@ -51,11 +51,16 @@ def _fonts_found() -> bool:
 PANGO = Need("Pango (PDF summaries)", ("libpango-1.0-0", "libpangoft2-1.0-0"), _pango_loads)
 FONTS = Need("DejaVu fonts (PDF summaries)", ("fonts-dejavu-core",), _fonts_found)
 CHROMIUM_NEED = Need("Chromium (browser tests)", ("chromium",), _chromium_found)
+JAVA = Need(
+    "Java (the Nu HTML Checker in browser tests)",
+    ("default-jre-headless",),
+    lambda: bool(shutil.which("java")),
+)
 POPPLER = Need(
     "poppler-utils (PDF checks)", ("poppler-utils",), lambda: bool(shutil.which("pdftoppm"))
 )
 
-NEEDS = {"run": [PANGO, FONTS], "test": [CHROMIUM_NEED, POPPLER, PANGO, FONTS]}
+NEEDS = {"run": [PANGO, FONTS], "test": [CHROMIUM_NEED, JAVA, POPPLER, PANGO, FONTS]}
 
 
 def missing(needs: Sequence[Need]) -> list[Need]:

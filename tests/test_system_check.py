@@ -79,10 +79,12 @@ def test_a_failed_install_is_a_failure(check, monkeypatch):
 
 def test_make_test_needs_the_browser_and_make_run_needs_pango(check):
     assert check.CHROMIUM_NEED in check.NEEDS["test"]
+    assert check.JAVA in check.NEEDS["test"]
     assert check.PANGO in check.NEEDS["run"] and check.PANGO in check.NEEDS["test"]
     packages = {p for n in check.NEEDS["test"] for p in n.packages}
     assert packages == {
         "chromium",
+        "default-jre-headless",
         "poppler-utils",
         "libpango-1.0-0",
         "libpangoft2-1.0-0",

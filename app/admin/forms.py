@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, SelectField, StringField
+from wtforms import EmailField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.cases.forms import email_address
-from app.forms import BaseForm
+from app.forms import BaseForm, RequiredSelectField
 
 
 class NewCounselorForm(BaseForm):
@@ -26,4 +26,9 @@ class NewCounselorForm(BaseForm):
 class ReassignForm(BaseForm):
     """Give a case to another counselor."""
 
-    counselor = SelectField("New counselor", coerce=int, validators=[DataRequired()])
+    counselor = RequiredSelectField(
+        "New counselor",
+        coerce=int,
+        placeholder="Choose a counselor…",
+        validators=[DataRequired("Choose a counselor.")],
+    )

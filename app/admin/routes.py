@@ -29,12 +29,13 @@ def _staff_rows() -> list[tuple[User, int]]:
         .group_by(Case.counselor_id)
         .subquery()
     )
-    return db.session.execute(
+    rows = db.session.execute(
         sa.select(User, sa.func.coalesce(case_counts.c.cases, 0))
         .outerjoin(case_counts, case_counts.c.counselor_id == User.id)
         .where(User.role.in_([Role.ADMIN, Role.COUNSELOR]), User.erased_at.is_(None))
         .order_by(User.role, User.name)
     ).all()
+    return [(user, int(cases)) for user, cases in rows]
 
 
 def _render(form: NewCounselorForm | None = None, status: int = 200):

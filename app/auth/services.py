@@ -126,7 +126,7 @@ def mark_second_factor_done(user: User) -> None:
     """Record on this browser's login session that the second factor was verified."""
     db.session.execute(
         sa.update(LoginSession)
-        .where(LoginSession.token_hash == _token_hash(user.session_token))
+        .where(LoginSession.token_hash == _token_hash(user.get_id()))
         .values(second_factor_done=True)
     )
     user.second_factor_done = True

@@ -34,6 +34,7 @@ from app.auth.redirects import safe_next
 from app.auth.services import mark_second_factor_done
 from app.auth.throttle import record_second_factor_failure, second_factor_blocked
 from app.authz import roles_required
+from app.database import rows_changed
 from app.extensions import db
 from app.forms import BaseForm
 from app.models import Role, User
@@ -136,7 +137,7 @@ def _use_step(user: User, step: int) -> bool:
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def _use_recovery_code(user: User, code: str) -> bool:
@@ -153,7 +154,7 @@ def _use_recovery_code(user: User, code: str) -> bool:
 def check_code(user: User, code: str) -> str | None:
     """Accept a TOTP code or a recovery code; returns ``"totp"``, ``"recovery"`` or None."""
     normalised = _normalise(code)
-    if normalised.isdigit() and len(normalised) == 6:
+    if user.totp_secret and normalised.isdigit() and len(normalised) == 6:
         step = _matching_step(user.totp_secret, normalised)
         if step is not None and _use_step(user, step):
             return "totp"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
-from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.forms import BaseForm
+from app.forms import BaseForm, RequiredSelectField
 from app.models import CaseKind
 
 
@@ -89,7 +89,10 @@ class NewCaseForm(BaseForm):
 class StatusForm(BaseForm):
     """Move a case to another status."""
 
-    status = SelectField("New status", validators=[DataRequired()])
+    # Its own id: the case page's "Status" section is id="status" (links point at #status).
+    status = RequiredSelectField(
+        "New status", id="new-status", placeholder="Choose a status…", validators=[DataRequired()]
+    )
     reason = TextAreaField(
         "Note (optional)",
         validators=[Optional(), Length(max=500)],

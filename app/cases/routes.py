@@ -229,7 +229,7 @@ def reissue_invitation(case_id: int, member_id: int):
             flash(error.message, "danger")
         else:
             db.session.commit()
-            send_links([(invitation, db.session.get(User, invitation.user_id), token)])
+            send_links([(invitation, db.session.get_one(User, invitation.user_id), token)])
     return redirect(url_for("cases.detail", case_id=case_id) + "#members")
 
 

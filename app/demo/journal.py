@@ -99,6 +99,7 @@ def _add_comments_and_reads(counselor: User, case_id: int, comments: list[str]) 
     ).all()
     # Older shares are read, a few of them answered; the newest few stay unread.
     for i, entry in enumerate(shared[:-4]):
+        assert entry.shared_at is not None  # shared entries have a share time
         db.session.add(
             JournalRead(
                 entry_id=entry.id,

@@ -41,12 +41,12 @@ COUNSELOR = Visibility.COUNSELOR
 
 
 def _version(slug: str) -> ModuleVersion:
-    return db.session.scalar(
+    return db.session.scalars(
         sa.select(ModuleVersion)
         .join(StrategyModule, StrategyModule.current_version_id == ModuleVersion.id)
         .where(StrategyModule.slug == slug)
         .options(selectinload(ModuleVersion.exercises))
-    )
+    ).one()
 
 
 def _assign(
@@ -56,7 +56,7 @@ def _assign(
     key = f"demo-{case.id}-{slug}"
     if db.session.scalar(sa.select(Assignment.id).where(Assignment.request_key == key)):
         return None
-    counselor = db.session.get(User, case.counselor_id)
+    counselor = db.session.get_one(User, case.counselor_id)
     assignment = assign_module(
         case,
         _version(slug),

@@ -83,8 +83,10 @@ def seed() -> None:
         db.session.add(process)
         sessions.append(session)
 
+    first_note = sessions[0].note
+    assert first_note is not None  # every demo session above has a note
     amendment = NoteAmendment(
-        note_id=sessions[0].note.id,
+        note_id=first_note.id,
         author_id=counselor.id,
         created_at=sessions[0].starts_at + timedelta(days=1),
     )

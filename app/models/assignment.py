@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.crypto import EncryptedText
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, enum_type, uid_column, utcnow
 from app.models.case import Case
 from app.models.module import Exercise, ModuleVersion
@@ -40,7 +40,7 @@ class ResponseStatus(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """A module version given to a case, for both partners or one."""
 
     __tablename__ = "assignments"
@@ -66,7 +66,7 @@ class Assignment(db.Model):
     )
 
 
-class AssignmentRecipient(db.Model):
+class AssignmentRecipient(Model):
     """One partner's copy of an assignment, with that partner's progress and feedback."""
 
     __tablename__ = "assignment_recipients"
@@ -94,7 +94,7 @@ class AssignmentRecipient(db.Model):
     )
 
 
-class Response(db.Model):
+class Response(Model):
     """One partner's answer to one exercise. ``answer`` is encrypted JSON."""
 
     __tablename__ = "responses"

@@ -15,7 +15,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC; always hands back aware datetimes, on SQLite as on PostgreSQL."""
 
     impl = sa.DateTime(timezone=True)
@@ -35,7 +35,7 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def uid_column() -> sa.orm.MappedColumn:
+def uid_column() -> sa.orm.MappedColumn[str]:
     """A random per-row identifier. Ciphertexts were bound to it before migration 0008; they are
     bound to the primary key now (a ``uid`` can be copied along with a ciphertext)."""
     return sa.orm.mapped_column(sa.String(32), default=new_uid, nullable=False, unique=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, enum_type, utcnow
 from app.models.user import User
 
@@ -37,7 +37,7 @@ class MemberRole(enum.StrEnum):
     INDIVIDUAL = "individual"
 
 
-class Case(db.Model):
+class Case(Model):
     """A couple or an individual in the care of one primary counselor."""
 
     __tablename__ = "cases"
@@ -73,7 +73,7 @@ class Case(db.Model):
         return f"<Case {self.id} {self.kind} {self.status}>"
 
 
-class CaseMember(db.Model):
+class CaseMember(Model):
     """Links a client to a case as partner A, partner B or the individual."""
 
     __tablename__ = "case_members"
@@ -93,7 +93,7 @@ class CaseMember(db.Model):
     user: Mapped[User] = relationship(lazy="raise")
 
 
-class CaseStatusChange(db.Model):
+class CaseStatusChange(Model):
     """Who moved a case from one status to another, when and why."""
 
     __tablename__ = "case_status_changes"

@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.crypto import EncryptedText
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 
 
-class ClientDataKey(db.Model):
+class ClientDataKey(Model):
     """One client's data key. ``key`` is the 256-bit key, stored wrapped by the keyring.
 
     ``ref`` is a random name for the key: erasure writes it to the shred list outside the

@@ -8,14 +8,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.crypto import EncryptedText
-from app.extensions import db
+from app.extensions import Model
 from app.models.assignment import ResponseStatus, Visibility
 from app.models.base import UTCDateTime, enum_type, uid_column, utcnow
 from app.models.case import Case
 from app.models.user import User
 
 
-class JournalEntry(db.Model):
+class JournalEntry(Model):
     """One client's entry in one case. Title, text, tags and mood are encrypted (client's key)."""
 
     __tablename__ = "journal_entries"
@@ -73,7 +73,7 @@ class JournalEntry(db.Model):
     )
 
 
-class JournalSearchTerm(db.Model):
+class JournalSearchTerm(Model):
     """A keyed hash of one word or tag of an entry, so search works without plaintext."""
 
     __tablename__ = "journal_search_terms"
@@ -85,7 +85,7 @@ class JournalSearchTerm(db.Model):
     term: Mapped[bytes] = mapped_column(sa.LargeBinary(16), primary_key=True)
 
 
-class JournalVisibilityChange(db.Model):
+class JournalVisibilityChange(Model):
     """When the author shared or revoked an entry."""
 
     __tablename__ = "journal_visibility_changes"
@@ -99,7 +99,7 @@ class JournalVisibilityChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class JournalComment(db.Model):
+class JournalComment(Model):
     """A counselor's comment on an entry shared with them."""
 
     __tablename__ = "journal_comments"
@@ -118,7 +118,7 @@ class JournalComment(db.Model):
     author: Mapped[User] = relationship(lazy="raise")
 
 
-class JournalRead(db.Model):
+class JournalRead(Model):
     """A counselor has read a shared entry (drives unread markers)."""
 
     __tablename__ = "journal_reads"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, enum_type, utcnow
 from app.models.user import User
 
@@ -24,7 +25,7 @@ class ExerciseKind(enum.StrEnum):
     SPACE_COMMITMENT = "space_commitment"
 
 
-class StrategyModule(db.Model):
+class StrategyModule(Model):
     """A module's identity. Its content lives in versions; editing adds a version."""
 
     __tablename__ = "strategy_modules"
@@ -42,7 +43,9 @@ class StrategyModule(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     owner: Mapped[User | None] = relationship(lazy="raise")
-    current_version: Mapped[ModuleVersion | None] = relationship(
+    # The column is nullable only because module and version point at each other; the version
+    # is set in the transaction that creates the module, so a saved module always has one.
+    current_version: Mapped[ModuleVersion] = relationship(
         foreign_keys=[current_version_id], post_update=True, lazy="raise"
     )
     versions: Mapped[list[ModuleVersion]] = relationship(
@@ -53,7 +56,7 @@ class StrategyModule(db.Model):
     )
 
 
-class ModuleVersion(db.Model):
+class ModuleVersion(Model):
     """One immutable version of a module: what an assignment points at."""
 
     __tablename__ = "module_versions"
@@ -81,7 +84,7 @@ class ModuleVersion(db.Model):
     )
 
 
-class Exercise(db.Model):
+class Exercise(Model):
     """One exercise in a module version. ``config`` holds kind-specific settings."""
 
     __tablename__ = "exercises"
@@ -92,6 +95,6 @@ class Exercise(db.Model):
     kind: Mapped[ExerciseKind] = mapped_column(enum_type(ExerciseKind, 32))
     title: Mapped[str] = mapped_column(sa.String(160))
     prompt: Mapped[str] = mapped_column(sa.Text)
-    config: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    config: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     version: Mapped[ModuleVersion] = relationship(back_populates="exercises", lazy="raise")

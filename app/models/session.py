@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.crypto import EncryptedText
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, enum_type, uid_column, utcnow
 from app.models.case import Case
 from app.models.user import NoteFormat, User
@@ -30,7 +30,7 @@ class SessionKind(enum.StrEnum):
     INDIVIDUAL = "individual"
 
 
-class CounselingSession(db.Model):
+class CounselingSession(Model):
     """A meeting of a case."""
 
     __tablename__ = "counseling_sessions"
@@ -55,7 +55,7 @@ class CounselingSession(db.Model):
     )
 
 
-class SessionAttendee(db.Model):
+class SessionAttendee(Model):
     """A case member who attended."""
 
     __tablename__ = "session_attendees"
@@ -75,7 +75,7 @@ class NoteStatus(enum.StrEnum):
     SIGNED = "signed"
 
 
-class SessionNote(db.Model):
+class SessionNote(Model):
     """The clinical note of a session. ``sections`` is encrypted JSON keyed by section name.
 
     Besides the format's sections (S/O/A/P, D/A/P or B/I/R/P) it holds the client-facing
@@ -106,7 +106,7 @@ class SessionNote(db.Model):
     )
 
 
-class NoteAmendment(db.Model):
+class NoteAmendment(Model):
     """A dated change to a signed note; the original stays as it was."""
 
     __tablename__ = "note_amendments"
@@ -124,7 +124,7 @@ class NoteAmendment(db.Model):
     author: Mapped[User] = relationship(lazy="raise")
 
 
-class ProcessNote(db.Model):
+class ProcessNote(Model):
     """Private psychotherapy notes: stored apart, readable by their author only."""
 
     __tablename__ = "process_notes"
@@ -144,7 +144,7 @@ class ProcessNote(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class SessionAssignmentLink(db.Model):
+class SessionAssignmentLink(Model):
     """An assignment given as homework in a session, or reviewed in it."""
 
     __tablename__ = "session_assignment_links"
@@ -160,7 +160,7 @@ class SessionAssignmentLink(db.Model):
     )  # "homework" | "reviewed"
 
 
-class SessionJournalPick(db.Model):
+class SessionJournalPick(Model):
     """A shared journal entry discussed in a session (quoted in the clinician copy)."""
 
     __tablename__ = "session_journal_picks"
@@ -188,7 +188,7 @@ class _Score:
         obj.scores = {**(obj.scores or {}), self.key: int(value)}
 
 
-class CheckIn(db.Model):
+class CheckIn(Model):
     """One partner's four 0–10 answers before a session."""
 
     __tablename__ = "check_ins"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.crypto import EncryptedText
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, enum_type, utcnow
 
 
@@ -35,7 +36,7 @@ class NoteFormat(enum.StrEnum):
     BIRP = "BIRP"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):  # type: ignore[misc]  # Flask-Login is untyped
     """Anyone who signs in. Emails are stored lower-cased, so unique case-insensitively."""
 
     __tablename__ = "users"
@@ -76,6 +77,9 @@ class User(UserMixin, db.Model):
         return self.password_hash is not None
 
     #: Set when the user is loaded through a LoginSession; Flask-Login stores it in the cookie.
+    #: (Declared for the type checker only: a run-time annotation would ask the ORM for a column.)
+    if TYPE_CHECKING:
+        session_token: str | None
     session_token = None
 
     def get_id(self) -> str:
@@ -88,7 +92,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """A server-side record of one sign-in; deleting it logs that browser out everywhere."""
 
     __tablename__ = "login_sessions"
@@ -104,7 +108,7 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship(back_populates="login_sessions", lazy="joined")
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A one-time, expiring link that lets someone set a password, or join a case.
 
     An invitation to a place in a case (``member_role`` set) keeps the name and e-mail the
@@ -156,7 +160,7 @@ class Invitation(db.Model):
         return "pending"
 
 
-class AccountLink(db.Model):
+class AccountLink(Model):
     """A one-time, short-lived link e-mailed to an account holder: reset the password, or sign in.
 
     Only the sha256 of the token is stored; ``purpose`` keeps a sign-in link from resetting a

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.forms import BaseForm, clean_text
+from app.forms import BaseForm, RequiredSelectField, clean_text
 from app.models import ExerciseKind
 from app.services.modules import KIND_LABELS, ExerciseContent, ModuleContent
 
@@ -185,7 +185,12 @@ class ModuleForm(BaseForm):
 class AssignForm(BaseForm):
     """Give a module to both partners or one."""
 
-    module = SelectField("Module", coerce=int, validators=[DataRequired("Choose a module.")])
+    module = RequiredSelectField(
+        "Module",
+        coerce=int,
+        placeholder="Choose a module…",
+        validators=[DataRequired("Choose a module.")],
+    )
     recipients = RadioField("Give it to", validators=[DataRequired("Choose who receives it.")])
     due_date = DateField(
         "Due date",

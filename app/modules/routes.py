@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -148,7 +150,7 @@ def copy(module_id: int):
 # --- assignments ---------------------------------------------------------------------------
 
 
-def _recipient_choices(members: list[CaseMember]) -> list[SelectChoice]:
+def _recipient_choices(members: Sequence[CaseMember]) -> list[SelectChoice]:
     if len(members) == 1:
         return [SelectChoice(str(members[0].user_id), members[0].user.name)]
     return [SelectChoice("both", "Both partners")] + [
@@ -169,14 +171,14 @@ def assign(case_id: int):
     ).all()
     modules = module_service.visible_modules(current_user)
     form = AssignForm()
-    form.module.choices = [SelectChoice("0", "Choose a module…")] + [
+    form.module.choices = [
         SelectChoice(str(m.id), m.current_version.title + ("" if m.is_builtin else " (yours)"))
         for m in modules
     ]
     form.recipients.choices = _recipient_choices(members)
     if request.method == "GET":
         form.request_key.data = secrets.token_urlsafe(24)
-        form.module.data = request.args.get("module", type=int) or 0
+        form.module.data = request.args.get("module", type=int)
         form.recipients.data = form.recipients.choices[0].value if form.recipients.choices else None
     if not members:
         flash("This case has no clients yet, so there is nobody to give a module to.", "info")
@@ -223,7 +225,8 @@ def case_page_url(case_id: int) -> str:
         parts = rule.rule.strip("/").split("/")
         is_case_page = len(parts) == 2 and parts[0] == "cases" and parts[1].startswith("<")
         if is_case_page and rule.arguments and "GET" in (rule.methods or ()):
-            return url_for(rule.endpoint, **{next(iter(rule.arguments)): case_id})
+            values: dict[str, Any] = {next(iter(rule.arguments)): case_id}
+            return url_for(rule.endpoint, **values)
     return f"/cases/{case_id}"
 
 

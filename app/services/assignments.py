@@ -20,6 +20,7 @@ from app.models import (
     AssignmentStatus,
     Case,
     CaseMember,
+    Exercise,
     ModuleVersion,
     StrategyModule,
     User,
@@ -110,7 +111,7 @@ def save_feedback(
 # --- reading -------------------------------------------------------------------------------
 
 
-def _with_details(query: sa.Select) -> sa.Select:
+def _with_details(query: sa.Select[Assignment]) -> sa.Select[Assignment]:
     return query.options(
         selectinload(Assignment.recipients).joinedload(AssignmentRecipient.user),
         joinedload(Assignment.module_version).joinedload(ModuleVersion.module),
@@ -147,7 +148,7 @@ class ClientWork:
     started_exercise_ids: set[int]
 
     @property
-    def next_exercise(self):
+    def next_exercise(self) -> Exercise | None:
         """The first exercise not yet sent, or None when all are done."""
         for exercise in self.version.exercises:
             if exercise.id not in self.submitted_exercise_ids:

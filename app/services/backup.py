@@ -29,6 +29,7 @@ from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -90,7 +91,7 @@ def _write_private(path: Path, text: str) -> None:
         fh.write(text)
 
 
-def backup(path: Path) -> dict:
+def backup(path: Path) -> dict[str, Any]:
     """Back up the app's database to ``path`` (refuses to overwrite); returns the manifest."""
     path = Path(path)
     if path.exists():
@@ -218,7 +219,7 @@ def _backup_postgresql(url: sa.URL, path: Path) -> dict[str, int]:
     return counts
 
 
-def read_manifest(path: Path) -> dict:
+def read_manifest(path: Path) -> dict[str, Any]:
     """The manifest of the backup at ``path``, checked against the file's checksum."""
     path = Path(path)
     if not path.is_file():
@@ -226,7 +227,7 @@ def read_manifest(path: Path) -> dict:
     mpath = manifest_path(path)
     if not mpath.is_file():
         raise BackupError(f"{mpath} is missing; without it the backup cannot be verified.")
-    manifest = json.loads(mpath.read_text())
+    manifest: dict[str, Any] = json.loads(mpath.read_text())
     if _sha256(path) != manifest.get("sha256"):
         raise BackupError(f"{path} does not match its manifest's checksum: it is damaged.")
     return manifest

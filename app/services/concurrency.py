@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 
-T = TypeVar("T")
+
+class HasRequestKey(Protocol):
+    """A model with a unique ``request_key`` column (see ``create_once``)."""
+
+    request_key: str | None
+
+
+T = TypeVar("T", bound=HasRequestKey)
 
 
 class StaleEdit(Exception):
@@ -76,7 +83,7 @@ def create_once(model: type[T], request_key: str | None, build: Callable[[], T])
     race: the unique constraint decides, and the loser reads the winner's row.
     """
     if request_key:
-        existing = db.session.scalar(sa.select(model).where(model.request_key == request_key))
+        existing = db.session.scalar(sa.select(model).filter_by(request_key=request_key))
         if existing is not None:
             return existing, False
     if not request_key:
@@ -94,7 +101,7 @@ def create_once(model: type[T], request_key: str | None, build: Callable[[], T])
             db.session.add(record)
             db.session.flush()
     except IntegrityError:
-        existing = db.session.scalar(sa.select(model).where(model.request_key == request_key))
+        existing = db.session.scalar(sa.select(model).filter_by(request_key=request_key))
         if existing is None:
             raise
         return existing, False

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from app import data_keys
+from app.database import rows_changed
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -154,25 +155,27 @@ def erase_client(user: User, *, already_shredded: bool = False) -> ErasureSummar
         session.execute(sa.text("PRAGMA secure_delete = ON"))
 
     recipient_ids = sa.select(AssignmentRecipient.id).where(AssignmentRecipient.user_id == user.id)
-    responses = session.execute(
-        sa.delete(Response).where(Response.recipient_id.in_(recipient_ids))
-    ).rowcount
+    responses = rows_changed(
+        session.execute(sa.delete(Response).where(Response.recipient_id.in_(recipient_ids)))
+    )
     session.execute(
         sa.update(AssignmentRecipient)
         .where(AssignmentRecipient.user_id == user.id)
         .values(feedback_ct=None)
     )
     # Search terms, comments, sharing history, read markers and session picks go by cascade.
-    entries = session.execute(
-        sa.delete(JournalEntry).where(JournalEntry.author_id == user.id)
-    ).rowcount
-    check_ins = session.execute(sa.delete(CheckIn).where(CheckIn.user_id == user.id)).rowcount
+    entries = rows_changed(
+        session.execute(sa.delete(JournalEntry).where(JournalEntry.author_id == user.id))
+    )
+    check_ins = rows_changed(session.execute(sa.delete(CheckIn).where(CheckIn.user_id == user.id)))
     now = utcnow()
-    cases = session.execute(
-        sa.update(CaseMember)
-        .where(CaseMember.user_id == user.id, CaseMember.erased_at.is_(None))
-        .values(erased_at=now)
-    ).rowcount
+    cases = rows_changed(
+        session.execute(
+            sa.update(CaseMember)
+            .where(CaseMember.user_id == user.id, CaseMember.erased_at.is_(None))
+            .values(erased_at=now)
+        )
+    )
     session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id))
     session.execute(
         sa.update(Invitation)
@@ -214,4 +217,5 @@ def compact_after_erasure() -> None:
         return
     with db.engine.connect() as conn:
         raw = conn.connection.dbapi_connection
+        assert raw is not None  # a checked-out connection always has one
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")

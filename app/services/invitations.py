@@ -16,6 +16,7 @@ from flask import current_app, request, session, url_for
 
 from app import audit
 from app.auth.services import set_password
+from app.database import rows_changed
 from app.extensions import db
 from app.models import Case, CaseMember, Invitation, MemberRole, User, utcnow
 
@@ -162,7 +163,7 @@ def accept(token: str, password: str) -> User:
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if used.rowcount != 1:  # a second click or a revocation won the race
+    if rows_changed(used) != 1:  # a second click or a revocation won the race
         raise InvitationUnusable("used")
     # The account is set up: any other pending password link for it is spent too. Invitations
     # to other cases stay open: they wait on the home page, to be accepted or declined there.
@@ -247,7 +248,7 @@ def latest_staff_invitations(user_ids: list[int]) -> dict[int, Invitation]:
 
 def link(token: str) -> str:
     """The absolute ``/invite/<token>`` link, on the public URL when one is configured."""
-    base = current_app.config.get("REKINDLE_PUBLIC_URL")
+    base: str | None = current_app.config.get("REKINDLE_PUBLIC_URL")
     path = url_for("auth.accept_invitation", token=token)
     if base:
         return base.rstrip("/") + path

@@ -14,9 +14,10 @@ from __future__ import annotations
 import base64
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVarTuple
 
 import sqlalchemy as sa
 
@@ -137,7 +138,9 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def _before(column, cursor: tuple[datetime, int] | None):
+def _before(
+    column: sa.SQLColumnExpression[Any], cursor: tuple[datetime, int] | None
+) -> sa.ColumnElement[bool]:
     if cursor is None:
         return sa.true()
     moment, entry_id = cursor
@@ -148,11 +151,11 @@ def _before(column, cursor: tuple[datetime, int] | None):
 class Page:
     """One page of rows and the cursor of the next page (None on the last page)."""
 
-    rows: Sequence
+    rows: Sequence[Any]
     next_cursor: str | None
 
 
-def _page(rows: Sequence, moment_of) -> Page:
+def _page(rows: Sequence[Any], moment_of: Callable[[Any], tuple[datetime, int]]) -> Page:
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     cursor = None
@@ -173,7 +176,12 @@ class Filters:
     until: date | None = None
 
 
-def _apply_filters(query: sa.Select, filters: Filters, time_column) -> sa.Select:
+Columns = TypeVarTuple("Columns")  # what a query selects; filtering keeps it
+
+
+def _apply_filters(
+    query: sa.Select[*Columns], filters: Filters, time_column: sa.SQLColumnExpression[Any]
+) -> sa.Select[*Columns]:
     matching = matching_entries(filters.text, filters.tag, filters.mood)
     if matching is not None:
         query = query.where(JournalEntry.id.in_(matching))
@@ -264,7 +272,7 @@ def unread_count(counselor: User) -> int:
     read = sa.exists().where(
         JournalRead.entry_id == JournalEntry.id, JournalRead.reader_id == counselor.id
     )
-    return db.session.scalar(
+    count = db.session.scalar(
         sa.select(sa.func.count(JournalEntry.id))
         .join(Case, Case.id == JournalEntry.case_id)
         .where(
@@ -274,6 +282,7 @@ def unread_count(counselor: User) -> int:
             ~read,
         )
     )
+    return count or 0
 
 
 def mood_points(

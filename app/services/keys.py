@@ -17,8 +17,10 @@ Rotation is three steps, each safe to repeat:
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -33,7 +35,8 @@ from app.crypto import (
     write_keyring,
 )
 from app.data_keys import is_client_value
-from app.extensions import db
+from app.database import rows_changed
+from app.extensions import Model, db
 
 DEFAULT_BATCH_SIZE = 500
 
@@ -46,7 +49,7 @@ class KeyringError(RuntimeError):
 class EncryptedColumn:
     """One encrypted attribute: the model, the attribute name and its ciphertext column."""
 
-    model: type
+    model: type[Model]
     attribute: str
     column: str
     descriptor: EncryptedText
@@ -54,7 +57,7 @@ class EncryptedColumn:
     @property
     def table(self) -> sa.Table:
         """The model's table."""
-        return self.model.__table__
+        return cast(sa.Table, self.model.__table__)
 
     @property
     def label(self) -> str:
@@ -79,7 +82,7 @@ class Progress:
 def encrypted_columns() -> list[EncryptedColumn]:
     """Every ``EncryptedText`` attribute of every mapped model, found by introspection."""
     found = []
-    for mapper in sorted(db.Model.registry.mappers, key=lambda m: m.class_.__name__):
+    for mapper in sorted(Model.registry.mappers, key=lambda m: m.class_.__name__):
         cls = mapper.class_
         for name, value in encrypted_attributes(cls).items():
             found.append(EncryptedColumn(cls, name, value.column, value))
@@ -90,7 +93,7 @@ def _reload_keyring(ring: Keyring) -> None:
     current_app.extensions["rekindle_keyring"] = ring
 
 
-def _writable_keyring_file():
+def _writable_keyring_file() -> Path:
     if current_app.config.get("REKINDLE_ENCRYPTION_KEYS"):
         raise KeyringError(
             "The keyring comes from REKINDLE_ENCRYPTION_KEYS, which this command cannot change. "
@@ -116,7 +119,9 @@ def add_key() -> int:
     return new_id
 
 
-def _batches(column: EncryptedColumn, batch_size: int) -> Iterator[list[sa.Row]]:
+def _batches(
+    column: EncryptedColumn, batch_size: int
+) -> Iterator[Sequence[sa.Row[int, str, bytes]]]:
     table = column.table
     ct = table.c[column.column]
     last_id = None
@@ -171,7 +176,7 @@ def reencrypt(
                     .values({column.column: fresh})
                 )
                 # 0 rows: the app saved this value meanwhile, under the active key.
-                rewritten += result.rowcount
+                rewritten += rows_changed(result)
             db.session.commit()
             scanned += len(rows)
             if progress is not None:

@@ -219,10 +219,10 @@ def copy_module(module: StrategyModule, owner: User) -> StrategyModule:
     return copy
 
 
-def version_with_exercises(version_id: int) -> ModuleVersion | None:
+def version_with_exercises(version_id: int) -> ModuleVersion:
     """A version with its exercises loaded."""
-    return db.session.scalar(
+    return db.session.scalars(
         sa.select(ModuleVersion)
         .where(ModuleVersion.id == version_id)
         .options(selectinload(ModuleVersion.exercises))
-    )
+    ).one()

@@ -89,7 +89,7 @@ def draft_from_payload(exercise: Exercise, payload: AutosavePayload) -> dict[str
 def visibility_from(value: str | None) -> Visibility:
     """A visibility from a form value; anything unknown falls back to the default."""
     try:
-        return Visibility(value)
+        return Visibility(value or "")
     except ValueError:
         return Visibility.COUNSELOR
 
@@ -203,13 +203,19 @@ class StaleAnswer(ResponseError):
 
 def _complete_if_all_submitted(recipient: AssignmentRecipient) -> None:
     version_id = recipient.assignment.module_version_id
-    total = db.session.scalar(
-        sa.select(sa.func.count(Exercise.id)).where(Exercise.version_id == version_id)
-    )
-    done = db.session.scalar(
-        sa.select(sa.func.count(Response.id)).where(
-            Response.recipient_id == recipient.id, Response.status == ResponseStatus.SUBMITTED
+    total = (
+        db.session.scalar(
+            sa.select(sa.func.count(Exercise.id)).where(Exercise.version_id == version_id)
         )
+        or 0
+    )
+    done = (
+        db.session.scalar(
+            sa.select(sa.func.count(Response.id)).where(
+                Response.recipient_id == recipient.id, Response.status == ResponseStatus.SUBMITTED
+            )
+        )
+        or 0
     )
     if done >= total and recipient.status in (
         AssignmentStatus.ASSIGNED,

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import BaseForm
+from app.forms import BaseForm, RequiredSelectField
 from app.models import Modality, NoteFormat, SessionKind
 from app.services.checkins import ITEMS
 from app.services.sessions import CLIENT_SECTIONS, NOTE_FORMATS, SECTION_MAX
@@ -145,13 +145,20 @@ class ReviewedForm(BaseForm):
 class HomeworkForm(BaseForm):
     """Assign a module as homework from the session page."""
 
-    module_version = SelectField(
-        "Module", coerce=int, validators=[InputRequired("Choose a module.")]
+    module_version = RequiredSelectField(
+        "Module",
+        coerce=int,
+        placeholder="Choose a module…",
+        validators=[InputRequired("Choose a module.")],
     )
     recipients = MultiCheckboxField("For", coerce=int, validate_choice=False)
     due_date = DateField("Due date", validators=[Optional()])
+    # Its own id: the session page's note section is id="note".
     note = TextAreaField(
-        "Note for the couple", validators=[Optional(), Length(max=2000)], render_kw={"rows": 2}
+        "Note for the couple",
+        id="homework-note",
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
     )
     request_key = HiddenField()
 

@@ -9,6 +9,7 @@ counselor's unread counts).
 Revision ID: 0003
 Revises: 0002
 """
+
 from alembic import op
 import sqlalchemy as sa  # noqa: F401
 

@@ -10,6 +10,7 @@ that already existed is answered after signing in (no takeover by whoever holds 
 Revision ID: 0005
 Revises: 0003
 """
+
 from alembic import op
 import sqlalchemy as sa
 

@@ -189,7 +189,9 @@ def _rows(conn, select, not_null):
     last = 0
     while True:
         rows = conn.execute(
-            sa.text(f"{select} WHERE {not_null} IS NOT NULL AND id > :last ORDER BY id LIMIT {BATCH}"),
+            sa.text(
+                f"{select} WHERE {not_null} IS NOT NULL AND id > :last ORDER BY id LIMIT {BATCH}"
+            ),
             {"last": last},
         ).all()
         if not rows:

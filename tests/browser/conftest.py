@@ -4,9 +4,16 @@
 * ``browser`` launches ``/usr/bin/chromium`` (never a downloaded browser).
 * ``new_page`` opens a page in a fresh context (own cookies) that records every request, so
   ``visit`` can check that nothing left the app's own host and run axe-core on the page.
+* ``page_archive`` keeps the HTML the server sent for every page a journey lands on (however
+  it got there: a link, a form, a redirect), and the DOM as scripts left it wherever a test
+  calls ``check_page``; at the end of the run the Nu HTML Checker and the label check
+  (``html_checks``) go over all of it at once, and any error fails the run. The server's
+  bytes matter: the browser's own serialisation (``page.content()``) has parse errors such as
+  a stray end tag already repaired away.
 
 Without Chromium every browser test fails with the command that installs it: a run can never
-pass by leaving them out. ``make test`` installs Chromium first when it may
+pass by leaving them out. The same holds for Java, which the Nu HTML
+Checker needs. ``make test`` installs Chromium first when it may
 (``scripts/system_check.py``); to leave the browser tests out on purpose, deselect them
 (``-m "not browser"``), which pytest reports.
 """
@@ -23,8 +30,11 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.html_checks import PageArchive, java, markup_problems
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / ".artifacts" / "screenshots"
+PAGES = ARTIFACTS.parent / "pages"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -63,6 +73,33 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
+def page_archive(worker_id: str) -> Iterator[PageArchive]:
+    """The HTML of every page visited in this run; checked once all tests are done.
+
+    The pages stay in tests/.artifacts/pages/<worker>/ until the next run, to look at.
+    """
+    if java() is None:
+        pytest.fail(
+            "Java is needed for the Nu HTML Checker: sudo apt-get update && "
+            "sudo apt-get install -y default-jre-headless (or run `make test`, which installs it "
+            "when it may)"
+        )
+    folder = PAGES / worker_id
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    archive = PageArchive(folder)
+    yield archive
+    problems = markup_problems(archive)
+    if problems:
+        listing = "\n".join(problems[:300])
+        pytest.fail(
+            f"{len(problems)} markup problems on the {len(archive.visits)} pages the journeys "
+            f"visited (the pages are in {archive.folder}):\n{listing}",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
 def playwright_instance(chromium_path):
     from playwright.sync_api import sync_playwright
 
@@ -81,6 +118,12 @@ def browser(playwright_instance, chromium_path):
 
 
 @pytest.fixture
+def app_config() -> dict:
+    """Journeys run with CSRF protection on, as in production: forms carry real tokens."""
+    return {"WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture
 def live_server(app) -> Iterator[str]:
     """The test app served on a free loopback port; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -94,10 +137,11 @@ def live_server(app) -> Iterator[str]:
 class Visitor:
     """A page in its own browser context, with request recording and checks."""
 
-    def __init__(self, context, base_url: str, name: str) -> None:
+    def __init__(self, context, base_url: str, name: str, archive: PageArchive) -> None:
         self.context = context
         self.base_url = base_url
         self.name = name
+        self.archive = archive
         self.page = context.new_page()
         self.requests: list[str] = []
         self.console_errors: list[str] = []
@@ -108,6 +152,18 @@ class Visitor:
             lambda msg: self.console_errors.append(msg.text) if msg.type == "error" else None,
         )
         self.page.on("dialog", self._on_dialog)
+        self.page.on("response", self._keep_page_html)
+
+    def _keep_page_html(self, response) -> None:
+        """Archive the HTML of each page the tab lands on (not redirects, not fetches)."""
+        request = response.request
+        if (
+            request.is_navigation_request()
+            and response.frame == self.page.main_frame
+            and not 300 <= response.status < 400
+            and "text/html" in (response.headers.get("content-type") or "")
+        ):
+            self.archive.add(response.text(), response.url, self.name)
 
     def _on_dialog(self, dialog) -> None:
         self.dialogs.append(dialog.message)
@@ -129,8 +185,13 @@ class Visitor:
         self.page.wait_for_load_state()
 
     def check_page(self) -> None:
-        """Only our own host was contacted, and axe finds nothing serious or critical."""
+        """Only our own host was contacted, and axe finds nothing serious or critical.
+
+        Also archives the page's current DOM for the markup checks at the end of the run.
+        """
         check_only_own_host(self.requests, self.base_url)
+        # The page as scripts left it, too: markup they add is checked like the server's.
+        self.archive.add(self.page.content(), f"{self.page.url} [after scripts]", self.name)
         check_accessibility(self.page)
 
     def screenshot(self, label: str, *, viewport: dict | None = None) -> Path:
@@ -166,14 +227,14 @@ def check_accessibility(page) -> None:
 
 
 @pytest.fixture
-def new_visitor(browser, live_server, request) -> Iterator:
+def new_visitor(browser, live_server, page_archive, request) -> Iterator:
     """Factory: ``new_visitor("alex")`` gives a Visitor in a fresh browser context."""
     contexts = []
 
     def _make(name: str, viewport: dict | None = None) -> Visitor:
         context = browser.new_context(viewport=viewport or DESKTOP, base_url=live_server)
         contexts.append(context)
-        return Visitor(context, live_server, f"{request.node.name}-{name}")
+        return Visitor(context, live_server, f"{request.node.name}-{name}", page_archive)
 
     yield _make
     for context in contexts:

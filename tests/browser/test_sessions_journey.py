@@ -84,7 +84,7 @@ def test_counselor_session_journey(app, factory, new_visitor, tmp_path, builtin_
     page.wait_for_selector("text=Journal entries for this session saved.")
 
     page.click("summary:has-text('Assign a module')")
-    page.select_option("#module_version", index=0)
+    page.select_option("#module_version", index=1)  # 0 is "Choose a module…"
     homework_title = page.inner_text("#module_version option:checked").strip()
     page.fill("#due_date", "2026-12-04")
     page.click("form[action$='/homework'] button[type=submit]")
