@@ -26,10 +26,11 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from app.crypto import keyring
 
@@ -109,7 +110,9 @@ def write_anchor(app: Flask, head: Anchor, *, force: bool = False) -> None:
         os.close(lock_fd)
 
 
-def note_pending_head(session: Session, event_id: int, chain_hash: str) -> None:
+def note_pending_head(
+    session: Session | scoped_session[Any], event_id: int, chain_hash: str
+) -> None:
     """Remember the newest event of this transaction; it is anchored once the commit succeeds."""
     session.info[PENDING_HEAD] = (event_id, chain_hash)
 
@@ -119,7 +122,7 @@ def _anchor_after_commit(session: Session) -> None:
     head = session.info.pop(PENDING_HEAD, None)
     if head is None or not has_app_context():
         return
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
         write_anchor(app, Anchor(*head))
     except OSError:

@@ -28,7 +28,7 @@ def _fail(message: str) -> NoReturn:
 
 def _check_anchor(total: int) -> str:
     """Compare the database's chain with the anchored head; a sentence for the report."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
         anchor = read_anchor(app)
     except AnchorInvalid as exc:

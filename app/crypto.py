@@ -201,7 +201,7 @@ class EncryptedText:
         from app.data_keys import open_value
         from app.extensions import db
 
-        aad = self.aad_for(self.table, row_id)
+        aad = self.aad_for(self.table or "", row_id)
         return self._decode(open_value(aad, blob, db.session.connection))
 
     def aad_for(self, table: str, row_id: int) -> bytes:

@@ -12,12 +12,14 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeGuard
 
 import sqlalchemy as sa
 from flask import current_app, request, url_for
 
 from app import audit, mail
 from app.auth.services import set_password
+from app.database import rows_changed
 from app.extensions import db
 from app.models import AccountLink, User, utcnow
 
@@ -37,7 +39,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def may_receive(user: User | None) -> bool:
+def may_receive(user: User | None) -> TypeGuard[User]:
     """Only active accounts that have set a password get links (others use their invitation)."""
     return user is not None and user.is_active and user.has_password
 
@@ -92,7 +94,7 @@ def _use(link: AccountLink) -> None:
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if used.rowcount != 1:
+    if rows_changed(used) != 1:
         raise LinkUnusable
 
 

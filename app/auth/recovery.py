@@ -34,7 +34,7 @@ from app.models import Role, User
 
 def _after_response(send: Callable[[], bool]) -> None:
     """Send the e-mail once the response has gone out (WSGI servers close it after sending)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     @after_this_request
     def _later(response):

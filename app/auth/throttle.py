@@ -37,6 +37,7 @@ import hashlib
 import math
 import time
 from dataclasses import dataclass, field
+from typing import cast
 
 from flask import Flask, current_app
 from limits import RateLimitItem, parse
@@ -124,7 +125,7 @@ def _storage(app: Flask) -> Storage:
         options = app.config.get("RATELIMIT_STORAGE_OPTIONS") or {}
         storage = storage_from_string(uri, **options)
         app.extensions[_EXTENSION_KEY] = storage
-    return storage
+    return cast(Storage, storage)
 
 
 def _enabled() -> bool:

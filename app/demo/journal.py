@@ -35,7 +35,7 @@ def seed() -> None:
     if db.session.scalar(sa.select(JournalEntry.id).where(JournalEntry.author_id == first.id)):
         return
     case = demo_couple_case()
-    counselor = db.session.get(User, case.counselor_id)
+    counselor = db.session.get_one(User, case.counselor_id)
     rng = random.Random(data["random_seed"])
     now = utcnow().replace(microsecond=0)
     for spec in authors:

@@ -25,7 +25,7 @@ import os
 import shutil
 import sqlite3
 import subprocess  # noqa: S404 - pg_dump/pg_restore are run without a shell
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -370,7 +370,9 @@ def verify(expected_counts: dict[str, int]) -> RestoreReport:
     return report
 
 
-def _values(conn: sa.Connection, table: sa.Table, ct: sa.Column, batch: int = 2000):
+def _values(
+    conn: sa.Connection, table: sa.Table, ct: sa.Column[bytes], batch: int = 2000
+) -> Iterator[sa.Row[int, bytes]]:
     """(id, ciphertext) of every row with a value, in id batches (decrypting may query)."""
     last = None
     while True:

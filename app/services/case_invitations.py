@@ -112,7 +112,7 @@ def accept(invitation_id: int, user: User) -> Case:
     invitations.take_place(invitation, user)
     audit.record("invitation.accepted", invitation, case_id=invitation.case_id, actor=user)
     db.session.flush()
-    return db.session.get(Case, invitation.case_id)
+    return db.session.get_one(Case, invitation.case_id)
 
 
 def decline(invitation_id: int, user: User) -> None:

@@ -95,7 +95,7 @@ def _remove_name(user: User) -> None:
     case_ids = sa.select(CaseMember.case_id).where(CaseMember.user_id == user.id)
     session = db.session
     for case in session.scalars(sa.select(Case).where(Case.id.in_(case_ids))):
-        case.label = redact_names(case.label, words)
+        case.label = redact_names(case.label, words) or case.label
     for change in session.scalars(
         sa.select(CaseStatusChange).where(
             CaseStatusChange.case_id.in_(case_ids), CaseStatusChange.reason.is_not(None)

@@ -226,7 +226,7 @@ def latest_by_place(case_id: int) -> dict[str, Invitation]:
         .where(Invitation.case_id == case_id, Invitation.member_role.is_not(None))
         .order_by(Invitation.id)
     )
-    return {invitation.member_role: invitation for invitation in rows}
+    return {invitation.member_role or "": invitation for invitation in rows}
 
 
 def ids_of_case(case_id: int) -> list[int]:
@@ -243,7 +243,7 @@ def latest_staff_invitations(user_ids: list[int]) -> dict[int, Invitation]:
         .where(Invitation.user_id.in_(user_ids), Invitation.case_id.is_(None))
         .order_by(Invitation.id)
     )
-    return {invitation.user_id: invitation for invitation in rows}
+    return {invitation.user_id: invitation for invitation in rows if invitation.user_id}
 
 
 def link(token: str) -> str:

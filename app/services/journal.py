@@ -104,7 +104,7 @@ def index_entry(entry: JournalEntry) -> None:
 
 def matching_entries(
     text: str | None, tag: str | None, mood: int | None = None
-) -> sa.Select | None:
+) -> sa.Select[int] | None:
     """Ids of entries with every query word, the tag and the mood, or None without terms."""
     hashes = search_hashes(normalise_words(text)[:MAX_QUERY_WORDS], [tag] if tag else [], mood)
     if not hashes:

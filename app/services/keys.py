@@ -119,9 +119,7 @@ def add_key() -> int:
     return new_id
 
 
-def _batches(
-    column: EncryptedColumn, batch_size: int
-) -> Iterator[Sequence[sa.Row[int, str, bytes]]]:
+def _batches(column: EncryptedColumn, batch_size: int) -> Iterator[Sequence[sa.Row[int, bytes]]]:
     table = column.table
     ct = table.c[column.column]
     last_id = None
@@ -135,7 +133,7 @@ def _batches(
         db.session.rollback()  # release the read snapshot between batches
         if not rows:
             return
-        yield rows
+        yield cast("Sequence[sa.Row[int, bytes]]", rows)
         last_id = rows[-1].id
 
 
