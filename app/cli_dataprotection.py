@@ -105,7 +105,10 @@ def backup_command(path: Path) -> None:
         f"Backed up {len(manifest['counts'])} tables, {rows} rows to {path} "
         f"(integrity checked; sha256 {manifest['sha256'][:12]}…)."
     )
-    click.echo("The encryption keyring is not in the backup: keep a copy of it separately.")
+    click.echo(
+        "The encryption keyring and the client key store are not in the backup: back them up "
+        "together, separately from the database."
+    )
 
 
 @click.command("restore")
@@ -121,7 +124,13 @@ def restore_command(path: Path) -> None:
         for problem in report.problems:
             click.echo(f"PROBLEM: {problem}", err=True)
         raise click.ClickException("The restore finished but did not verify.")
+    readable = report.encrypted_values - report.shredded_values
     click.echo(
         f"Restored and verified {report.tables} tables, {report.rows} rows; "
-        f"{report.encrypted_values} encrypted values decrypt."
+        f"{readable} encrypted values decrypt."
     )
+    if report.shredded_values:
+        click.echo(
+            f"{report.shredded_values} value(s) belonged to clients erased after this backup: "
+            "their keys are destroyed, so they cannot be decrypted, and they were erased again."
+        )

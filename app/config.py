@@ -56,6 +56,8 @@ class Defaults:
     REKINDLE_DEMO_PASSWORD = "rekindle-demo"
     REKINDLE_ENCRYPTION_KEYS: str | None = None  # JSON keyring; a file in instance/ otherwise
     REKINDLE_ENCRYPTION_KEYS_FILE: str | None = None
+    # Clients' data keys (crypto-shredding); beside the keyring file, client_keys.json, otherwise
+    REKINDLE_CLIENT_KEY_STORE: str | None = None
     REKINDLE_PUBLIC_URL: str | None = None  # used in e-mailed links; request host otherwise
 
     RATELIMIT_STORAGE_URI = "memory://"  # Redis in production: redis://host:6379/0

@@ -11,8 +11,9 @@ Two stored layouts (the first byte says which):
 * ``b"R" | keyring key id (2 bytes) | nonce (12) | ciphertext+tag``: the practice's writing
   (notes, feedback, comments, TOTP secrets), under a keyring key.
 * ``b"C" | data key id (4 bytes) | nonce (12) | ciphertext+tag``: a client's own writing, under
-  that client's data key (``app.data_keys``), which is itself wrapped by the keyring. Erasing
-  the client destroys the data key (crypto-shredding, docs/security.md GD-3).
+  that client's data key (``app.data_keys``), kept outside the database in the client key
+  store, wrapped by the keyring. Erasing the client destroys the data key (crypto-shredding,
+  docs/security.md GD-3).
 """
 
 from __future__ import annotations
@@ -42,7 +43,11 @@ class DecryptionError(RuntimeError):
     """A stored value failed authentication: tampered, moved, or its key is missing."""
 
 
-class ShreddedKeyError(DecryptionError):
+class DataKeyMissing(DecryptionError):
+    """The value is under a client data key that the client key store does not hold."""
+
+
+class ShreddedKeyError(DataKeyMissing):
     """The value is under the data key of an erased client, destroyed on purpose."""
 
 

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.authz import record_denial
+from app.crypto import DataKeyMissing
 from app.extensions import db
 from app.services.concurrency import StaleEdit
 
@@ -20,6 +21,10 @@ MESSAGES = {
         "That was too long to save",
         "What you sent is larger than Rekindle accepts. Go back: your text is still in the "
         "editor and in this browser's drafts. Shorten it or split it in two.",
+    ),
+    410: (
+        "This is no longer available",
+        "It was written by a client whose writing has been erased, and it cannot be read.",
     ),
     429: ("Please wait a moment", "There were too many attempts. Try again in a few minutes."),
     500: (
@@ -52,6 +57,14 @@ def init_app(app: Flask) -> None:
         if wants_json():
             return jsonify(error="conflict", message=str(conflict)), 409
         return render_template("errors/conflict.html", conflict=conflict), 409
+
+    @app.errorhandler(DataKeyMissing)
+    def unreadable_client_writing(error: DataKeyMissing):
+        # A row under a destroyed data key (a restored backup not yet erased again): the
+        # writing is gone by design, so say so instead of failing.
+        db.session.rollback()
+        app.logger.warning("client writing without its data key on %s: %s", request.path, error)
+        return render_error(410)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -723,10 +723,14 @@ def build(
 
     url = database_url(target)
     refuse_unsafe_target(app, url)
-    # Same keyring as the calling app, so the server that reads the fixture can decrypt it.
+    # Same keyring and client key store as the calling app, so the server that reads the fixture can decrypt it.
     overrides = {
         key: app.config.get(key)
-        for key in ("REKINDLE_ENCRYPTION_KEYS", "REKINDLE_ENCRYPTION_KEYS_FILE")
+        for key in (
+            "REKINDLE_ENCRYPTION_KEYS",
+            "REKINDLE_ENCRYPTION_KEYS_FILE",
+            "REKINDLE_CLIENT_KEY_STORE",
+        )
         if app.config.get(key)
     }
     bench_app = create_app(

@@ -66,10 +66,17 @@ def anchor_file_for(database_url: str) -> str:
     return str(Path(os.environ["REKINDLE_INSTANCE_PATH"]) / f"audit-anchor-{digest}.json")
 
 
+def client_key_store_for(database_url: str) -> str:
+    """The client key store of one test database (its data keys go with its rows)."""
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+    return str(Path(os.environ["REKINDLE_INSTANCE_PATH"]) / f"client-keys-{digest}.json")
+
+
 def make_app(database_url: str, **overrides) -> Flask:
     """An app configured for tests; ``overrides`` win."""
     config = {
         "REKINDLE_AUDIT_ANCHOR_FILE": anchor_file_for(database_url),
+        "REKINDLE_CLIENT_KEY_STORE": client_key_store_for(database_url),
         "TESTING": True,
         "SECRET_KEY": TEST_SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -88,6 +95,7 @@ def migrated_database(database_url: str) -> str:
     app = make_app(database_url)
     # An anchor left by an earlier run on the same database server names events long gone.
     Path(app.config["REKINDLE_AUDIT_ANCHOR_FILE"]).unlink(missing_ok=True)
+    Path(app.config["REKINDLE_CLIENT_KEY_STORE"]).unlink(missing_ok=True)
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -97,9 +105,10 @@ def migrated_database(database_url: str) -> str:
 def empty_all_tables(app: Flask) -> None:
     """Delete every row, children first, keeping the schema and Alembic's version.
 
-    The audit anchor goes too: it names the newest event of the rows just deleted.
+    The audit anchor and the client key store go too: they belong to the rows just deleted.
     """
     Path(app.config["REKINDLE_AUDIT_ANCHOR_FILE"]).unlink(missing_ok=True)
+    Path(app.config["REKINDLE_CLIENT_KEY_STORE"]).unlink(missing_ok=True)
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:

@@ -8,10 +8,11 @@ import json
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
+from app import client_key_store
 from app.crypto import keyring
 from app.data_keys import is_client_value
 from app.extensions import db
-from app.models import CheckIn, JournalComment, JournalEntry, User
+from app.models import CheckIn, ClientDataKey, JournalComment, JournalEntry, User
 from app.services.journal import Filters, own_entries
 from tests.conftest import make_app
 
@@ -96,7 +97,10 @@ def _old_rows(conn) -> None:
 
 
 def test_upgrade_from_0003_re_encrypts_existing_rows(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'old.db'}")
+    app = make_app(
+        f"sqlite:///{tmp_path / 'old.db'}",
+        REKINDLE_CLIENT_KEY_STORE=str(tmp_path / "client_keys.json"),
+    )
     with app.app_context():
         upgrade(revision="0003")
         with db.engine.begin() as conn:
@@ -111,6 +115,9 @@ def test_upgrade_from_0003_re_encrypts_existing_rows(tmp_path):
             4,
         )
         assert is_client_value(entry.body_ct)
+        # the client's data key went to the key store; the database names it only
+        ref = db.session.scalar(sa.select(ClientDataKey.ref).where(ClientDataKey.user_id == 2))
+        assert set(client_key_store.read_store().keys) == {ref}
         assert db.session.get(JournalComment, 1).body == "Old comment"
         assert db.session.get(CheckIn, 1).scores == {
             "satisfaction": 1,

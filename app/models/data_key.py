@@ -1,4 +1,4 @@
-"""Each client's data key, wrapped by the keyring (crypto-shredding, docs/security.md GD-3)."""
+"""Which data key is each client's (crypto-shredding, docs/security.md GD-3)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.crypto import EncryptedText
 from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 
 
 class ClientDataKey(Model):
-    """One client's data key. ``key`` is the 256-bit key, stored wrapped by the keyring.
+    """One client's data key, by name only: no key material is in the database.
 
-    ``ref`` is a random name for the key: erasure writes it to the shred list outside the
-    database, so a copy of this row in an old backup is refused (``app.data_keys``).
+    ``ref`` is the random name under which the client key store outside the database holds
+    the key, wrapped by the keyring (``app.client_key_store``). Erasure deletes the key from
+    the store, so a copy of this row in an old backup names a key that no longer exists.
     """
 
     __tablename__ = "client_data_keys"
@@ -24,6 +24,4 @@ class ClientDataKey(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     ref: Mapped[str] = mapped_column(sa.String(32), unique=True)
-    wrapped_key: Mapped[bytes] = mapped_column(sa.LargeBinary)
-    key = EncryptedText("wrapped_key", binary=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,13 +8,15 @@
 Every backup gets a manifest (``PATH.manifest.json``): the file's SHA-256 and the row count of
 every table. Restore refuses a backup whose checksum does not match, restores only into an
 empty database, and then verifies the counts and that every encrypted value decrypts with the
-current keyring. Backups hold ciphertext only; the keyring is NOT in them and must be kept
-(separately) for as long as the backups are.
+current keyring and the client key store. Backups hold ciphertext only; the keyring and the
+client key store are NOT in them: back them up together, separately from the database.
 
-Erasures reach backups too (docs/security.md GD-3): a backup taken before a client was erased still
-holds that client's rows and wrapped data key, but the data key is on the shred list beside the
-keyring, so the values are reported as shredded (unreadable by design), and the restore then
-re-applies the erasure so the restored database holds no trace of the client either.
+Erasures reach backups too (docs/security.md GD-3): a backup taken before a client was erased
+still holds that client's rows, but their data key is gone from the client key store, so the
+values cannot be decrypted by anyone. The restore reports them as shredded (the store keeps a
+tombstone for each destroyed key) and re-applies the erasure, so the restored database holds
+no trace of the client either. A data key that is neither in the store nor tombstoned means the
+wrong key store: reported as a problem, and nothing is erased.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from app import data_keys
-from app.crypto import DecryptionError, ShreddedKeyError
+from app import client_key_store, data_keys
+from app.crypto import DataKeyMissing, DecryptionError, ShreddedKeyError
 from app.extensions import db
 
 MANIFEST_SUFFIX = ".manifest.json"
@@ -262,11 +264,11 @@ def restore(path: Path, progress: Callable[[str], None] | None = None) -> Restor
 
 
 def reapply_erasures() -> int:
-    """Erase again every client whose data key is on the shred list but back in the database."""
+    """Erase again every client whose data key was shredded but whose rows came back."""
     from app.models import ClientDataKey, User
     from app.services.erasure import erase_client
 
-    refs = data_keys.shredded_refs()
+    refs = set(client_key_store.read_store().shredded)
     if not refs:
         return 0
     users = db.session.scalars(
@@ -276,7 +278,7 @@ def reapply_erasures() -> int:
     ).all()
     for user in users:
         if user.erased_at is None:
-            erase_client(user, already_shredded=True)
+            erase_client(user)
         else:  # erased in the backup already; only its key row came back
             db.session.execute(sa.delete(ClientDataKey).where(ClientDataKey.user_id == user.id))
     db.session.commit()
@@ -354,15 +356,23 @@ def verify(expected_counts: dict[str, int]) -> RestoreReport:
         for column in encrypted_columns():
             table = column.table
             ct = table.c[column.column]
-            failures = 0
+            failures = missing = 0
             for row_id, blob in _values(conn, table, ct):
                 report.encrypted_values += 1
                 try:
                     data_keys.open_value(column.aad(row_id), blob, lambda: conn)
                 except ShreddedKeyError:
                     report.shredded_values += 1
+                except DataKeyMissing:
+                    missing += 1
                 except DecryptionError:
                     failures += 1
+            if missing:
+                report.problems.append(
+                    f"{column.label}: {missing} value(s) are under client data keys that are not "
+                    f"in the client key store ({client_key_store.store_path()}); restore with "
+                    "the key store kept with this keyring"
+                )
             if failures:
                 report.problems.append(
                     f"{column.label}: {failures} value(s) do not decrypt with this keyring"

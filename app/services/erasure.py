@@ -7,9 +7,15 @@ erased so the case shows that a member was erased. The partner's writing and the
 record (sessions, notes, amendments, attendance) stay intact: the practice must keep them, and
 they belong to the partner and the counselor as much as to the erased client.
 
-Crypto-shredding (GD-3): the client's data key is destroyed too and listed on the shred list
-outside the database once the erasure commits, so the copies of their writing that outlive the
-DELETE (PostgreSQL dead tuples, freed pages, every backup taken before) can never be decrypted.
+Crypto-shredding (GD-3): the client's data key is deleted from the client key store outside
+the database once the erasure commits, so the copies of their writing that outlive the DELETE
+(PostgreSQL dead tuples, freed pages, every backup taken before) can never be decrypted.
+
+The key goes only after the commit (a rolled-back erasure must leave the client's writing
+readable), so a crash between the two would leave the key behind. Against that the erasure
+notes its ref in the store as *pending* before it commits; the next erasure finishes any
+pending one older than ``PENDING_GRACE`` whose key row is gone from the database (that erasure
+committed) and drops the note where the row is still there (it rolled back).
 
 No name stays behind (issue 19.11): the case labels and status-change reasons of the client's
 cases are free text a counselor typed, often "Alex & Sam"; every word of the client's name or
@@ -20,10 +26,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from app import data_keys
+from app import client_key_store, data_keys
 from app.database import rows_changed
 from app.extensions import db
 from app.models import (
@@ -47,6 +54,8 @@ ERASED_NAME = "Erased client"
 #: What replaces a word of an erased client's name in text that stays (labels, reasons, notes).
 NAME_REDACTION = "[erased]"
 _SHRED_QUEUE = "rekindle_shred_queue"
+#: An erasure still pending after this long crashed or rolled back (none runs this long).
+PENDING_GRACE = timedelta(minutes=10)
 
 
 class ErasureRefused(ValueError):
@@ -113,42 +122,58 @@ def _remove_name(user: User) -> None:
 
 
 def _shred_data_key(user_id: int) -> None:
-    """Delete the client's data key; it joins the shred list when the transaction commits."""
+    """Delete the client's key row; the key leaves the store when the transaction commits."""
     session = db.session
     row = session.execute(
         sa.select(ClientDataKey.id, ClientDataKey.ref).where(ClientDataKey.user_id == user_id)
     ).first()
     if row is None:
         return  # the client never wrote anything
+    client_key_store.mark_pending([row.ref])
     session.execute(sa.delete(ClientDataKey).where(ClientDataKey.id == row.id))
-    session.info.setdefault(_SHRED_QUEUE, []).append(
-        {"ref": row.ref, "user_id": user_id, "at": utcnow().isoformat()}
-    )
+    session.info.setdefault(_SHRED_QUEUE, []).append(row.ref)
     data_keys.forget(key_ids=[row.id], user_ids=[user_id])
 
 
 @sa.event.listens_for(sa.orm.Session, "after_commit")
-def _write_shred_list(session: sa.orm.Session) -> None:
+def _shred_after_commit(session: sa.orm.Session) -> None:
     # Only once the erasure is committed: a rolled-back erasure must leave the key usable.
-    data_keys.append_to_shred_list(session.info.pop(_SHRED_QUEUE, []))
+    client_key_store.shred(session.info.pop(_SHRED_QUEUE, []))
 
 
 @sa.event.listens_for(sa.orm.Session, "after_rollback")
-def _drop_shred_queue(session: sa.orm.Session) -> None:
-    session.info.pop(_SHRED_QUEUE, None)
+def _keep_keys_after_rollback(session: sa.orm.Session) -> None:
+    client_key_store.clear_pending(session.info.pop(_SHRED_QUEUE, []))
 
 
-def erase_client(user: User, *, already_shredded: bool = False) -> ErasureSummary:
-    """Destroy the client's writing and anonymise the account (flushes; the caller commits).
+def finish_interrupted_erasures(grace: timedelta = PENDING_GRACE) -> int:
+    """Shred the keys of erasures that committed but crashed before shredding; returns how many.
 
-    ``already_shredded``: the key is on the shred list already (a restore re-applying an
-    erasure made after its backup), so it is deleted without being listed again.
+    A pending ref whose key row is gone committed its erasure; one whose row is still there
+    rolled back, and keeps its key.
     """
+    pending = client_key_store.read_store().pending
+    cutoff = utcnow() - grace
+    stale = [ref for ref, at in pending.items() if datetime.fromisoformat(at) <= cutoff]
+    if not stale:
+        return 0
+    still_there = set(
+        db.session.scalars(sa.select(ClientDataKey.ref).where(ClientDataKey.ref.in_(stale)))
+    )
+    committed = [ref for ref in stale if ref not in still_there]
+    client_key_store.shred(committed)
+    client_key_store.clear_pending(sorted(still_there))
+    return len(committed)
+
+
+def erase_client(user: User) -> ErasureSummary:
+    """Destroy the client's writing and anonymise the account (flushes; the caller commits)."""
     if user.role is not Role.CLIENT:
         raise ErasureRefused("Only client accounts can be erased here.")
     if user.erased_at is not None:
         raise ErasureRefused("This client has been erased already.")
     session = db.session
+    finish_interrupted_erasures()
     _remove_name(user)
     if session.get_bind().dialect.name == "sqlite":
         # Overwrite freed pages with zeros, so deleted rows do not linger in the file.
@@ -202,10 +227,7 @@ def erase_client(user: User, *, already_shredded: bool = False) -> ErasureSummar
             erased_at=now,
         )
     )
-    if already_shredded:
-        session.execute(sa.delete(ClientDataKey).where(ClientDataKey.user_id == user.id))
-    else:
-        _shred_data_key(user.id)
+    _shred_data_key(user.id)
     session.flush()
     session.expire(user)
     return ErasureSummary(entries, responses, check_ins, cases)

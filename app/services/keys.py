@@ -7,7 +7,7 @@ Rotation is three steps, each safe to repeat:
 2. ``reencrypt`` walks every encrypted column of every model in primary-key batches and
    re-encrypts each value that is not under the active key yet. A client's writing is under
    that client's data key, not a keyring key: it is left alone, and rotating re-wraps the data
-   keys instead (``client_data_keys.key`` is one of the columns walked). Each batch commits on its own,
+   keys in the client key store instead (``app.client_key_store``). Each batch commits on its own,
    so an interrupted run loses at most one batch of work and a second run skips what is done.
    A row is only rewritten if it still holds the ciphertext that was read (compare and swap),
    so a save made by the app meanwhile is never overwritten.
@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 
+from app import client_key_store
 from app.crypto import (
     EncryptedText,
     Keyring,
@@ -155,7 +156,10 @@ def reencrypt(
     active key are skipped.
     """
     ring = keyring()
-    rewritten_total = 0
+    rewritten_total = client_key_store.rewrap(ring)
+    if progress is not None:
+        stored = len(client_key_store.read_store().keys)
+        progress(Progress("client key store", stored, stored, rewritten_total))
     for column in encrypted_columns():
         table = column.table
         ct = table.c[column.column]
@@ -186,9 +190,10 @@ def reencrypt(
 def key_usage() -> dict[int, int]:
     """How many stored values each keyring key encrypts, over every encrypted column.
 
-    Values under a client's data key count for the keyring key that wraps that data key.
+    Values under a client's data key are not counted; the data keys in the client key store
+    count for the keyring key that wraps each of them.
     """
-    usage: dict[int, int] = {}
+    usage = client_key_store.keyring_usage()
     for column in encrypted_columns():
         ct = column.table.c[column.column]
         result = db.session.execute(

@@ -1,6 +1,8 @@
 """Data at rest: per-client data keys, ciphertexts bound to primary keys, more columns encrypted.
 
-* ``client_data_keys``: each client's data key, wrapped by the keyring (crypto-shredding).
+* ``client_data_keys``: which data key is each client's, by its random ``ref`` only; the keys
+  themselves go to the client key store outside the database, wrapped by the keyring
+  (crypto-shredding, ``app.client_key_store``).
 * The TOTP secret, journal moods, check-in scores and assignment notes become ciphertext
   (``*_ct`` columns); the plain columns are dropped.
 * Every existing ciphertext was bound to its row's ``uid``; it is re-encrypted bound to the
@@ -9,7 +11,8 @@
 
 The data step needs the app's keyring, so it runs only through ``flask db upgrade`` (an app
 context); offline SQL generation is refused. It commits with the schema change: an
-interrupted upgrade leaves the database at 0003, and running it again starts over.
+interrupted upgrade leaves the database at 0003, and running it again starts over (the data
+keys an interrupted run put in the key store name no row and encrypt nothing).
 
 Revision ID: 0008
 Revises: 0007
@@ -55,7 +58,6 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("ref", sa.String(length=32), nullable=False),
-        sa.Column("wrapped_key", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],

@@ -250,3 +250,22 @@ def read_everything(app) -> str:
         parts += [r.feedback or "" for r in db.session.scalars(sa.select(AssignmentRecipient))]
         db.session.remove()
         return "\n".join(parts)
+
+
+def same_keys(app: Flask) -> dict:
+    """The configuration that makes another app use this app's keyring and client key store."""
+    names = (
+        "REKINDLE_ENCRYPTION_KEYS",
+        "REKINDLE_ENCRYPTION_KEYS_FILE",
+        "REKINDLE_CLIENT_KEY_STORE",
+    )
+    return {name: app.config[name] for name in names}
+
+
+def erase_client_now(app: Flask, user_id: int) -> None:
+    """Erase a client and commit, as the admin's erasure does."""
+    from app.services.erasure import erase_client
+
+    with app.app_context():
+        erase_client(db.session.get(User, user_id))
+        db.session.commit()

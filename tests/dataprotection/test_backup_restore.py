@@ -83,7 +83,9 @@ def test_backup_during_writes_then_restore_into_a_fresh_database(
     assert backed_up >= 6 + written_before
     assert writer.written >= written_before + 5
 
-    restored = make_app(fresh_database)
+    restored = make_app(
+        fresh_database, REKINDLE_CLIENT_KEY_STORE=app.config["REKINDLE_CLIENT_KEY_STORE"]
+    )
     result = restored.test_cli_runner().invoke(args=["restore", str(target)])
     assert result.exit_code == 0, result.output
     assert "Restored and verified" in result.output
@@ -119,7 +121,9 @@ def test_restore_refuses_a_damaged_backup(app, runner, planted, tmp_path, fresh_
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0xFF
     target.write_bytes(bytes(data))
-    restored = make_app(fresh_database)
+    restored = make_app(
+        fresh_database, REKINDLE_CLIENT_KEY_STORE=app.config["REKINDLE_CLIENT_KEY_STORE"]
+    )
     result = restored.test_cli_runner().invoke(args=["restore", str(target)])
     assert result.exit_code != 0
     assert "damaged" in result.output

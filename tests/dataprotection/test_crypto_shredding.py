@@ -1,72 +1,44 @@
-"""GD-3: each client's writing has its own data key; erasure destroys it in every copy."""
+"""GD-3: each client's writing has its own data key, kept outside the database in the client
+key store; erasing the client deletes the key from the store."""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from app import data_keys
+from app import client_key_store, data_keys
 from app.crypto import Keyring, ShreddedKeyError
 from app.extensions import db
 from app.models import CheckIn, ClientDataKey, JournalComment, JournalEntry, Response, User
-from app.services import backup as backup_service
-from app.services.erasure import erase_client
+from app.services import erasure
 from tests.conftest import make_app
-from tests.dataprotection.conftest import read_everything
+from tests.dataprotection.conftest import erase_client_now, same_keys
 
 
 @pytest.fixture
-def shred_list(tmp_path):
-    """A shred list of this test's own, shared by every app the test makes."""
-    return tmp_path / "keys" / "shredded_data_keys.jsonl"
+def app_config(file_keyring_config):
+    return file_keyring_config
 
 
-@pytest.fixture
-def app_config(shred_list, file_keyring_config):
-    return {**file_keyring_config, "REKINDLE_SHRED_LIST_FILE": str(shred_list)}
-
-
-def same_keys(app) -> dict:
-    """The configuration that makes another app use this app's keyring and shred list."""
-    names = (
-        "REKINDLE_ENCRYPTION_KEYS",
-        "REKINDLE_ENCRYPTION_KEYS_FILE",
-        "REKINDLE_SHRED_LIST_FILE",
-    )
-    return {name: app.config[name] for name in names}
-
-
-def erase_a(app, planted) -> None:
+def key_refs(app) -> dict[int, str]:
+    """Each client's data key ref, by user id."""
     with app.app_context():
-        erase_client(db.session.get(User, planted.a_id))
-        db.session.commit()
+        return dict(db.session.execute(sa.select(ClientDataKey.user_id, ClientDataKey.ref)).all())
+
+
+def stored(app) -> dict:
+    """The key store file as it is on disk."""
+    with app.app_context():
+        return json.loads(client_key_store.store_path().read_text())
 
 
 def raw_rows(app, model, where) -> list[dict]:
     with app.app_context():
         table = model.__table__
         return [dict(r._mapping) for r in db.session.execute(sa.select(table).where(where))]
-
-
-def a_value_count(app, planted) -> int:
-    """How many stored values are under A's data key."""
-    from app.services.keys import encrypted_columns
-
-    with app.app_context():
-        key_id = db.session.scalar(
-            sa.select(ClientDataKey.id).where(ClientDataKey.user_id == planted.a_id)
-        )
-        blobs = [
-            blob
-            for column in encrypted_columns()
-            for blob in db.session.scalars(sa.select(column.table.c[column.column]))
-            if blob is not None
-        ]
-    return sum(
-        1 for b in blobs if data_keys.is_client_value(b) and data_keys.data_key_id_of(b) == key_id
-    )
 
 
 def test_each_clients_writing_is_under_their_own_data_key(app, planted):
@@ -87,39 +59,82 @@ def test_each_clients_writing_is_under_their_own_data_key(app, planted):
         assert comments and not any(data_keys.is_client_value(b) for b in comments)
 
 
-def test_erasure_destroys_the_key_and_lists_it_outside_the_database(app, planted, shred_list):
+def test_the_database_holds_only_refs_and_the_store_holds_the_wrapped_keys(app, planted):
     with app.app_context():
-        ref = db.session.scalar(
-            sa.select(ClientDataKey.ref).where(ClientDataKey.user_id == planted.a_id)
-        )
-    erase_a(app, planted)
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("client_data_keys")}
+        path = client_key_store.store_path()
+    assert columns == {"id", "user_id", "ref", "created_at"}
+    refs = key_refs(app)
+    contents = stored(app)
+    assert set(contents["keys"]) == set(refs.values())
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
     with app.app_context():
-        assert (
-            db.session.scalar(
-                sa.select(ClientDataKey.id).where(ClientDataKey.user_id == planted.a_id)
-            )
-            is None
-        )
-    listed = [json.loads(line) for line in shred_list.read_text().splitlines()]
-    assert [e["ref"] for e in listed] == [ref]
-    assert oct(shred_list.stat().st_mode & 0o777) == "0o600"
+        for ref, wrapped in client_key_store.read_store().keys.items():
+            assert wrapped[:1] == b"R"  # a keyring ciphertext
+            assert len(client_key_store.unwrap(ref, wrapped)) == 32
 
 
-def test_a_rolled_back_erasure_destroys_nothing(app, planted, shred_list):
+def test_erasure_deletes_the_key_from_the_store_and_leaves_the_partners(app, planted):
+    refs = key_refs(app)
+    erase_client_now(app, planted.a_id)
+    assert planted.a_id not in key_refs(app)
+    contents = stored(app)
+    assert set(contents["keys"]) == {refs[planted.b_id]}
+    assert set(contents["shredded"]) == {refs[planted.a_id]}
+    assert contents["pending"] == {}
+
+
+def test_a_rolled_back_erasure_destroys_nothing(app, planted):
+    refs = key_refs(app)
     with app.app_context():
-        erase_client(db.session.get(User, planted.a_id))
+        erasure.erase_client(db.session.get(User, planted.a_id))
         db.session.rollback()
         db.session.expire_all()
         bodies = [e.body for e in db.session.scalars(sa.select(JournalEntry))]
     assert len(bodies) == 6
-    assert not shred_list.exists()
+    contents = stored(app)
+    assert set(contents["keys"]) == set(refs.values())
+    assert contents["shredded"] == {} and contents["pending"] == {}
+
+
+def _erase_then_crash_before_shredding(app, user_id: int) -> None:
+    """The erasure commits, but the process dies before its after-commit step."""
+    with app.app_context():
+        erasure.erase_client(db.session.get(User, user_id))
+        db.session.info.pop(erasure._SHRED_QUEUE)
+        db.session.commit()
+
+
+def test_an_erasure_interrupted_after_its_commit_is_finished_later(app, planted):
+    refs = key_refs(app)
+    _erase_then_crash_before_shredding(app, planted.a_id)
+    assert refs[planted.a_id] in stored(app)["keys"]  # the crash left the key behind
+    with app.app_context():
+        # not yet: a pending erasure younger than the grace period may still be committing
+        assert erasure.finish_interrupted_erasures() == 0
+        assert erasure.finish_interrupted_erasures(grace=timedelta(0)) == 1
+    contents = stored(app)
+    assert set(contents["keys"]) == {refs[planted.b_id]}
+    assert set(contents["shredded"]) == {refs[planted.a_id]}
+    assert contents["pending"] == {}
+
+
+def test_a_pending_erasure_that_never_committed_keeps_its_key(app, planted):
+    refs = key_refs(app)
+    with app.app_context():
+        client_key_store.mark_pending([refs[planted.a_id]])  # then the process died
+        assert erasure.finish_interrupted_erasures(grace=timedelta(0)) == 0
+        assert db.session.get(JournalEntry, 1).body
+    contents = stored(app)
+    assert set(contents["keys"]) == set(refs.values())
+    assert contents["pending"] == {}
 
 
 def test_copies_left_in_pages_or_dead_tuples_stay_unreadable(app, planted):
-    """An old copy of A's rows and of A's wrapped key, put back, still cannot be decrypted."""
+    """An old copy of A's rows and of A's key row, put back, still cannot be decrypted."""
     a_entries = raw_rows(app, JournalEntry, JournalEntry.author_id == planted.a_id)
     a_key = raw_rows(app, ClientDataKey, ClientDataKey.user_id == planted.a_id)
-    erase_a(app, planted)
+    erase_client_now(app, planted.a_id)
     with app.app_context():
         # What a dead tuple or a freed page still holds, resurrected by someone with the file.
         db.session.execute(sa.insert(ClientDataKey.__table__), a_key)
@@ -139,45 +154,48 @@ def test_copies_left_in_pages_or_dead_tuples_stay_unreadable(app, planted):
         db.engine.dispose()
 
 
-def test_a_pre_erasure_backup_restores_without_the_erased_client(
-    app,
-    runner,
-    planted,
-    tmp_path,
-    fresh_database,  # noqa: F811
-):
-    a_values = a_value_count(app, planted)
-    assert a_values >= 3 * 3 + 2 + 1  # entries (title, body, tags), answers, a check-in
-    target = tmp_path / "before-erasure.backup"
-    assert runner.invoke(args=["backup", str(target)]).exit_code == 0
-    erase_a(app, planted)
-
-    restored = make_app(fresh_database, **same_keys(app))
-    with restored.app_context():
-        report = backup_service.restore(target)
-        assert report.ok, report.problems
-        # A's values came back from the backup, but their key is on the shred list.
-        assert report.shredded_values == a_values
-        assert report.erasures_reapplied == 1
-        a = db.session.get(User, planted.a_id)
-        assert a.erased_at is not None and a.name == "Erased client"
-    text = read_everything(restored)
-    assert [c for c in planted.canaries["a"].values() if c in text] == []
-    assert [c for c in planted.canaries["b"].values() if c not in text] == []
-    with restored.app_context():
+def test_a_key_shredded_by_another_process_is_not_served_from_memory(app, planted):
+    with app.app_context():
+        entry_id = db.session.scalar(
+            sa.select(JournalEntry.id).where(JournalEntry.author_id == planted.a_id).limit(1)
+        )
+        assert db.session.get(JournalEntry, entry_id).body  # A's key is now cached here
+        db.session.remove()
+    other = make_app(app.config["SQLALCHEMY_DATABASE_URI"], **same_keys(app))
+    with other.app_context():
+        ref = db.session.scalar(
+            sa.select(ClientDataKey.ref).where(ClientDataKey.user_id == planted.a_id)
+        )
+        client_key_store.shred([ref])  # another worker's erasure, committed
         db.engine.dispose()
+    with app.app_context(), pytest.raises(ShreddedKeyError):
+        _ = db.session.get(JournalEntry, entry_id).body
 
 
-def test_key_rotation_rewraps_the_data_keys(app, planted):
+def test_key_rotation_rewraps_the_stored_data_keys(app, planted):
     from app.services import keys as key_service
 
     with app.app_context():
-        before = {k.id: k.key for k in db.session.scalars(sa.select(ClientDataKey))}
+        before = {
+            ref: client_key_store.unwrap(ref, w)
+            for ref, w in client_key_store.read_store().keys.items()
+        }
         key_service.add_key()
         key_service.reencrypt()
-        db.session.expire_all()
-        wrapped = db.session.scalars(sa.select(ClientDataKey.wrapped_key)).all()
-        assert {Keyring.key_id_of(w) for w in wrapped} == {2}
+        wrapped = client_key_store.read_store().keys
+        assert {Keyring.key_id_of(w) for w in wrapped.values()} == {2}
+        key_service.retire_key(1)
         data_keys.forget_all()
-        assert {k.id: k.key for k in db.session.scalars(sa.select(ClientDataKey))} == before
+        assert {ref: client_key_store.unwrap(ref, w) for ref, w in wrapped.items()} == before
         assert all(e.body for e in db.session.scalars(sa.select(JournalEntry)))
+
+
+def test_a_key_still_wrapping_stored_data_keys_cannot_be_retired(app, planted, monkeypatch):
+    from app.services import keys as key_service
+
+    with app.app_context():
+        key_service.add_key()
+        monkeypatch.setattr(client_key_store, "rewrap", lambda ring: 0)  # an unfinished rotation
+        key_service.reencrypt()
+        with pytest.raises(key_service.KeyringError, match="still encrypts 2 value"):
+            key_service.retire_key(1)

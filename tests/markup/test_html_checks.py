@@ -1,6 +1,5 @@
 """The checks the browser journeys run over every page they visit catch what they claim to."""
 
-
 import pytest
 
 from tests.browser.html_checks import PageArchive, dangling_labels, java, markup_problems

@@ -62,11 +62,14 @@ def test_refuses_a_database_holding_demo_accounts(runner, tmp_path):
     assert "demo accounts" in result.output
 
 
-def test_size_s_has_the_documented_shape(runner, tmp_path):
+def test_size_s_has_the_documented_shape(app, runner, tmp_path):
     target = tmp_path / "bench-S.db"
     result = runner.invoke(args=["seed-bench", "--size", "S", "--database", str(target)])
     assert result.exit_code == 0, result.output
-    seeded = make_app(f"sqlite:///{target}")
+    # the clients' data keys went to the calling app's key store
+    seeded = make_app(
+        f"sqlite:///{target}", REKINDLE_CLIENT_KEY_STORE=app.config["REKINDLE_CLIENT_KEY_STORE"]
+    )
     with seeded.app_context():
         count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
         assert count(User) == 41
