@@ -6,7 +6,7 @@ import re
 import secrets
 
 import sqlalchemy as sa
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
@@ -29,9 +29,9 @@ from app.journal.forms import (
     CommentForm,
     EditEntryForm,
     NewEntryForm,
-    SearchForm,
     ShareForm,
 )
+from app.journal.search import is_searching, run_search, tag_url
 from app.models import (
     Assignment,
     AssignmentRecipient,
@@ -47,7 +47,7 @@ from app.models import (
 )
 from app.services import journal as journal_service
 from app.services.concurrency import StaleEdit, check_version, create_once
-from app.services.journal import MAX_BODY, MAX_TITLE, EntryInput, Filters
+from app.services.journal import MAX_BODY, MAX_TITLE, EntryInput
 
 REQUEST_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -55,22 +55,18 @@ REQUEST_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _filters(form: SearchForm) -> Filters:
-    if not form.validate():
-        return Filters()
-    return Filters(
-        text=form.q.data or None,
-        tag=form.tag.data or None,
-        mood=int(form.mood.data) if form.mood.data else None,
-        since=form.since.data,
-        until=form.until.data,
-    )
+@bp.app_template_global()
+def journal_tag_url(endpoint: str, tag: str) -> str:
+    """The journal list ``endpoint`` filtered by ``tag``, with no word in the address."""
+    return tag_url(endpoint, tag, current_user.id)
 
 
-def _search_form() -> SearchForm:
-    form = SearchForm(formdata=request.args)
-    form.validate()
-    return form
+def _results_page(html: str, status: int = 200):
+    """A list page; with search results it is kept out of every cache (a shared device)."""
+    response = make_response(html, status)
+    if request.method == "POST" or request.args.get("s"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _response_choices() -> list[SelectChoice]:
@@ -135,29 +131,30 @@ def _editor_data(entry: JournalEntry) -> dict:
 # --- the client's own journal ------------------------------------------------------------
 
 
-@bp.route("/me/journal")
+@bp.route("/me/journal", methods=["GET", "POST"])
 @roles_required(Role.CLIENT)
 def index():
     """The signed-in client's entries with search, filters, pages and the mood chart."""
-    form = _search_form()
-    filters = _filters(form)
+    searched = run_search(".index", current_user.id)
+    if not isinstance(searched, tuple):
+        return searched
+    form, filters = searched
     page = journal_service.own_entries(current_user, filters, request.args.get("after"))
     points = journal_service.mood_points([current_user.id], shared_only=False)
     chart = mood_chart(
         "mood-mine", "Your mood over the last six months", [(t, m) for _, t, m in points]
     )
     audit.record("journal.list", detail=f"own entries, {len(page.rows)} shown")
-    return render_template(
+    html = render_template(
         "journal/index.html",
         form=form,
         page=page,
         chart=chart,
-        searching=bool(
-            filters.text or filters.tag or filters.mood or filters.since or filters.until
-        ),
+        searching=is_searching(filters),
         has_case=bool(client_case_ids()),
         visibility_labels=VISIBILITY_LABELS,
     )
+    return _results_page(html, 422 if form.errors else 200)
 
 
 @bp.route("/me/journal/new", methods=["GET", "POST"])
@@ -331,14 +328,18 @@ def share(entry_id: int):
 # --- what the partner shared --------------------------------------------------------------
 
 
-@bp.route("/me/journal/shared")
+@bp.route("/me/journal/shared", methods=["GET", "POST"])
 @roles_required(Role.CLIENT)
 def partner_index():
     """Entries the partner chose to share with the signed-in client."""
-    form = _search_form()
-    page = journal_service.partner_entries(current_user, _filters(form), request.args.get("after"))
+    searched = run_search(".partner_index", current_user.id)
+    if not isinstance(searched, tuple):
+        return searched
+    form, filters = searched
+    page = journal_service.partner_entries(current_user, filters, request.args.get("after"))
     audit.record("journal.list", detail=f"partner entries, {len(page.rows)} shown")
-    return render_template("journal/partner_index.html", form=form, page=page)
+    html = render_template("journal/partner_index.html", form=form, page=page)
+    return _results_page(html, 422 if form.errors else 200)
 
 
 @bp.route("/me/journal/shared/<int:entry_id>")
@@ -353,19 +354,25 @@ def partner_entry(entry_id: int):
 # --- the counselor ------------------------------------------------------------------------
 
 
-@bp.route("/caseload/journal")
+@bp.route("/caseload/journal", methods=["GET", "POST"])
 @roles_required(Role.COUNSELOR)
 def shared_feed():
     """Entries shared with the counselor across the caseload, newest share first."""
-    form = _search_form()
-    unread_only = request.args.get("unread") == "1"
+    unread_only = request.values.get("unread") == "1"
+    searched = run_search(
+        ".shared_feed", current_user.id, **({"unread": "1"} if unread_only else {})
+    )
+    if not isinstance(searched, tuple):
+        return searched
+    form, filters = searched
     page = journal_service.shared_feed(
-        current_user, _filters(form), request.args.get("after"), unread_only
+        current_user, filters, request.args.get("after"), unread_only
     )
     audit.record("journal.list", detail=f"shared feed, {len(page.rows)} shown")
-    return render_template(
+    html = render_template(
         "journal/shared_feed.html", form=form, page=page, unread_only=unread_only
     )
+    return _results_page(html, 422 if form.errors else 200)
 
 
 @bp.route("/caseload/journal/<int:entry_id>")
