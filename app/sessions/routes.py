@@ -24,7 +24,7 @@ from app.models import Modality, NoteFormat, NoteStatus, Role, SessionKind
 from app.pdf import PdfError, render_pdf
 from app.services import checkins as checkin_service
 from app.services import sessions as service
-from app.services.concurrency import StaleEdit, check_version
+from app.services.concurrency import StaleEdit, check_version, lock_for_update
 from app.sessions import bp
 from app.sessions import sections as _sections  # noqa: F401  (registers page sections)
 from app.sessions.forms import (
@@ -275,8 +275,13 @@ def autosave_note(case_id: int, sid: int):
     note = _note_or_409(session)
     if note.status is not NoteStatus.DRAFT:
         return jsonify(error="signed", message="This note is signed; it can no longer change."), 409
+    # Lock first, as every save does: an autosave racing "Save draft" (or another tab) from the
+    # same version must lose visibly (409), never overwrite it or be overwritten in silence.
+    lock_for_update(note)
     if not is_newer(note, payload.seq):
-        return jsonify(saved=False, stale=True)
+        return jsonify(saved=False, stale=True, version=note.version)
+    if not check_version(note, payload.fields.get("version")):
+        raise StaleEdit(saved={}, yours={}, back_url=_detail_url(case.id, session.id, "note"))
     keys = [s.key for s in service.note_sections(note.format)] + [
         s.key for s in service.CLIENT_SECTIONS
     ]
@@ -284,12 +289,11 @@ def autosave_note(case_id: int, sid: int):
     for key in keys:
         if key in payload.fields:
             sections[key] = payload.text(key, service.SECTION_MAX)
-    # The version is left alone: autosaves are ordered by ``seq``, and bumping it would make
-    # the editor's own "Save draft" (and "Sign") look like a conflicting edit.
     service.save_note(note, fmt=note.format, sections=sections)
     audit.record("session_note.autosave", note, case_id=case.id)
     db.session.commit()
-    return jsonify(saved=True)
+    # The editor takes the new version for its next save, "Save draft" and "Sign".
+    return jsonify(saved=True, version=note.version)
 
 
 @bp.route(f"{BASE}/<int:sid>/note/format", methods=["POST"])

@@ -84,6 +84,10 @@
     }
 
     function send(record, useBeacon) {
+      // The version is the one the server last confirmed to this editor, not the one the
+      // field held when the text was typed (a save may have answered in between).
+      var versionInput = form.querySelector("input[name=version]");
+      if (versionInput && record.fields) record.fields.version = versionInput.value;
       var body = JSON.stringify({ seq: record.seq, fields: record.fields });
       if (useBeacon && navigator.sendBeacon) {
         // sendBeacon cannot set headers; the token travels in the body for this one case.
@@ -118,6 +122,10 @@
             if (data.version !== undefined) {
               var v = form.querySelector("input[name=version]");
               if (v) v.value = data.version;
+              // Other forms acting on the same record (the note's "Sign") follow along.
+              document.querySelectorAll("[data-version-of='" + CSS.escape(form.getAttribute("data-autosave-key")) + "']").forEach(function (other) {
+                other.value = data.version;
+              });
             }
             setState(form, "Saved " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }), "success");
           });
@@ -173,13 +181,18 @@
       var record = JSON.parse(raw);
       if (record.seq > answeredSeq) send(record);
     }, 5000);
+    var submitting = false;
     window.addEventListener("pagehide", function () {
+      // After a submit the form post carries the text; a beacon racing it from the same
+      // version would only turn the submit into a conflict.
+      if (submitting) return;
       var raw = window.localStorage.getItem(key);
       if (raw) send(JSON.parse(raw), true);
     });
     form.addEventListener("submit", function () {
       // The full form post carries the text now; the local copy is cleared once it is saved.
       window.clearTimeout(timer);
+      submitting = true;
     });
 
     if (restoreLocal(form, key)) schedule();
