@@ -275,7 +275,7 @@ def pickable_entries(case_id: int) -> list[JournalEntry]:
 
 
 def picked_entries(session: CounselingSession) -> list[JournalEntry]:
-    """Entries picked for the session that are STILL shared (a revoked one disappears)."""
+    """Entries picked for the session that are STILL shared (a revoked one is withheld)."""
     return list(
         db.session.scalars(
             sa.select(JournalEntry)
@@ -293,7 +293,15 @@ def picked_entries(session: CounselingSession) -> list[JournalEntry]:
 
 
 def set_picks(session: CounselingSession, entry_ids: list[int]) -> None:
-    """Replace the session's picks; only entries shared with the counselor are accepted."""
+    """Replace the session's picks; only entries shared with the counselor are accepted.
+
+    A signed session stays as it was signed: its picks change only with an amendment
+    (``services.session_picks.amend_picks``), which records the change.
+    """
+    if session.note is not None and session.note.status is NoteStatus.SIGNED:
+        raise SessionRuleError(
+            "This note is signed. To change the journal entries discussed, add an amendment."
+        )
     allowed = {e.id for e in pickable_entries(session.case_id)}
     if not set(entry_ids) <= allowed:
         raise SessionRuleError("Only entries the partners shared with you can be picked.")
