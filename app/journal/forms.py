@@ -95,6 +95,9 @@ class NewEntryForm(EntryFields):
 class EditEntryForm(EntryFields):
     """Change an entry's text (sharing is changed on the entry's page)."""
 
+    # Set by autosave.js on submit: the newest edit this editor made, so Save forgets the edit
+    # kept on the server only when it is not newer than what is being saved.
+    autosave_seq = HiddenField()
     submit = SubmitField("Save changes")
 
 

@@ -46,6 +46,7 @@ from app.models import (
     Visibility,
 )
 from app.services import journal as journal_service
+from app.services import journal_drafts as drafts_service
 from app.services.concurrency import StaleEdit, check_version, create_once
 from app.services.journal import MAX_BODY, MAX_TITLE, EntryInput
 
@@ -226,7 +227,16 @@ def entry(entry_id: int):
 def edit(entry_id: int):
     """Change an entry's text; a stale save gets the conflict page, never an overwrite."""
     entry = entry_for_author(entry_id, writable=True)
-    form = EditEntryForm() if request.method == "POST" else EditEntryForm(data=_editor_data(entry))
+    kept = drafts_service.kept_edit(entry, current_user)
+    if request.method == "POST":
+        form = EditEntryForm()
+    else:
+        # An edit kept on the server comes back in the editor, based on the version it started
+        # from: if the entry was saved elsewhere since, Save shows the conflict page.
+        data = _editor_data(entry)
+        if kept is not None:
+            data.update(kept.fields, version=kept.base_version)
+        form = EditEntryForm(data=data)
     form.exercise_response_id.choices = _response_choices()
     if form.validate_on_submit():
         if not check_version(entry, form.version.data):
@@ -237,6 +247,9 @@ def edit(entry_id: int):
             )
         was_draft = entry.status is ResponseStatus.DRAFT
         journal_service.submit(entry, _entry_input(form))
+        drafts_service.forget_saved_edit(
+            entry, current_user, editor_seq=_int_or_none(form.autosave_seq.data)
+        )
         audit.record("journal.update", entry)
         db.session.commit()
         flash(_saved_message(entry) if was_draft else "Your changes are saved.", "success")
@@ -247,16 +260,44 @@ def edit(entry_id: int):
         entry=entry,
         autosave_url=url_for(".autosave", entry_id=entry.id),
         autosave_key=f"journal-{entry.id}",
-        seq=entry.draft_seq,
+        seq=max(entry.draft_seq or 0, kept.seq if kept else 0),
+        kept_since=kept.updated_at if kept is not None and request.method == "GET" else None,
     )
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _version_of(payload: AutosavePayload, entry: JournalEntry) -> int:
+    """The entry version the editor started from (the entry's own when it sent none)."""
+    version = _int_or_none(payload.fields.get("version"))
+    return entry.version if version is None else version
 
 
 def _autosave(entry: JournalEntry, payload: AutosavePayload, *, created: bool):
     """Apply one autosave to ``entry``; the reply never echoes any text."""
     if entry.status is ResponseStatus.SUBMITTED and entry.visibility is not Visibility.PRIVATE:
-        # Others can read this entry: half-typed edits must not reach them. The browser keeps
-        # the edit (and restores it after a closed tab) until the author presses Save.
-        return jsonify(saved=False, kept="device", version=entry.version)
+        # Others can read this entry: half-typed edits must not reach them, nor stay readable
+        # on a shared device. They wait on the server, for the author alone, until Save.
+        if drafts_service.keep_edit(
+            entry,
+            current_user,
+            seq=payload.seq,
+            fields={
+                "title": payload.text("title", MAX_TITLE * 4),
+                "body": payload.text("body", MAX_BODY),
+                "mood": payload.text("mood", 2),
+                "tags": payload.text("tags", 1000),
+            },
+            base_version=_version_of(payload, entry),
+        ):
+            audit.record("journal.keep_edit", entry)
+            db.session.commit()
+        return jsonify(saved=False, kept="server", version=entry.version)
     if not is_newer(entry, payload.seq):
         return jsonify(saved=False, version=entry.version)
     if not created and not check_version(entry, payload.fields.get("version")):

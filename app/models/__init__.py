@@ -11,6 +11,7 @@ from app.models.assignment import (
 from app.models.audit import AuditEvent
 from app.models.base import UTCDateTime, utcnow
 from app.models.case import Case, CaseKind, CaseMember, CaseStatus, CaseStatusChange, MemberRole
+from app.models.draft import ServerDraft
 from app.models.journal import (
     JournalComment,
     JournalEntry,
@@ -55,8 +56,8 @@ __all__ = [
     "JournalSearchTerm",
     "JournalVisibilityChange",
     "LoginSession",
-    "Modality",
     "MemberRole",
+    "Modality",
     "ModuleVersion",
     "NoteAmendment",
     "NoteFormat",
@@ -65,6 +66,7 @@ __all__ = [
     "Response",
     "ResponseStatus",
     "Role",
+    "ServerDraft",
     "SessionAssignmentLink",
     "SessionAttendee",
     "SessionJournalPick",
