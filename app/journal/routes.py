@@ -6,7 +6,7 @@ import re
 import secrets
 
 import sqlalchemy as sa
-from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
@@ -31,7 +31,7 @@ from app.journal.forms import (
     NewEntryForm,
     ShareForm,
 )
-from app.journal.search import is_searching, run_search, tag_url
+from app.journal.search import is_searching, results_page, run_search
 from app.models import (
     Assignment,
     AssignmentRecipient,
@@ -54,20 +54,6 @@ REQUEST_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-@bp.app_template_global()
-def journal_tag_url(endpoint: str, tag: str) -> str:
-    """The journal list ``endpoint`` filtered by ``tag``, with no word in the address."""
-    return tag_url(endpoint, tag, current_user.id)
-
-
-def _results_page(html: str, status: int = 200):
-    """A list page; with search results it is kept out of every cache (a shared device)."""
-    response = make_response(html, status)
-    if request.method == "POST" or request.args.get("s"):
-        response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _response_choices() -> list[SelectChoice]:
@@ -155,7 +141,7 @@ def index():
         has_case=bool(client_case_ids()),
         visibility_labels=VISIBILITY_LABELS,
     )
-    return _results_page(html, 422 if form.errors else 200)
+    return results_page(html, 422 if form.errors else 200)
 
 
 @bp.route("/me/journal/new", methods=["GET", "POST"])
@@ -380,7 +366,7 @@ def partner_index():
     page = journal_service.partner_entries(current_user, filters, request.args.get("after"))
     audit.record("journal.list", detail=f"partner entries, {len(page.rows)} shown")
     html = render_template("journal/partner_index.html", form=form, page=page)
-    return _results_page(html, 422 if form.errors else 200)
+    return results_page(html, 422 if form.errors else 200)
 
 
 @bp.route("/me/journal/shared/<int:entry_id>")
@@ -413,7 +399,7 @@ def shared_feed():
     html = render_template(
         "journal/shared_feed.html", form=form, page=page, unread_only=unread_only
     )
-    return _results_page(html, 422 if form.errors else 200)
+    return results_page(html, 422 if form.errors else 200)
 
 
 @bp.route("/caseload/journal/<int:entry_id>")

@@ -18,11 +18,13 @@ import base64
 import binascii
 import json
 
-from flask import flash, redirect, request, url_for
+from flask import flash, make_response, redirect, request, url_for
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from app.crypto import DecryptionError, keyring
+from app.journal import bp
 from app.journal.forms import SearchForm
 from app.services.journal import Filters
 
@@ -102,3 +104,17 @@ def tag_url(endpoint: str, tag: str, reader_id: int) -> str:
     """The list filtered by one tag (the tag links under each entry), with the tag hidden."""
     blob = keyring().encrypt(json.dumps({"tag": tag}).encode(), _aad(reader_id))
     return url_for(endpoint, **{SEARCH_ARG: base64.urlsafe_b64encode(blob).decode().rstrip("=")})
+
+
+@bp.app_template_global()
+def journal_tag_url(endpoint: str, tag: str) -> str:
+    """The journal list ``endpoint`` filtered by ``tag``, for the signed-in reader."""
+    return tag_url(endpoint, tag, current_user.id)
+
+
+def results_page(html: str, status: int = 200) -> Response:
+    """A list page; one with search results is kept out of every cache (a shared device)."""
+    response = make_response(html, status)
+    if request.method == "POST" or request.args.get(SEARCH_ARG):
+        response.headers["Cache-Control"] = "no-store"
+    return response

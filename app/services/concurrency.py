@@ -69,7 +69,9 @@ def lock_for_update(obj: Any) -> None:
     """
     state = sa.inspect(obj)
     if state.persistent and db.session.get_bind().dialect.name == "postgresql":
-        db.session.refresh(obj, with_for_update=True)
+        # Columns only: relationships loaded with the object stay as they are.
+        columns = [c.key for c in state.mapper.column_attrs]
+        db.session.refresh(obj, attribute_names=columns, with_for_update=True)
 
 
 def _reload_saved_columns(obj: Any) -> None:

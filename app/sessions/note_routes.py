@@ -95,6 +95,7 @@ def note_format(case_id: int, sid: int):
     case, session = session_for_counselor(case_id, sid, writable=True)
     note = _note_or_404(session)
     form = NoteFormatForm()
+    lock_for_update(note)  # the version bump below must not race a save
     if form.validate_on_submit() and note.status is NoteStatus.DRAFT:
         note.format = NoteFormat(form.format.data)
         note.version += 1
@@ -112,6 +113,8 @@ def sign(case_id: int, sid: int):
     form = SignForm()
     if not form.validate_on_submit():
         abort(400)
+    # Sign exactly the text the counselor saw: no save may slip in between compare and sign.
+    lock_for_update(note)
     if note.status is NoteStatus.SIGNED:
         return redirect(detail_url(case.id, session.id, "note"))  # a double click
     try:
