@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from app import audit
+from app.auth.forms import PostForm
 from app.authz import (
     client_case_ids,
     ensure_open,
@@ -328,6 +329,19 @@ def autosave(entry_id: int):
     payload = read_autosave_payload()
     entry = entry_for_author(entry_id, writable=True)
     return _autosave(entry, payload, created=False)
+
+
+@bp.route("/me/journal/<int:entry_id>/kept-edit/discard", methods=["POST"])
+@roles_required(Role.CLIENT)
+def discard_kept_edit(entry_id: int):
+    """Throw away the unsaved changes kept on the server; the saved entry stays as it is."""
+    entry = entry_for_author(entry_id)
+    if PostForm().validate_on_submit():
+        drafts_service.drop_kept_edit(entry, current_user)
+        audit.record("journal.discard_kept_edit", entry)
+        db.session.commit()
+        flash("Your unsaved changes are discarded.", "info")
+    return redirect(url_for(".entry", entry_id=entry.id, saved=str(entry.id)))
 
 
 @bp.route("/me/journal/<int:entry_id>/visibility", methods=["POST"])

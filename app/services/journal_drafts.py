@@ -60,3 +60,12 @@ def forget_saved_edit(entry: JournalEntry, author: User, *, editor_seq: int | No
     if same_text or (editor_seq is not None and draft.seq <= editor_seq):
         db.session.delete(draft)
         db.session.flush()
+
+
+def drop_kept_edit(entry: JournalEntry, author: User) -> None:
+    """Forget the author's kept edit of ``entry`` (they discarded it)."""
+    db.session.execute(
+        sa.delete(ServerDraft).where(
+            ServerDraft.entry_id == entry.id, ServerDraft.owner_id == author.id
+        )
+    )

@@ -100,3 +100,22 @@ def test_nobody_else_gets_the_kept_edit(world, shared_entry, login_as):
         response = http.get(f"/me/journal/{shared_entry}/edit")
         assert response.status_code in (403, 404)
         assert "KEPT-EDIT-CANARY" not in response.get_data(as_text=True)
+
+
+def test_the_author_can_discard_the_kept_edit(world, shared_entry, login_as, count_rows):
+    author = login_as(world.a)
+    _autosave(author, shared_entry, 5, EDIT)
+    page = author.get(f"/me/journal/{shared_entry}/edit").get_data(as_text=True)
+    assert f"/me/journal/{shared_entry}/kept-edit/discard" in page
+    assert author.post(f"/me/journal/{shared_entry}/kept-edit/discard").status_code == 302
+    assert count_rows(ServerDraft) == 0
+    page = author.get(f"/me/journal/{shared_entry}/edit").get_data(as_text=True)
+    assert "KEPT-EDIT-CANARY" not in page and "What others read." in page
+
+
+def test_nobody_else_can_discard_it(world, shared_entry, login_as, count_rows):
+    _autosave(login_as(world.a), shared_entry, 5, EDIT)
+    for user in (world.b, world.counselor, world.outsider):
+        response = login_as(user).post(f"/me/journal/{shared_entry}/kept-edit/discard")
+        assert response.status_code in (403, 404)
+    assert count_rows(ServerDraft) == 1
