@@ -210,6 +210,14 @@ def save_note(note: SessionNote, *, fmt: NoteFormat, sections: dict[str, str]) -
     db.session.flush()
 
 
+def switch_format(note: SessionNote, fmt: NoteFormat) -> None:
+    """Write a draft note in another format from now on (text already written is kept)."""
+    _require_draft(note)
+    note.format = NoteFormat(fmt)
+    note.version += 1  # an editor still showing the old format's fields must not save over it
+    db.session.flush()
+
+
 def sign_note(note: SessionNote, signer: User) -> None:
     """Lock the note: signer and time are recorded; later changes are amendments."""
     _require_draft(note)

@@ -97,8 +97,7 @@ def note_format(case_id: int, sid: int):
     form = NoteFormatForm()
     lock_for_update(note)  # the version bump below must not race a save
     if form.validate_on_submit() and note.status is NoteStatus.DRAFT:
-        note.format = NoteFormat(form.format.data)
-        note.version += 1
+        service.switch_format(note, NoteFormat(form.format.data))
         audit.record("session_note.format", note, case_id=case.id, detail=note.format.value)
         db.session.commit()
     return redirect(detail_url(case.id, session.id, "note"))
