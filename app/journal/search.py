@@ -37,18 +37,20 @@ def _aad(reader_id: int) -> bytes:
     return f"journal-search:{reader_id}".encode()
 
 
-def encode_search(form: SearchForm, reader_id: int) -> str | None:
-    """The token for a valid form's filters, or None when it asks for nothing."""
-    values = {name: form[name].raw_data[0] for name in FIELDS if form[name].raw_data}
-    values = {name: value.strip() for name, value in values.items() if value.strip()}
-    if not values:
-        return None
+def _seal(values: dict[str, str], reader_id: int) -> str:
     blob = keyring().encrypt(json.dumps(values).encode(), _aad(reader_id))
     return base64.urlsafe_b64encode(blob).decode().rstrip("=")
 
 
+def encode_search(form: SearchForm, reader_id: int) -> str | None:
+    """The token for a valid form's filters, or None when it asks for nothing."""
+    values = {name: form[name].raw_data[0] for name in FIELDS if form[name].raw_data}
+    values = {name: value.strip() for name, value in values.items() if value.strip()}
+    return _seal(values, reader_id) if values else None
+
+
 def decode_search(token: str | None, reader_id: int) -> dict[str, str] | None:
-    """The form values of a token, or None when it is missing, foreign, tampered or expired."""
+    """The form values of a token; None when missing, foreign, tampered or of a retired key."""
     if not token or len(token) > MAX_TOKEN_CHARS:
         return None
     try:
@@ -102,8 +104,7 @@ def run_search(
 
 def tag_url(endpoint: str, tag: str, reader_id: int) -> str:
     """The list filtered by one tag (the tag links under each entry), with the tag hidden."""
-    blob = keyring().encrypt(json.dumps({"tag": tag}).encode(), _aad(reader_id))
-    return url_for(endpoint, **{SEARCH_ARG: base64.urlsafe_b64encode(blob).decode().rstrip("=")})
+    return url_for(endpoint, **{SEARCH_ARG: _seal({"tag": tag}, reader_id)})
 
 
 @bp.app_template_global()
