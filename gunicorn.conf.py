@@ -11,4 +11,6 @@ graceful_timeout = 30
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
-# Paths can carry ids but never client writing; keep the default format.
+# The default format logs the request line and the referrer, query strings included, and a
+# query string can hold what someone typed (a search word). %(U)s is the path alone.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'

@@ -6,6 +6,7 @@ import os
 
 from flask import Flask
 
+from app import access_log
 from app.config import ROOT, load_config
 
 
@@ -31,6 +32,7 @@ def create_app(overrides: dict | None = None, *, instance_path: str | None = Non
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    access_log.init_app()
     return app
 
 

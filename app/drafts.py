@@ -46,7 +46,12 @@ class AutosavePayload:
 
 def read_autosave_payload() -> AutosavePayload:
     """Parse and authenticate an autosave request, or abort with 400."""
-    data = request.get_json(silent=True, force=True)
+    try:
+        data = request.get_json(silent=True, force=True)
+    except RecursionError:
+        # ``silent`` covers malformed JSON only; JSON nested deeper than the parser's recursion
+        # limit is just as meaningless for a form and gets the same answer.
+        data = None
     if not isinstance(data, dict):
         abort(400)
     token = request.headers.get("X-CSRFToken") or data.get("csrf_token")

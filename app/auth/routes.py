@@ -74,7 +74,11 @@ def logout():
         end_session(current_user)
         db.session.commit()
         flash("You are signed out.", "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Nothing readable stays on a shared device: the browser drops this site's local storage
+    # (drafts included) even when the page's own clean-up did not run.
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from wtforms import (
     DateField,
     HiddenField,
@@ -93,6 +95,9 @@ class NewEntryForm(EntryFields):
 class EditEntryForm(EntryFields):
     """Change an entry's text (sharing is changed on the entry's page)."""
 
+    # Set by autosave.js on submit: the newest edit this editor made, so Save forgets the edit
+    # kept on the server only when it is not newer than what is being saved.
+    autosave_seq = HiddenField()
     submit = SubmitField("Save changes")
 
 
@@ -122,17 +127,26 @@ class CommentForm(BaseForm):
     submit = SubmitField("Add comment")
 
 
-class SearchForm(BaseForm):
-    """Search and filters of a journal list (a GET form: no CSRF token)."""
+FIRST_SEARCH_DAY = date(1900, 1, 1)
+LAST_SEARCH_DAY = date(2999, 12, 31)
 
-    class Meta:
-        csrf = False
+
+def _plausible_day(form, field) -> None:
+    """A day a journal can hold: far dates are typos (or probes), not searches."""
+    if field.data and not FIRST_SEARCH_DAY <= field.data <= LAST_SEARCH_DAY:
+        raise ValidationError(
+            f"Choose a date between {FIRST_SEARCH_DAY.year} and {LAST_SEARCH_DAY.year}."
+        )
+
+
+class SearchForm(BaseForm):
+    """Search and filters of a journal list, posted so that no word lands in an address."""
 
     q = StringField("Words", validators=[Optional(), Length(max=200)])
     tag = StringField("Tag", validators=[Optional(), Length(max=40)])
     mood = SelectField("Mood", choices=[SelectChoice("", "Any"), *MOODS], default="")
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
+    since = DateField("From", validators=[Optional(), _plausible_day])
+    until = DateField("To", validators=[Optional(), _plausible_day])
 
     def validate_until(self, field) -> None:
         """The range must not end before it starts."""

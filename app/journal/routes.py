@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from app import audit
+from app.auth.forms import PostForm
 from app.authz import (
     client_case_ids,
     deny,
@@ -29,9 +30,9 @@ from app.journal.forms import (
     CommentForm,
     EditEntryForm,
     NewEntryForm,
-    SearchForm,
     ShareForm,
 )
+from app.journal.search import is_searching, results_page, run_search
 from app.journal.writing import case_to_write_in
 from app.models import (
     Assignment,
@@ -47,31 +48,14 @@ from app.models import (
 )
 from app.services import client_cases
 from app.services import journal as journal_service
+from app.services import journal_drafts as drafts_service
 from app.services.concurrency import StaleEdit, check_version, create_once
-from app.services.journal import MAX_BODY, MAX_TITLE, EntryInput, Filters
+from app.services.journal import MAX_BODY, MAX_TITLE, EntryInput
 
 REQUEST_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def _filters(form: SearchForm) -> Filters:
-    if not form.validate():
-        return Filters()
-    return Filters(
-        text=form.q.data or None,
-        tag=form.tag.data or None,
-        mood=int(form.mood.data) if form.mood.data else None,
-        since=form.since.data,
-        until=form.until.data,
-    )
-
-
-def _search_form() -> SearchForm:
-    form = SearchForm(formdata=request.args)
-    form.validate()
-    return form
 
 
 def _response_choices() -> list[SelectChoice]:
@@ -136,29 +120,30 @@ def _editor_data(entry: JournalEntry) -> dict:
 # --- the client's own journal ------------------------------------------------------------
 
 
-@bp.route("/me/journal")
+@bp.route("/me/journal", methods=["GET", "POST"])
 @roles_required(Role.CLIENT)
 def index():
     """The signed-in client's entries with search, filters, pages and the mood chart."""
-    form = _search_form()
-    filters = _filters(form)
+    searched = run_search(".index", current_user.id)
+    if not isinstance(searched, tuple):
+        return searched
+    form, filters = searched
     page = journal_service.own_entries(current_user, filters, request.args.get("after"))
     points = journal_service.mood_points([current_user.id], shared_only=False)
     chart = mood_chart(
         "mood-mine", "Your mood over the last six months", [(t, m) for _, t, m in points]
     )
     audit.record("journal.list", detail=f"own entries, {len(page.rows)} shown")
-    return render_template(
+    html = render_template(
         "journal/index.html",
         form=form,
         page=page,
         chart=chart,
-        searching=bool(
-            filters.text or filters.tag or filters.mood or filters.since or filters.until
-        ),
+        searching=is_searching(filters),
         has_case=bool(client_case_ids()),
         visibility_labels=VISIBILITY_LABELS,
     )
+    return results_page(html, 422 if form.errors else 200)
 
 
 @bp.route("/me/journal/new", methods=["GET", "POST"])
@@ -234,7 +219,16 @@ def entry(entry_id: int):
 def edit(entry_id: int):
     """Change an entry's text; a stale save gets the conflict page, never an overwrite."""
     entry = entry_for_author(entry_id, writable=True)
-    form = EditEntryForm() if request.method == "POST" else EditEntryForm(data=_editor_data(entry))
+    kept = drafts_service.kept_edit(entry, current_user)
+    if request.method == "POST":
+        form = EditEntryForm()
+    else:
+        # An edit kept on the server comes back in the editor, based on the version it started
+        # from: if the entry was saved elsewhere since, Save shows the conflict page.
+        data = _editor_data(entry)
+        if kept is not None:
+            data.update(kept.fields, version=kept.base_version)
+        form = EditEntryForm(data=data)
     form.exercise_response_id.choices = _response_choices()
     if form.validate_on_submit():
         if not check_version(entry, form.version.data):
@@ -245,6 +239,9 @@ def edit(entry_id: int):
             )
         was_draft = entry.status is ResponseStatus.DRAFT
         journal_service.submit(entry, _entry_input(form))
+        drafts_service.forget_saved_edit(
+            entry, current_user, editor_seq=_int_or_none(form.autosave_seq.data)
+        )
         audit.record("journal.update", entry)
         db.session.commit()
         flash(_saved_message(entry) if was_draft else "Your changes are saved.", "success")
@@ -255,17 +252,45 @@ def edit(entry_id: int):
         entry=entry,
         autosave_url=url_for(".autosave", entry_id=entry.id),
         autosave_key=f"journal-{entry.id}",
-        seq=entry.draft_seq,
+        seq=max(entry.draft_seq or 0, kept.seq if kept else 0),
+        kept_since=kept.updated_at if kept is not None and request.method == "GET" else None,
         audience=client_cases.audience_of(current_user, entry.case_id),
     )
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+
+
+def _version_of(payload: AutosavePayload, entry: JournalEntry) -> int:
+    """The entry version the editor started from (the entry's own when it sent none)."""
+    version = _int_or_none(payload.fields.get("version"))
+    return entry.version if version is None else version
 
 
 def _autosave(entry: JournalEntry, payload: AutosavePayload, *, created: bool):
     """Apply one autosave to ``entry``; the reply never echoes any text."""
     if entry.status is ResponseStatus.SUBMITTED and entry.visibility is not Visibility.PRIVATE:
-        # Others can read this entry: half-typed edits must not reach them. The browser keeps
-        # the edit (and restores it after a closed tab) until the author presses Save.
-        return jsonify(saved=False, kept="device", version=entry.version)
+        # Others can read this entry: half-typed edits must not reach them, nor stay readable
+        # on a shared device. They wait on the server, for the author alone, until Save.
+        if drafts_service.keep_edit(
+            entry,
+            current_user,
+            seq=payload.seq,
+            fields={
+                "title": payload.text("title", MAX_TITLE * 4),
+                "body": payload.text("body", MAX_BODY),
+                "mood": payload.text("mood", 2),
+                "tags": payload.text("tags", 1000),
+            },
+            base_version=_version_of(payload, entry),
+        ):
+            audit.record("journal.keep_edit", entry)
+            db.session.commit()
+        return jsonify(saved=False, kept="server", version=entry.version)
     if not is_newer(entry, payload.seq):
         return jsonify(saved=False, version=entry.version)
     if not created and not check_version(entry, payload.fields.get("version")):
@@ -315,6 +340,19 @@ def autosave(entry_id: int):
     return _autosave(entry, payload, created=False)
 
 
+@bp.route("/me/journal/<int:entry_id>/kept-edit/discard", methods=["POST"])
+@roles_required(Role.CLIENT)
+def discard_kept_edit(entry_id: int):
+    """Throw away the unsaved changes kept on the server; the saved entry stays as it is."""
+    entry = entry_for_author(entry_id)
+    if PostForm().validate_on_submit():
+        drafts_service.drop_kept_edit(entry, current_user)
+        audit.record("journal.discard_kept_edit", entry)
+        db.session.commit()
+        flash("Your unsaved changes are discarded.", "info")
+    return redirect(url_for(".entry", entry_id=entry.id, saved=str(entry.id)))
+
+
 @bp.route("/me/journal/<int:entry_id>/visibility", methods=["POST"])
 @roles_required(Role.CLIENT)
 def share(entry_id: int):
@@ -340,14 +378,18 @@ def share(entry_id: int):
 # --- what the partner shared --------------------------------------------------------------
 
 
-@bp.route("/me/journal/shared")
+@bp.route("/me/journal/shared", methods=["GET", "POST"])
 @roles_required(Role.CLIENT)
 def partner_index():
     """Entries the partner chose to share with the signed-in client."""
-    form = _search_form()
-    page = journal_service.partner_entries(current_user, _filters(form), request.args.get("after"))
+    searched = run_search(".partner_index", current_user.id)
+    if not isinstance(searched, tuple):
+        return searched
+    form, filters = searched
+    page = journal_service.partner_entries(current_user, filters, request.args.get("after"))
     audit.record("journal.list", detail=f"partner entries, {len(page.rows)} shown")
-    return render_template("journal/partner_index.html", form=form, page=page)
+    html = render_template("journal/partner_index.html", form=form, page=page)
+    return results_page(html, 422 if form.errors else 200)
 
 
 @bp.route("/me/journal/shared/<int:entry_id>")
@@ -362,19 +404,25 @@ def partner_entry(entry_id: int):
 # --- the counselor ------------------------------------------------------------------------
 
 
-@bp.route("/caseload/journal")
+@bp.route("/caseload/journal", methods=["GET", "POST"])
 @roles_required(Role.COUNSELOR)
 def shared_feed():
     """Entries shared with the counselor across the caseload, newest share first."""
-    form = _search_form()
-    unread_only = request.args.get("unread") == "1"
+    unread_only = request.values.get("unread") == "1"
+    searched = run_search(
+        ".shared_feed", current_user.id, **({"unread": "1"} if unread_only else {})
+    )
+    if not isinstance(searched, tuple):
+        return searched
+    form, filters = searched
     page = journal_service.shared_feed(
-        current_user, _filters(form), request.args.get("after"), unread_only
+        current_user, filters, request.args.get("after"), unread_only
     )
     audit.record("journal.list", detail=f"shared feed, {len(page.rows)} shown")
-    return render_template(
+    html = render_template(
         "journal/shared_feed.html", form=form, page=page, unread_only=unread_only
     )
+    return results_page(html, 422 if form.errors else 200)
 
 
 @bp.route("/caseload/journal/<int:entry_id>")

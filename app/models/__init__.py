@@ -14,6 +14,7 @@ from app.models.audit import AuditEvent
 from app.models.base import UTCDateTime, utcnow
 from app.models.case import Case, CaseKind, CaseMember, CaseStatus, CaseStatusChange, MemberRole
 from app.models.data_key import ClientDataKey
+from app.models.draft import ServerDraft
 from app.models.journal import (
     JournalComment,
     JournalEntry,
@@ -62,8 +63,8 @@ __all__ = [
     "JournalSearchTerm",
     "JournalVisibilityChange",
     "LoginSession",
-    "Modality",
     "MemberRole",
+    "Modality",
     "ModuleVersion",
     "NoteAmendment",
     "NoteFormat",
@@ -72,6 +73,7 @@ __all__ = [
     "Response",
     "ResponseStatus",
     "Role",
+    "ServerDraft",
     "SessionAssignmentLink",
     "SessionAttendee",
     "SessionJournalPick",

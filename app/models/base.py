@@ -36,7 +36,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def uid_column() -> sa.orm.MappedColumn[str]:
-    """A random per-row identifier. Ciphertexts were bound to it before migration 0008; they are
+    """A random per-row identifier. Ciphertexts were bound to it before migration 0007; they are
     bound to the primary key now (a ``uid`` can be copied along with a ciphertext)."""
     return sa.orm.mapped_column(sa.String(32), default=new_uid, nullable=False, unique=True)
 

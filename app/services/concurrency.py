@@ -68,6 +68,19 @@ def _lock_current_version(obj: Any) -> None:
         db.session.refresh(obj, attribute_names=["version"], with_for_update=True)
 
 
+def lock_for_update(obj: Any) -> None:
+    """On PostgreSQL, lock the row and re-read all of it (saves that merge into what is stored).
+
+    An autosave adds the fields it carries to the text already saved; it must merge into the
+    text as it is now, not as this request first read it. (SQLite: see above.)
+    """
+    state = sa.inspect(obj)
+    if state.persistent and db.session.get_bind().dialect.name == "postgresql":
+        # Columns only: relationships loaded with the object stay as they are.
+        columns = [c.key for c in state.mapper.column_attrs]
+        db.session.refresh(obj, attribute_names=columns, with_for_update=True)
+
+
 def _reload_saved_columns(obj: Any) -> None:
     """Show the saved version on the conflict page, not the one this request loaded earlier."""
     state = sa.inspect(obj)

@@ -44,6 +44,7 @@ MAX_TAG_LENGTH = 40
 MAX_TERMS = 2_000
 MAX_QUERY_WORDS = 8
 PAGE_SIZE = 20
+MAX_ROW_ID = 2**63 - 1
 SHARED = (Visibility.COUNSELOR, Visibility.COUNSELOR_AND_PARTNER)
 MOOD_WORDS = {1: "Very low", 2: "Low", 3: "Okay", 4: "Good", 5: "Very good"}
 _SPLIT = re.compile(r"[\W_]+")
@@ -127,15 +128,23 @@ def encode_cursor(moment: datetime, entry_id: int) -> str:
 
 
 def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
-    """The (time, id) of a cursor, or None when it is missing or malformed."""
+    """The (time, id) of a cursor, or None when it is missing or malformed.
+
+    A cursor is typed into the address bar as easily as it is clicked: ``inf``, ``nan``, times
+    past the year 9999 and ids beyond a 64-bit integer all mean "start from the newest".
+    """
     if not cursor or len(cursor) > 64:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         stamp, entry_id = raw.split(":")
-        return datetime.fromtimestamp(float(stamp), UTC), int(entry_id)
-    except (ValueError, UnicodeDecodeError):
+        moment = datetime.fromtimestamp(float(stamp), UTC)
+        row_id = int(entry_id)
+    except (ValueError, UnicodeDecodeError, OverflowError, OSError):
         return None
+    if not 0 < row_id < MAX_ROW_ID:
+        return None
+    return moment, row_id
 
 
 def _before(
@@ -187,7 +196,8 @@ def _apply_filters(
         query = query.where(JournalEntry.id.in_(matching))
     if filters.since:
         query = query.where(time_column >= _day_start(filters.since))
-    if filters.until:
+    if filters.until and filters.until < date.max:
+        # Up to the end of that day; the last representable day has nothing after it to bound.
         query = query.where(time_column < _day_start(filters.until + timedelta(days=1)))
     return query
 

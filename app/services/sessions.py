@@ -44,6 +44,10 @@ class SessionRuleError(ValueError):
     """A change the rules do not allow; the message is shown to the counselor."""
 
 
+class PickRefused(SessionRuleError):
+    """An entry that is not shared with this counselor in this case was asked for."""
+
+
 @dataclass(frozen=True)
 class NoteSection:
     """One field of a note format, with its guidance text."""
@@ -210,6 +214,14 @@ def save_note(note: SessionNote, *, fmt: NoteFormat, sections: dict[str, str]) -
     db.session.flush()
 
 
+def switch_format(note: SessionNote, fmt: NoteFormat) -> None:
+    """Write a draft note in another format from now on (text already written is kept)."""
+    _require_draft(note)
+    note.format = NoteFormat(fmt)
+    note.version += 1  # an editor still showing the old format's fields must not save over it
+    db.session.flush()
+
+
 def sign_note(note: SessionNote, signer: User) -> None:
     """Lock the note: signer and time are recorded; later changes are amendments."""
     _require_draft(note)
@@ -275,7 +287,7 @@ def pickable_entries(case_id: int) -> list[JournalEntry]:
 
 
 def picked_entries(session: CounselingSession) -> list[JournalEntry]:
-    """Entries picked for the session that are STILL shared (a revoked one disappears)."""
+    """Entries picked for the session that are STILL shared (a revoked one is withheld)."""
     return list(
         db.session.scalars(
             sa.select(JournalEntry)
@@ -293,10 +305,18 @@ def picked_entries(session: CounselingSession) -> list[JournalEntry]:
 
 
 def set_picks(session: CounselingSession, entry_ids: list[int]) -> None:
-    """Replace the session's picks; only entries shared with the counselor are accepted."""
+    """Replace the session's picks; only entries shared with the counselor are accepted.
+
+    A signed session stays as it was signed: its picks change only with an amendment
+    (``services.session_picks.amend_picks``), which records the change.
+    """
+    if session.note is not None and session.note.status is NoteStatus.SIGNED:
+        raise SessionRuleError(
+            "This note is signed. To change the journal entries discussed, add an amendment."
+        )
     allowed = {e.id for e in pickable_entries(session.case_id)}
     if not set(entry_ids) <= allowed:
-        raise SessionRuleError("Only entries the partners shared with you can be picked.")
+        raise PickRefused("Only entries the partners shared with you can be picked.")
     db.session.execute(
         sa.delete(SessionJournalPick).where(SessionJournalPick.session_id == session.id)
     )

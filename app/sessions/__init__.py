@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("sessions", __name__)
 
-from app.sessions import routes  # noqa: E402,F401
+from app.sessions import material_routes, note_routes, routes  # noqa: E402,F401

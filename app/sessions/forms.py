@@ -114,6 +114,9 @@ class AmendmentForm(BaseForm):
         ],
         description="Dated and shown below the signed note; the original stays as it was.",
     )
+    # A signed session's journal entries change only here, with the amendment that explains it.
+    entries = MultiCheckboxField("Journal entries discussed", coerce=int, validate_choice=False)
+    entries_shown = HiddenField()
 
 
 class ProcessNoteForm(BaseForm):

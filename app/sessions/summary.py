@@ -16,6 +16,7 @@ from app.charts import Series, line_chart_svg
 from app.extensions import db
 from app.models import AssignmentStatus, Case, CounselingSession, NoteStatus, User
 from app.services import checkins as checkin_service
+from app.services import session_picks
 from app.services import sessions as service
 from app.templating import day, local_time
 
@@ -125,4 +126,5 @@ def summary_context(
             }
             for e in service.picked_entries(session)
         ],
+        "withdrawn": session_picks.withdrawn_excerpts(session),
     }

@@ -6,10 +6,35 @@
 // session loses nothing), and sent to the server after a short pause and when the page is left.
 // Each save carries a sequence number that only grows, so the server can ignore an older save
 // that arrives after a newer one.
+//
+// Nothing readable stays on a shared device: every local copy is kept under the signed-in
+// account's prefix ("rekindle-draft:<account>:<key>"). A page of one account removes every copy
+// another account left, and signing out removes them all. Edits that must outlive the page
+// (of entries others can read) are kept on the server, for their author, not here.
 (function () {
   "use strict";
   var DEBOUNCE_MS = 800;
+  var APP_PREFIX = "rekindle-";
   var csrf = document.querySelector("meta[name=csrf-token]");
+  var ownerMeta = document.querySelector("meta[name=rekindle-account]");
+  var owner = ownerMeta ? ownerMeta.content : "";
+  var ownPrefix = "rekindle-draft:" + owner + ":";
+
+  function removeAppKeys(keep) {
+    var doomed = [];
+    for (var i = 0; i < window.localStorage.length; i++) {
+      var name = window.localStorage.key(i);
+      if (name && name.indexOf(APP_PREFIX) === 0 && !(keep && name.indexOf(keep) === 0)) doomed.push(name);
+    }
+    doomed.forEach(function (name) { window.localStorage.removeItem(name); });
+  }
+
+  // Signed in: drop what any other account (or an older version of this script) left here.
+  if (owner) removeAppKeys(ownPrefix);
+  // Signing out: drop everything, before the request leaves.
+  document.querySelectorAll("form[data-sign-out]").forEach(function (form) {
+    form.addEventListener("submit", function () { removeAppKeys(null); });
+  });
 
   function nextSeq() {
     // Grows across page loads too: milliseconds since 1970, with room for 1000 saves each.
@@ -70,7 +95,7 @@
 
   function attach(form) {
     var url = form.getAttribute("data-autosave-url");
-    var key = "rekindle-draft:" + form.getAttribute("data-autosave-key");
+    var key = ownPrefix + form.getAttribute("data-autosave-key");
     var timer = null;
     var inFlight = false;
     var pending = false;
@@ -84,6 +109,10 @@
     }
 
     function send(record, useBeacon) {
+      // The version is the one the server last confirmed to this editor, not the one the
+      // field held when the text was typed (a save may have answered in between).
+      var versionInput = form.querySelector("input[name=version]");
+      if (versionInput && record.fields) record.fields.version = versionInput.value;
       var body = JSON.stringify({ seq: record.seq, fields: record.fields });
       if (useBeacon && navigator.sendBeacon) {
         // sendBeacon cannot set headers; the token travels in the body for this one case.
@@ -107,17 +136,23 @@
         if (response.ok) {
           return response.json().then(function (data) {
             answeredSeq = Math.max(answeredSeq, record.seq);
-            if (data.kept === "device") {
-              // Others can read what is saved: the edit stays on this device until Save.
-              setState(form, "Kept on this device. Press Save to update what others can read.");
-              return;
-            }
             var stored = JSON.parse(window.localStorage.getItem(key) || "null");
             if (stored && stored.seq <= record.seq) window.localStorage.removeItem(key);
+            if (data.kept === "server") {
+              // Others can read what is saved: the edit waits on the server, for the author
+              // alone, until Save. (Nothing of it stays on this device.)
+              form.setAttribute("data-autosave-seq", String(record.seq));
+              setState(form, "Your changes are kept for you. Press Save to update what others can read.");
+              return;
+            }
             form.setAttribute("data-autosave-seq", String(record.seq));
             if (data.version !== undefined) {
               var v = form.querySelector("input[name=version]");
               if (v) v.value = data.version;
+              // Other forms acting on the same record (the note's "Sign") follow along.
+              document.querySelectorAll("[data-version-of='" + CSS.escape(form.getAttribute("data-autosave-key")) + "']").forEach(function (other) {
+                other.value = data.version;
+              });
             }
             setState(form, "Saved " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }), "success");
           });
@@ -173,13 +208,23 @@
       var record = JSON.parse(raw);
       if (record.seq > answeredSeq) send(record);
     }, 5000);
+    var submitting = false;
     window.addEventListener("pagehide", function () {
+      // After a submit the form post carries the text; a beacon racing it from the same
+      // version would only turn the submit into a conflict.
+      if (submitting) return;
       var raw = window.localStorage.getItem(key);
       if (raw) send(JSON.parse(raw), true);
     });
     form.addEventListener("submit", function () {
       // The full form post carries the text now; the local copy is cleared once it is saved.
       window.clearTimeout(timer);
+      submitting = true;
+      var seqInput = form.querySelector("input[name=autosave_seq]");
+      if (seqInput) {
+        var local = JSON.parse(window.localStorage.getItem(key) || "null");
+        seqInput.value = String(Math.max(answeredSeq, local ? local.seq : 0));
+      }
     });
 
     if (restoreLocal(form, key)) schedule();
@@ -189,6 +234,6 @@
 
   // A page that confirms a successful submit clears that draft's local copy.
   document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
-    window.localStorage.removeItem("rekindle-draft:" + el.getAttribute("data-clear-draft"));
+    window.localStorage.removeItem(ownPrefix + el.getAttribute("data-clear-draft"));
   });
 })();

@@ -3,9 +3,12 @@
 // page after the post knows this device's copy is already saved.
 (function () {
   "use strict";
+  // Local copies are kept per account (see autosave.js).
+  var account = document.querySelector("meta[name=rekindle-account]");
+  var prefix = "rekindle-draft:" + (account ? account.content : "") + ":";
   document.querySelectorAll("form[data-autosave-key]").forEach(function (form) {
     form.addEventListener("submit", function () {
-      var raw = window.localStorage.getItem("rekindle-draft:" + form.getAttribute("data-autosave-key"));
+      var raw = window.localStorage.getItem(prefix + form.getAttribute("data-autosave-key"));
       var input = form.querySelector("input[name=draft_seq]");
       if (!raw || !input) return;
       try {

@@ -165,3 +165,8 @@ def csrf_headers(http) -> dict[str, str]:
     match = re.search(r'name="csrf-token" content="([^"]+)"', html)
     assert match, "no csrf meta tag"
     return {"X-CSRFToken": match.group(1)}
+
+
+def search(http, path: str, **values: str):
+    """Run a list's search form (it is posted) and follow the redirect to the results."""
+    return http.post(path, data=values, follow_redirects=True)

@@ -84,7 +84,7 @@ def test_bad_request_key_is_refused(world, login_as):
 
 
 def test_autosave_of_a_shared_entry_never_reaches_its_readers(world, make_entry, login_as, app):
-    """Half-typed edits of an entry others can read stay in the author's browser until Save."""
+    """Half-typed edits of an entry others can read wait on the server, for the author, until Save."""
     entry_id = make_entry(
         world.a, world.case, body="What the counselor has read.", visibility=Visibility.COUNSELOR
     )
@@ -96,7 +96,7 @@ def test_autosave_of_a_shared_entry_never_reaches_its_readers(world, make_entry,
     )
     assert reply.status_code == 200 and reply.json == {
         "saved": False,
-        "kept": "device",
+        "kept": "server",
         "version": 1,
     }
     page = login_as(world.counselor).get(f"/caseload/journal/{entry_id}").get_data(as_text=True)

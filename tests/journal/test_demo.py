@@ -70,5 +70,7 @@ def test_demo_search_finds_words(app):
     _seed_journal(app)
     client = app.test_client()
     client.post("/login", data={"email": "alex@demo.rekindle.test", "password": "rekindle-demo"})
-    html = client.get("/me/journal?q=garlic").get_data(as_text=True)
+    html = client.post("/me/journal", data={"q": "garlic"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "A quieter evening" in html

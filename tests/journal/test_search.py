@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import JournalSearchTerm, Visibility
 from app.services.journal import normalise_words, parse_tags
+from tests.journal.conftest import search
 
 
 def test_normalise_words():
@@ -21,19 +22,19 @@ def test_parse_tags_trims_and_deduplicates():
     assert parse_tags(" Walks, listening,walks ,, Listening ") == ["Walks", "listening"]
 
 
-def _titles(http, query: str) -> str:
-    return http.get(f"/me/journal?{query}").get_data(as_text=True)
+def _titles(http, **values: str) -> str:
+    return search(http, "/me/journal", **values).get_data(as_text=True)
 
 
 def test_search_matches_all_words_exactly_not_substrings(world, make_entry, login_as):
     make_entry(world.a, world.case, title="Alpha", body="We walked by the river at dawn")
     make_entry(world.a, world.case, title="Beta", body="The river was loud")
     http = login_as(world.a)
-    both = _titles(http, "q=river")
+    both = _titles(http, q="river")
     assert "Alpha" in both and "Beta" in both
-    one = _titles(http, "q=RIVER+dawn")
+    one = _titles(http, q="RIVER dawn")
     assert "Alpha" in one and "Beta" not in one
-    none = _titles(http, "q=riv")
+    none = _titles(http, q="riv")
     assert "Alpha" not in none and "No entries match" in none
 
 
@@ -57,17 +58,19 @@ def test_tag_search_and_mood_and_date_filters(world, make_entry, login_as):
         created_at=datetime(2026, 4, 1, 12, tzinfo=UTC),
     )
     http = login_as(world.a)
-    tagged = _titles(http, "tag=weekend")
+    tagged = _titles(http, tag="weekend")
     assert "Tagged" in tagged and "Plain" not in tagged
-    assert "Plain" in _titles(http, "mood=2") and "Tagged" not in _titles(http, "mood=2")
-    march = _titles(http, "since=2026-03-01&until=2026-03-31")
+    assert "Plain" in _titles(http, mood="2") and "Tagged" not in _titles(http, mood="2")
+    march = _titles(http, since="2026-03-01", until="2026-03-31")
     assert "Tagged" in march and "Plain" not in march
 
 
 def test_bad_filters_give_messages_not_errors(world, login_as):
     http = login_as(world.a)
-    response = http.get("/me/journal?since=2026-05-01&until=2026-04-01&mood=9&q=' OR 1=1 --")
-    assert response.status_code == 200
+    response = search(
+        http, "/me/journal", since="2026-05-01", until="2026-04-01", mood="9", q="' OR 1=1 --"
+    )
+    assert response.status_code == 422
     assert "The end date is before the start date." in response.get_data(as_text=True)
     assert http.get("/me/journal?since=yesterday&after=!!!").status_code == 200
 
@@ -94,10 +97,14 @@ def test_search_is_scoped_to_what_the_reader_may_see(world, make_entry, login_as
     make_entry(
         world.a, world.case, title="Counselor river", body="river", visibility=Visibility.COUNSELOR
     )
-    partner = login_as(world.b).get("/me/journal/shared?q=river").get_data(as_text=True)
+    partner = search(login_as(world.b), "/me/journal/shared", q="river").get_data(as_text=True)
     assert "Shared river" in partner
     assert "Private river" not in partner and "Counselor river" not in partner
-    counselor = login_as(world.counselor).get("/caseload/journal?q=river").get_data(as_text=True)
+    counselor = search(login_as(world.counselor), "/caseload/journal", q="river").get_data(
+        as_text=True
+    )
     assert "Shared river" in counselor and "Counselor river" in counselor
     assert "Private river" not in counselor
-    assert "Shared river" not in login_as(world.b).get("/me/journal?q=river").get_data(as_text=True)
+    assert "Shared river" not in search(login_as(world.b), "/me/journal", q="river").get_data(
+        as_text=True
+    )

@@ -177,6 +177,7 @@ MATRIX: dict[str, Entry] = {
     "journal.edit": ENTRY_A,
     "journal.autosave": ENTRY_A,
     "journal.share": ENTRY_A,
+    "journal.discard_kept_edit": ENTRY_A,
     "journal.partner_entry": Entry(
         frozenset({"B"}),
         {"entry_id": "a_entry_for_both"},

@@ -119,13 +119,18 @@ def test_autosave_ignores_older_saves(app, login_as, couple_case, build):
     token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     url = f"/cases/{case.id}/sessions/{sid}/note/autosave"
     headers = {"X-CSRFToken": token}
-    newer = client.post(url, json={"seq": 5, "fields": {"data": "newer"}}, headers=headers)
-    assert newer.json["saved"]
-    older = client.post(url, json={"seq": 4, "fields": {"data": "older"}}, headers=headers)
+    newer = client.post(
+        url, json={"seq": 5, "fields": {"data": "newer", "version": "1"}}, headers=headers
+    )
+    assert newer.json == {"saved": True, "version": 2}
+    older = client.post(
+        url, json={"seq": 4, "fields": {"data": "older", "version": "2"}}, headers=headers
+    )
     assert older.json["stale"]
     assert _note(app, sid)[2]["data"] == "newer"
-    # The editor's own "Save draft" after an autosave is not a conflict.
-    saved = client.post(f"/cases/{case.id}/sessions/{sid}/note", data={"version": "1", "data": "x"})
+    # The editor's own "Save draft" after an autosave, from the version the autosave returned,
+    # is not a conflict.
+    saved = client.post(f"/cases/{case.id}/sessions/{sid}/note", data={"version": "2", "data": "x"})
     assert saved.status_code == 302
 
 

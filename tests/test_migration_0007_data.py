@@ -1,4 +1,4 @@
-"""Migration 0008 moves existing data: uid-bound ciphertexts and plain columns become id-bound
+"""Migration 0007 moves existing data: uid-bound ciphertexts and plain columns become id-bound
 ciphertexts (a client's writing under their data key), so an old instance keeps working."""
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """Password recovery and sign-in links: one-time, short-lived, stored as hashes.
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None

@@ -14,8 +14,8 @@ context); offline SQL generation is refused. It commits with the schema change: 
 interrupted upgrade leaves the database at 0003, and running it again starts over (the data
 keys an interrupted run put in the key store name no row and encrypt nothing).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0007
+Revises: 0006
 """
 
 import json
@@ -24,8 +24,8 @@ import sqlite3
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -50,7 +50,7 @@ def upgrade():
     bind = op.get_bind()
     if bind.dialect.name == "sqlite" and sqlite3.sqlite_version_info < (3, 35, 0):
         raise RuntimeError(
-            f"0008 needs SQLite 3.35 or newer (ALTER TABLE DROP COLUMN); this Python has "
+            f"0007 needs SQLite 3.35 or newer (ALTER TABLE DROP COLUMN); this Python has "
             f"{sqlite3.sqlite_version}."
         )
     op.create_table(
@@ -92,7 +92,7 @@ def upgrade():
 
 def downgrade():
     raise NotImplementedError(
-        "0008 cannot be undone: the plain columns' values exist only encrypted now. "
+        "0007 cannot be undone: the plain columns' values exist only encrypted now. "
         "Restore a backup taken before the upgrade instead."
     )
 
@@ -109,14 +109,14 @@ def _migrate_data(conn):
     if not any(_has_rows(conn, t) for t in set(tables)):
         return  # a fresh install: nothing to re-encrypt
     if op.get_context().as_sql:
-        raise RuntimeError("0008 re-encrypts stored values; run it online with `flask db upgrade`.")
+        raise RuntimeError("0007 re-encrypts stored values; run it online with `flask db upgrade`.")
     from flask import current_app
 
     from app.crypto import DecryptionError, keyring
     from app.data_keys import seal_value
 
     if not current_app:
-        raise RuntimeError("0008 needs the app's keyring: run it with `flask db upgrade`.")
+        raise RuntimeError("0007 needs the app's keyring: run it with `flask db upgrade`.")
     ring = keyring()
 
     def new_aad(table, attribute, row_id):
@@ -140,7 +140,7 @@ def _migrate_data(conn):
                 plaintext = ring.decrypt(blob, f"{table}.{attribute}:{row.uid}".encode())
             except DecryptionError as exc:
                 raise RuntimeError(
-                    f"0008: {table}.{attribute} of row {row.id} does not decrypt with this "
+                    f"0007: {table}.{attribute} of row {row.id} does not decrypt with this "
                     f"keyring ({exc}). Nothing was changed. Start the upgrade with the keyring "
                     "this database was written with (REKINDLE_ENCRYPTION_KEYS or the key file)."
                 ) from exc

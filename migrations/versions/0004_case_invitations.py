@@ -7,14 +7,14 @@ deactivated account gets a link that never works, so the counselor cannot tell t
 Only the invitation that created an account may set its password; an invitation to an account
 that already existed is answered after signing in (no takeover by whoever holds the link).
 
-Revision ID: 0005
+Revision ID: 0004
 Revises: 0003
 """
 
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0005"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
