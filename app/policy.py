@@ -100,6 +100,11 @@ def narrows(new: Visibility, old: Visibility) -> bool:
     return widens(old, new)
 
 
+def changes_audience(new: Visibility, old: Visibility) -> bool:
+    """Whether moving from ``old`` to ``new`` changes who may read the writing."""
+    return widens(new, old) or narrows(new, old)
+
+
 def levels_reaching_counselor() -> tuple[Visibility, ...]:
     """The levels the case counselor may read."""
     return tuple(v for v in Visibility if reaches_counselor(v))
@@ -271,9 +276,7 @@ def readable_by_partner(kind: WritingKind, viewer: User, case: CaseScope) -> Col
     )
 
 
-def readable_by_counselor(
-    kind: WritingKind, viewer: User, case: CaseScope
-) -> ColumnElement[bool]:
+def readable_by_counselor(kind: WritingKind, viewer: User, case: CaseScope) -> ColumnElement[bool]:
     """Sent writing shared with the counselor, in cases the viewer is the counselor of."""
     if viewer.role is not Role.COUNSELOR:
         return sa.false()
@@ -311,11 +314,13 @@ def comments_readable_by(viewer: User, case: CaseScope) -> ColumnElement[bool]:
 def feedback_readable_by(viewer: User, case: CaseScope) -> ColumnElement[bool]:
     """Assignment copies whose feedback the viewer may read: their own, or the counselor's."""
     if viewer.role is Role.CLIENT:
-        cases: Any = _requested(case)
+        # Like their own writing, a client reads all feedback addressed to them.
+        cases = _requested(case)
+        own = AssignmentRecipient.user_id == viewer.id
         if cases is None:
-            cases = _member_cases(viewer)
+            return own
         return sa.and_(
-            AssignmentRecipient.user_id == viewer.id,
+            own,
             AssignmentRecipient.assignment_id.in_(
                 sa.select(Assignment.id).where(_in_cases(Assignment.case_id, cases))
             ),

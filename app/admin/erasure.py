@@ -24,7 +24,6 @@ from app.models import (
     Role,
     User,
 )
-from app.sections import CASE_PAGE, case_members
 from app.services import erasure as erasure_service
 
 
@@ -128,10 +127,3 @@ def erase_client(user_id: int):
         counts=_what_will_go(user),
         form=form,
     )
-
-
-@CASE_PAGE.section(order=5, template="dataprotection/_erased_members.html")
-def erased_members_section(case: Case) -> dict | None:
-    """Tell the counselor that a member of this case was erased, and when."""
-    erased = case_members(case, erased=True)
-    return {"members": erased} if erased else None

@@ -7,9 +7,21 @@ from sqlalchemy.orm import joinedload
 
 from app.authz import roles_required
 from app.client import bp
+from app.dataprotection_sections import EXPORT_LINK_TEMPLATE, export_link_section
 from app.extensions import db
+from app.journal import sections as journal_sections
 from app.models import Case, CaseMember, Role
-from app.sections import CLIENT_HOME
+from app.modules import sections as assignment_sections
+from app.sections import Section, load_sections
+from app.sessions import sections as session_sections
+
+#: What the features show on the client's home, in this order; each loader takes the viewer.
+CLIENT_HOME_SECTIONS = [
+    Section(assignment_sections.HOME_TEMPLATE, assignment_sections.next_exercises_section),
+    Section(session_sections.HOME_TEMPLATE, session_sections.checkin_next_section),
+    Section(journal_sections.HOME_TEMPLATE, journal_sections.client_journal_section),
+    Section(EXPORT_LINK_TEMPLATE, export_link_section),
+]
 
 
 @bp.route("/me")
@@ -22,5 +34,5 @@ def home():
         .options(joinedload(CaseMember.case).joinedload(Case.counselor))
         .order_by(CaseMember.joined_at.desc())
     ).all()
-    sections = CLIENT_HOME.load(current_user, memberships)
+    sections = load_sections(CLIENT_HOME_SECTIONS, current_user, memberships)
     return render_template("client/home.html", memberships=memberships, sections=sections)

@@ -234,3 +234,25 @@ def active_counselors() -> list[User]:
             .order_by(User.name)
         )
     )
+
+
+def case_members(case: Case, *, erased: bool = False) -> list[CaseMember]:
+    """The case's current (or, with ``erased``, erased) members with their users, partner A first.
+
+    The case page loads members once with the case; its sections reuse them instead of asking
+    the database again (PERFORMANCE.md T1). Elsewhere they are queried.
+    """
+    from sqlalchemy.orm import joinedload
+
+    if "members" not in sa.inspect(case).unloaded:
+        members = list(case.members)
+    else:
+        members = list(
+            db.session.scalars(
+                sa.select(CaseMember)
+                .where(CaseMember.case_id == case.id)
+                .options(joinedload(CaseMember.user))
+            )
+        )
+    chosen = [m for m in members if (m.erased_at is not None) == erased]
+    return sorted(chosen, key=lambda m: (m.erased_at, m.role) if erased else m.role)

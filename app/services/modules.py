@@ -226,3 +226,14 @@ def version_with_exercises(version_id: int) -> ModuleVersion | None:
         .where(ModuleVersion.id == version_id)
         .options(selectinload(ModuleVersion.exercises))
     )
+
+
+def versions_of(module: StrategyModule) -> list[ModuleVersion]:
+    """Every version of the module, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ModuleVersion)
+            .where(ModuleVersion.module_id == module.id)
+            .order_by(ModuleVersion.number.desc())
+        )
+    )

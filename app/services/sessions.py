@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from app import policy
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -22,22 +23,19 @@ from app.models import (
     NoteFormat,
     NoteStatus,
     ProcessNote,
-    ResponseStatus,
     SessionAssignmentLink,
     SessionAttendee,
     SessionJournalPick,
     SessionKind,
     SessionNote,
     User,
-    Visibility,
     utcnow,
 )
+from app.policy import JOURNAL
 from app.services.concurrency import create_once
 
 HOMEWORK = "homework"
 REVIEWED = "reviewed"
-#: Entries a counselor may see, and therefore pick: shared with them and submitted.
-SHARED_WITH_COUNSELOR = (Visibility.COUNSELOR, Visibility.COUNSELOR_AND_PARTNER)
 
 
 class SessionRuleError(ValueError):
@@ -258,23 +256,19 @@ def save_process_note(session: CounselingSession, author: User, body: str) -> Pr
     return note
 
 
-def pickable_entries(case_id: int) -> list[JournalEntry]:
+def pickable_entries(counselor: User, case: Case) -> list[JournalEntry]:
     """Journal entries of the case that their authors shared with the counselor."""
     return list(
         db.session.scalars(
             sa.select(JournalEntry)
-            .where(
-                JournalEntry.case_id == case_id,
-                JournalEntry.visibility.in_(SHARED_WITH_COUNSELOR),
-                JournalEntry.status == ResponseStatus.SUBMITTED,
-            )
+            .where(policy.readable_by_counselor(JOURNAL, counselor, case))
             .options(selectinload(JournalEntry.author))
             .order_by(JournalEntry.shared_at.desc(), JournalEntry.id.desc())
         )
     )
 
 
-def picked_entries(session: CounselingSession) -> list[JournalEntry]:
+def picked_entries(counselor: User, case: Case, session: CounselingSession) -> list[JournalEntry]:
     """Entries picked for the session that are STILL shared (a revoked one disappears)."""
     return list(
         db.session.scalars(
@@ -283,8 +277,7 @@ def picked_entries(session: CounselingSession) -> list[JournalEntry]:
             .where(
                 SessionJournalPick.session_id == session.id,
                 JournalEntry.case_id == session.case_id,
-                JournalEntry.visibility.in_(SHARED_WITH_COUNSELOR),
-                JournalEntry.status == ResponseStatus.SUBMITTED,
+                policy.readable_by_counselor(JOURNAL, counselor, case),
             )
             .options(selectinload(JournalEntry.author))
             .order_by(JournalEntry.created_at)
@@ -292,9 +285,11 @@ def picked_entries(session: CounselingSession) -> list[JournalEntry]:
     )
 
 
-def set_picks(session: CounselingSession, entry_ids: list[int]) -> None:
+def set_picks(
+    counselor: User, case: Case, session: CounselingSession, entry_ids: list[int]
+) -> None:
     """Replace the session's picks; only entries shared with the counselor are accepted."""
-    allowed = {e.id for e in pickable_entries(session.case_id)}
+    allowed = {e.id for e in pickable_entries(counselor, case)}
     if not set(entry_ids) <= allowed:
         raise SessionRuleError("Only entries the partners shared with you can be picked.")
     db.session.execute(

@@ -26,7 +26,6 @@ from app.services import checkins as checkin_service
 from app.services import sessions as service
 from app.services.concurrency import StaleEdit, check_version
 from app.sessions import bp
-from app.sessions import sections as _sections  # noqa: F401  (registers page sections)
 from app.sessions.forms import (
     AmendmentForm,
     CheckInForm,
@@ -154,8 +153,8 @@ def _detail_context(case, session, **forms) -> dict:
     homework_ids = service.linked_assignment_ids(session.id, service.HOMEWORK)
     reviewed_form = ReviewedForm(formdata=None, data={"assignments": sorted(reviewed_ids)})
     reviewed_form.assignments.choices = [(a.id, a.module_version.title) for a in assignments]
-    pickable = service.pickable_entries(case.id)
-    picked = {e.id for e in service.picked_entries(session)}
+    pickable = service.pickable_entries(current_user, case)
+    picked = {e.id for e in service.picked_entries(current_user, case, session)}
     picks_form = PicksForm(formdata=None, data={"entries": sorted(picked)})
     picks_form.entries.choices = [SelectChoice(e.id, e.title or "Untitled entry") for e in pickable]
     members = service.case_clients(case.id)
@@ -393,7 +392,7 @@ def picks(case_id: int, sid: int):
     form = PicksForm()
     if form.validate_on_submit():
         try:
-            service.set_picks(session, list(form.entries.data or []))
+            service.set_picks(current_user, case, session, list(form.entries.data or []))
         except service.SessionRuleError as exc:
             db.session.rollback()
             flash(str(exc), "warning")

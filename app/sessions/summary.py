@@ -123,6 +123,6 @@ def summary_context(
                 "text": excerpt(e.body),
                 "shared_at": e.shared_at,
             }
-            for e in service.picked_entries(session)
+            for e in service.picked_entries(counselor, case, session)
         ],
     }
