@@ -124,6 +124,11 @@ def may_change_audience(case: Case, new: Visibility, old: Visibility) -> bool:
     return not (case.is_closed and widens(new, old))
 
 
+def audiences_open_to(case: Case, current: Visibility) -> list[Visibility]:
+    """The levels the author may choose now: all of them, or in a closed case the narrower."""
+    return [v for v in Visibility if may_change_audience(case, v, current)]
+
+
 # --- kinds of writing ----------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from app.models import (
     Role,
     Visibility,
 )
+from app.policy import ANSWER
 from app.services import assignments as assignment_service
 from app.services import responses as response_service
 from app.services.concurrency import StaleEdit
@@ -125,6 +126,8 @@ def answer(recipient_id: int, exercise_id: int):
         audit.record("response.read", partner, case_id=recipient.assignment.case_id)
     exercises = recipient.assignment.module_version.exercises
     position = exercises.index(exercise)
+    current = response.visibility if response is not None else ANSWER.default
+    open_to = policy.audiences_open_to(recipient.assignment.case, current)
     return render_template(
         "exercises/answer.html",
         recipient=recipient,
@@ -139,7 +142,9 @@ def answer(recipient_id: int, exercise_id: int):
         position=position,
         total=len(exercises),
         next_exercise=exercises[position + 1] if position + 1 < len(exercises) else None,
-        visibility_labels=response_service.VISIBILITY_LABELS,
+        visibility_labels={
+            v: label for v, label in response_service.VISIBILITY_LABELS.items() if v in open_to
+        },
         visibility_form=PostForm(),
     )
 

@@ -181,6 +181,10 @@ def entry(entry_id: int):
     """One of the client's own entries, with counselor comments and sharing controls."""
     entry = entry_for_author(entry_id)
     share_form = ShareForm(visibility=entry.visibility.value)
+    open_to = policy.audiences_open_to(entry.case, entry.visibility)
+    share_form.visibility.choices = [
+        c for c in share_form.visibility.choices if Visibility(c.value) in open_to
+    ]
     audit.record("journal.read", entry, detail="author")
     return render_template(
         "journal/entry.html",

@@ -58,3 +58,22 @@ def test_a_closed_case_refuses_a_wider_audience(
     )
     assert response.status_code == 409
     assert load_entry(entry_id)["visibility"] is before
+
+
+@pytest.mark.parametrize(
+    ("current", "offered"),
+    [
+        (Visibility.COUNSELOR_AND_PARTNER, {"private", "counselor", "counselor_and_partner"}),
+        (Visibility.COUNSELOR, {"private", "counselor"}),
+        (Visibility.PRIVATE, set()),
+    ],
+)
+def test_entry_page_of_a_closed_case_offers_only_narrower_audiences(
+    world, app, login_as, make_entry, current, offered
+):
+    entry_id = make_entry(world.a, world.case, visibility=current)
+    _close(app, world.case.id)
+    page = login_as(world.a).get(f"/me/journal/{entry_id}").get_data(as_text=True)
+    shown = {v.value for v in Visibility if f'type="radio" value="{v.value}"' in page}
+    assert shown == offered
+    assert (f'action="/me/journal/{entry_id}/visibility"' in page) is bool(offered)

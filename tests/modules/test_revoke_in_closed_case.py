@@ -76,3 +76,12 @@ def test_a_closed_case_refuses_a_wider_audience_for_an_answer(app, login_as, cou
     )
     assert response.status_code == 409
     assert _visibility(app, given.recipient_a) is Visibility.COUNSELOR
+
+
+def test_answer_page_of_a_closed_case_offers_only_narrower_audiences(app, login_as, couple, give):
+    given, exercise = _sent_answer(app, login_as, couple, give, Visibility.COUNSELOR)
+    _close(app, couple.case.id)
+    page = login_as(couple.a).get(f"/me/exercises/{given.recipient_a}/{exercise}")
+    html = page.get_data(as_text=True)
+    assert 'id="share-private"' in html and 'id="share-counselor"' in html
+    assert 'id="share-counselor_and_partner"' not in html
