@@ -1,18 +1,16 @@
-"""Who may read client writing: the one place that decides (docs: "Who sees what").
+"""Who may read client writing: the one place that decides (PRODUCT.md "Who sees what").
 
 Every kind of client writing (journal entries, exercise answers, counselor comments and
 feedback; later messages and measure results) is read through this module:
 
-* the audience of a ``Visibility`` level: ``Visibility.X.reaches_counselor``,
-  ``.reaches_partner``, ``.is_shared`` and ``.widens(other)`` (the properties on the enum
-  delegate here, so only this module knows which member means what);
-* SQL criteria for lists, counts, badges, searches, feeds and scoped getters:
-  ``readable_by_author``, ``readable_by_partner``, ``readable_by_counselor`` and ``readable_by``
-  (the viewer's role picks one). Each takes the viewer *and* the case: an item is readable only
-  in the case it belongs to, and only by someone who holds that role in that case;
-* ``may_read`` for one loaded object, with the same answers as the SQL;
-* the words people see for each audience (``audience_labels``), so forms, pages, exports and
-  PDFs use one wording.
+* what a ``Visibility`` level reaches: ``Visibility.X.reaches_counselor``, ``.reaches_partner``,
+  ``.is_shared``, ``.widens(old)`` (the enum's properties ask this module);
+* SQL criteria for every list, count, badge, search, feed and scoped getter:
+  ``readable_by_author``, ``readable_by_partner``, ``readable_by_counselor``, ``readable_by``.
+  Each takes the viewer *and* the case: an item is readable only in the case it belongs to,
+  and only by someone who holds that role in that case;
+* ``may_read`` for one loaded item, with the same answers as the SQL;
+* the words people see for each audience (``audience_labels``, ``EXPORT_LABELS``).
 
 The rule, for writing of a client (its *author*) in a case:
 
@@ -37,6 +35,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.extensions import db
 from app.models import (
     Assignment,
     AssignmentRecipient,
@@ -105,14 +104,14 @@ def changes_audience(new: Visibility, old: Visibility) -> bool:
     return widens(new, old) or narrows(new, old)
 
 
-def levels_reaching_counselor() -> tuple[Visibility, ...]:
+def levels_reaching_counselor() -> list[Visibility]:
     """The levels the case counselor may read."""
-    return tuple(v for v in Visibility if reaches_counselor(v))
+    return [v for v in Visibility if reaches_counselor(v)]
 
 
-def levels_reaching_partner() -> tuple[Visibility, ...]:
+def levels_reaching_partner() -> list[Visibility]:
     """The levels the partner may read."""
-    return tuple(v for v in Visibility if reaches_partner(v))
+    return [v for v in Visibility if reaches_partner(v)]
 
 
 def may_change_audience(case: Case, new: Visibility, old: Visibility) -> bool:
@@ -198,7 +197,7 @@ ANSWER = WritingKind(
     },
     default=Visibility.COUNSELOR,
 )
-#: How the client's own copy of their data (JSON's PDF) describes each level.
+#: How the client's own copy of their data (the JSON file and the PDF) describes each level.
 EXPORT_LABELS: Mapping[Visibility, str] = {
     Visibility.PRIVATE: "private",
     Visibility.COUNSELOR: "shared with your counselor",
@@ -209,11 +208,6 @@ EXPORT_LABELS: Mapping[Visibility, str] = {
 def audience_labels(kind: WritingKind) -> dict[str, str]:
     """``{visibility value: what the author sees}`` in the order of the choices."""
     return {v.value: kind.labels[v] for v in Visibility}
-
-
-def audience_label(kind: WritingKind, visibility: Visibility) -> str:
-    """The words the author sees for ``visibility`` of this kind."""
-    return kind.labels[visibility]
 
 
 # --- SQL criteria ---------------------------------------------------------------------------
@@ -243,8 +237,7 @@ def _within(held: Any, case: CaseScope) -> Any:
     requested = _requested(case)
     if requested is None:
         return held
-    ids = [requested] if isinstance(requested, int) else requested
-    return held.where(held.selected_columns[0].in_(ids))
+    return held.where(_in_cases(held.selected_columns[0], requested))
 
 
 def _member_cases(viewer: User) -> sa.Select:
@@ -354,19 +347,10 @@ class Facts:
 def facts_of(item: JournalEntry | Response) -> Facts:
     """The facts of a loaded entry, or of an answer loaded with its recipient and assignment."""
     if isinstance(item, JournalEntry):
-        return Facts(
-            item.case_id,
-            item.author_id,
-            item.visibility,
-            item.status is ResponseStatus.SUBMITTED,
-        )
-    recipient = item.recipient
-    return Facts(
-        recipient.assignment.case_id,
-        recipient.user_id,
-        item.visibility,
-        item.status is ResponseStatus.SUBMITTED,
-    )
+        case_id, author_id = item.case_id, item.author_id
+    else:
+        case_id, author_id = item.recipient.assignment.case_id, item.recipient.user_id
+    return Facts(case_id, author_id, item.visibility, item.status is ResponseStatus.SUBMITTED)
 
 
 def may_read(
@@ -395,8 +379,6 @@ def may_read(
 
 
 def _current_member_ids(case: Case) -> set[int]:
-    from app.extensions import db
-
     if "members" not in sa.inspect(case).unloaded:
         return {m.user_id for m in case.members if m.erased_at is None}
     return set(

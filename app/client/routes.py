@@ -1,18 +1,16 @@
 """The client's home."""
 
-import sqlalchemy as sa
 from flask import render_template
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from app.authz import roles_required
 from app.client import bp
 from app.dataprotection_sections import EXPORT_LINK_TEMPLATE, export_link_section
-from app.extensions import db
 from app.journal import sections as journal_sections
-from app.models import Case, CaseMember, Role
+from app.models import Role
 from app.modules import sections as assignment_sections
 from app.sections import Section, load_sections
+from app.services.cases import client_memberships
 from app.sessions import sections as session_sections
 
 #: What the features show on the client's home, in this order; each loader takes the viewer.
@@ -28,11 +26,6 @@ CLIENT_HOME_SECTIONS = [
 @roles_required(Role.CLIENT)
 def home():
     """What to do next, for the signed-in client."""
-    memberships = db.session.scalars(
-        sa.select(CaseMember)
-        .where(CaseMember.user_id == current_user.id, CaseMember.erased_at.is_(None))
-        .options(joinedload(CaseMember.case).joinedload(Case.counselor))
-        .order_by(CaseMember.joined_at.desc())
-    ).all()
+    memberships = client_memberships(current_user)
     sections = load_sections(CLIENT_HOME_SECTIONS, current_user, memberships)
     return render_template("client/home.html", memberships=memberships, sections=sections)

@@ -256,3 +256,17 @@ def case_members(case: Case, *, erased: bool = False) -> list[CaseMember]:
         )
     chosen = [m for m in members if (m.erased_at is not None) == erased]
     return sorted(chosen, key=lambda m: (m.erased_at, m.role) if erased else m.role)
+
+
+def client_memberships(user: User) -> list[CaseMember]:
+    """The client's current memberships with their cases and counselors, newest first."""
+    from sqlalchemy.orm import joinedload
+
+    return list(
+        db.session.scalars(
+            sa.select(CaseMember)
+            .where(CaseMember.user_id == user.id, CaseMember.erased_at.is_(None))
+            .options(joinedload(CaseMember.case).joinedload(Case.counselor))
+            .order_by(CaseMember.joined_at.desc())
+        )
+    )

@@ -194,19 +194,11 @@ def _assign_module():
 
 def _module_version_choices() -> list[tuple[int, str]]:
     """The current version of every module the counselor may assign (built-in or their own)."""
-    import sqlalchemy as sa
+    from app.services.modules import assignable_versions
 
-    from app.models import ModuleVersion, StrategyModule
-
-    rows = db.session.execute(
-        sa.select(ModuleVersion.id, ModuleVersion.title)
-        .join(StrategyModule, StrategyModule.current_version_id == ModuleVersion.id)
-        .where(
-            sa.or_(StrategyModule.is_builtin.is_(True), StrategyModule.owner_id == current_user.id)
-        )
-        .order_by(ModuleVersion.title)
-    ).all()
-    return [SelectChoice(version_id, title) for version_id, title in rows]
+    return [
+        SelectChoice(version_id, title) for version_id, title in assignable_versions(current_user)
+    ]
 
 
 def _homework_form(case, members, formdata=None) -> HomeworkForm | None:
