@@ -270,3 +270,30 @@ def client_memberships(user: User) -> list[CaseMember]:
             .order_by(CaseMember.joined_at.desc())
         )
     )
+
+
+def staff_with_case_counts() -> list[tuple[User, int]]:
+    """Admins and counselors (not erased), each with the number of cases they hold."""
+    case_counts = (
+        sa.select(Case.counselor_id, sa.func.count(Case.id).label("cases"))
+        .group_by(Case.counselor_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(User, sa.func.coalesce(case_counts.c.cases, 0))
+        .outerjoin(case_counts, case_counts.c.counselor_id == User.id)
+        .where(User.role.in_([Role.ADMIN, Role.COUNSELOR]), User.erased_at.is_(None))
+        .order_by(User.role, User.name)
+    ).all()
+    return [(user, count) for user, count in rows]
+
+
+def all_cases() -> list[Case]:
+    """Every case of the practice with its counselor, by label (metadata for the admin)."""
+    from sqlalchemy.orm import joinedload
+
+    return list(
+        db.session.scalars(
+            sa.select(Case).options(joinedload(Case.counselor)).order_by(Case.label, Case.id)
+        )
+    )
