@@ -148,7 +148,9 @@ class WritingKind:
 
     ``scoped(cases, author)`` is a criterion on the kind's own table: the row belongs to one of
     ``cases`` (a case id, a list or a subquery of case ids; None for no case condition) and its
-    author satisfies ``author`` (a function of the author-id column).
+    author satisfies ``author`` (a function of the author-id column). A kind whose audience is
+    not a ``Visibility`` column (a message thread, a measure the counselor shares) subclasses
+    this and overrides ``reaching_partner`` and ``reaching_counselor``.
     """
 
     name: str
@@ -157,6 +159,14 @@ class WritingKind:
     scoped: Callable[[Any, Callable[[Any], ColumnElement[bool]]], ColumnElement[bool]]
     labels: Mapping[Visibility, str]
     default: Visibility
+
+    def reaching_partner(self) -> ColumnElement[bool]:
+        """Rows the partner may read, wherever they are: sent, with the partner in the audience."""
+        return sa.and_(_sent(self), self.visibility.in_(levels_reaching_partner()))
+
+    def reaching_counselor(self) -> ColumnElement[bool]:
+        """Rows the case counselor may read: sent, with the counselor in the audience."""
+        return sa.and_(_sent(self), self.visibility.in_(levels_reaching_counselor()))
 
 
 def _journal_scope(cases: Any, author: Callable[[Any], ColumnElement[bool]]):
@@ -267,11 +277,7 @@ def readable_by_partner(kind: WritingKind, viewer: User, case: CaseScope) -> Col
     if viewer.role is not Role.CLIENT:
         return sa.false()
     cases = _within(_member_cases(viewer), case)
-    return sa.and_(
-        kind.scoped(cases, lambda column: column != viewer.id),
-        kind.visibility.in_(levels_reaching_partner()),
-        _sent(kind),
-    )
+    return sa.and_(kind.scoped(cases, lambda column: column != viewer.id), kind.reaching_partner())
 
 
 def readable_by_counselor(kind: WritingKind, viewer: User, case: CaseScope) -> ColumnElement[bool]:
@@ -285,11 +291,7 @@ def readable_by_counselor(kind: WritingKind, viewer: User, case: CaseScope) -> C
         cases: Any = case.id
     else:
         cases = _within(_counselor_cases(viewer), case)
-    return sa.and_(
-        kind.scoped(cases, lambda column: sa.true()),
-        kind.visibility.in_(levels_reaching_counselor()),
-        _sent(kind),
-    )
+    return sa.and_(kind.scoped(cases, lambda column: sa.true()), kind.reaching_counselor())
 
 
 def readable_by(kind: WritingKind, viewer: User, case: CaseScope) -> ColumnElement[bool]:

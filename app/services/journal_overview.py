@@ -79,7 +79,7 @@ def case_journal(
     return CaseJournal(
         latest=[(entry, bool(is_read)) for entry, is_read in rows],
         counts=counts,
-        moods=[tuple(p) for p in mood_points(viewer, case, author_ids)],  # type: ignore[misc]
+        moods=[(a, t, m) for a, t, m in mood_points(viewer, case, author_ids)],
     )
 
 
