@@ -25,11 +25,8 @@ from app.models import (
     CaseStatus,
     CheckIn,
     CounselingSession,
-    Exercise,
-    ExerciseKind,
     JournalEntry,
     MemberRole,
-    ModuleVersion,
     NoteFormat,
     Response,
     ResponseStatus,
@@ -37,12 +34,12 @@ from app.models import (
     SessionAttendee,
     SessionJournalPick,
     SessionNote,
-    StrategyModule,
     User,
     Visibility,
     utcnow,
 )
 from tests.factories import _password_hash
+from tests.security.scenario import _module
 
 CASES = (1, 2)
 
@@ -111,33 +108,6 @@ def _entry(case_id: int, author: User, title: str, mood: int, when: datetime) ->
     return entry
 
 
-def _module(case: int) -> Exercise:
-    module = StrategyModule(owner_id=None, slug=f"two-cases-{case}", is_builtin=True)
-    db.session.add(module)
-    db.session.flush()
-    version = ModuleVersion(
-        module_id=module.id,
-        number=1,
-        title=f"Module of case {case}",
-        summary="A short practice.",
-        introduction="Take ten quiet minutes.",
-    )
-    db.session.add(version)
-    db.session.flush()
-    exercise = Exercise(
-        version_id=version.id,
-        position=0,
-        kind=ExerciseKind.REFLECTION,
-        title="What went well",
-        prompt="Write about one moment.",
-        config={},
-    )
-    db.session.add(exercise)
-    db.session.flush()
-    module.current_version_id = version.id
-    return exercise
-
-
 def build_two_cases(app: Flask, *, same_counselor: bool) -> TwoCases:
     """Create the cast and the items of both cases in one transaction."""
     world = TwoCases()
@@ -176,7 +146,7 @@ def build_two_cases(app: Flask, *, same_counselor: bool) -> TwoCases:
             world.x_entry[n] = x_entry.id
             world.moments.update({x_when: n, p_when: n})
 
-            exercise = _module(n)
+            _, exercise = _module(None, f"two-cases-{n}", f"Module of case {n}")
             assignment = Assignment(
                 case_id=case.id,
                 module_version_id=exercise.version_id,
