@@ -202,6 +202,7 @@ def entry_for_author(entry_id: int, *, writable: bool = False):
     """
     from sqlalchemy.orm import joinedload
 
+    from app import policy
     from app.models import JournalEntry
 
     entry = db.session.scalar(
@@ -209,7 +210,7 @@ def entry_for_author(entry_id: int, *, writable: bool = False):
         .join(CaseMember, CaseMember.case_id == JournalEntry.case_id)
         .where(
             JournalEntry.id == entry_id,
-            JournalEntry.author_id == current_user.id,
+            policy.readable_by_author(policy.JOURNAL, current_user, policy.EVERY_CASE),
             CaseMember.user_id == current_user.id,
             CaseMember.erased_at.is_(None),
         )
@@ -225,43 +226,23 @@ def entry_for_author(entry_id: int, *, writable: bool = False):
 def entry_for_reader(entry_id: int):
     """A journal entry someone else shared with the signed-in user, or 404.
 
-    The case counselor reads entries shared with the counselor; the partner (another current
-    member of the same case) reads entries shared with counselor and partner. Drafts are never
-    shown to anyone but their author.
+    The case counselor reads what ``app.policy`` lets the counselor read; a client reads what
+    it lets the partner read (their own entries go through ``entry_for_author``).
     """
     from sqlalchemy.orm import joinedload
 
-    from app.models import JournalEntry, ResponseStatus, Visibility
+    from app import policy
+    from app.models import JournalEntry
 
-    query = (
+    if current_user.role is Role.COUNSELOR:
+        readable = policy.readable_by_counselor(policy.JOURNAL, current_user, policy.EVERY_CASE)
+    else:
+        readable = policy.readable_by_partner(policy.JOURNAL, current_user, policy.EVERY_CASE)
+    entry = db.session.scalar(
         sa.select(JournalEntry)
-        .join(Case, Case.id == JournalEntry.case_id)
-        .where(JournalEntry.id == entry_id, JournalEntry.status == ResponseStatus.SUBMITTED)
+        .where(JournalEntry.id == entry_id, readable)
         .options(joinedload(JournalEntry.case), joinedload(JournalEntry.author))
     )
-    if current_user.role is Role.COUNSELOR:
-        query = query.where(
-            Case.counselor_id == current_user.id,
-            JournalEntry.visibility.in_([Visibility.COUNSELOR, Visibility.COUNSELOR_AND_PARTNER]),
-        )
-    elif current_user.role is Role.CLIENT:
-        member = (
-            sa.select(CaseMember.id)
-            .where(
-                CaseMember.case_id == JournalEntry.case_id,
-                CaseMember.user_id == current_user.id,
-                CaseMember.erased_at.is_(None),
-            )
-            .exists()
-        )
-        query = query.where(
-            member,
-            JournalEntry.author_id != current_user.id,
-            JournalEntry.visibility == Visibility.COUNSELOR_AND_PARTNER,
-        )
-    else:
-        query = query.where(sa.false())
-    entry = db.session.scalar(query)
     if entry is None:
         deny(f"journal entry {entry_id} (reader)")
     return entry

@@ -1,84 +1,41 @@
 """Pages that several features contribute to: the case page and the client's home.
 
-A feature registers a section with the template that renders it and a loader that returns the
-template's context (or None to leave the section out):
+Each page lists its sections explicitly, in order (``CASE_PAGE_SECTIONS`` in
+``app/cases/routes.py``, ``CLIENT_HOME_SECTIONS`` in ``app/client/routes.py``). A section is the
+template its feature owns and a loader that takes the viewer first and returns the template's
+context, or None to leave the section out:
 
-    @CASE_PAGE.section(order=20, template="cases/_assignments.html")
-    def assignments_section(case): return {"assignments": ...}
+    def assignments_section(viewer: User, case: Case) -> dict | None: ...
+    Section("modules/_case_section.html", assignments_section)
 
-The page renders the sections in order; each template sees its context as ``section``. Keep each
-loader to one or two queries that do not grow with the data (docs/performance.md T1).
+The loaders read through their feature's services, which ask ``app.policy`` what the viewer may
+read. Keep each loader to one or two queries that do not grow with the data (docs/performance.md T1).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from app.models import User
 
-@dataclass(order=True)
+
+@dataclass(frozen=True)
 class Section:
-    """One registered section."""
+    """One section of a page: the template that renders it and the loader of its context."""
 
-    order: int
     template: str
-    loader: Callable[..., dict[str, Any] | None] = field(compare=False)
+    loader: Callable[..., dict[str, Any] | None]
 
 
-class SectionRegistry:
-    """An ordered set of sections for one page."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._sections: dict[str, Section] = {}
-
-    def section(self, *, order: int, template: str):
-        """Decorator registering ``loader`` for ``template``."""
-
-        def decorator(loader: Callable[..., dict[str, Any] | None]):
-            self._sections[template] = Section(order, template, loader)
-            return loader
-
-        return decorator
-
-    def load(self, *args: Any) -> list[tuple[str, dict[str, Any]]]:
-        """``(template, context)`` for every section that has something to show."""
-        loaded = []
-        for section in sorted(self._sections.values()):
-            context = section.loader(*args)
-            if context is not None:
-                loaded.append((section.template, context))
-        return loaded
-
-
-#: Sections of ``/cases/<id>``; loaders take the ``Case`` (counselor's view).
-CASE_PAGE = SectionRegistry("case page")
-#: Sections of ``/me``; loaders take the client ``User`` and their list of ``CaseMember``.
-CLIENT_HOME = SectionRegistry("client home")
-
-
-def case_members(case, *, erased: bool = False) -> list:
-    """The case's current (or, with ``erased``, erased) members with their users, partner A first.
-
-    The case page loads members once with the case; sections reuse them instead of asking the
-    database again (docs/performance.md T1). Elsewhere they are queried.
-    """
-    import sqlalchemy as sa
-    from sqlalchemy.orm import joinedload
-
-    from app.extensions import db
-    from app.models import CaseMember
-
-    if "members" not in sa.inspect(case).unloaded:
-        members = list(case.members)
-    else:
-        members = list(
-            db.session.scalars(
-                sa.select(CaseMember)
-                .where(CaseMember.case_id == case.id)
-                .options(joinedload(CaseMember.user))
-            )
-        )
-    chosen = [m for m in members if (m.erased_at is not None) == erased]
-    return sorted(chosen, key=lambda m: (m.erased_at, m.role) if erased else m.role)
+def load_sections(
+    sections: Sequence[Section], viewer: User, *args: Any
+) -> list[tuple[str, dict[str, Any]]]:
+    """``(template, context)`` for every section that has something to show ``viewer``."""
+    loaded = []
+    for section in sections:
+        context = section.loader(viewer, *args)
+        if context is not None:
+            loaded.append((section.template, context))
+    return loaded

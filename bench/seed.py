@@ -574,7 +574,7 @@ class Generator:
                 uid = new_uid()
                 visibility = rng.choices(list(Visibility), weights=[50, 30, 20])[0]
                 draft = rng.random() < 0.04
-                shared = visibility is not Visibility.PRIVATE and not draft
+                shared = visibility.is_shared and not draft
                 title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, 6))).capitalize()
                 tags = rng.sample(TAGS, rng.randint(0, 3))
                 self.out.add(

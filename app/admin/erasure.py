@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
-from sqlalchemy.orm import joinedload
 from wtforms import EmailField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -15,16 +13,8 @@ from app.authz import client_for_erasure, roles_required
 from app.extensions import db
 from app.forms import BaseForm
 from app.models import (
-    AssignmentRecipient,
-    Case,
-    CaseMember,
-    CheckIn,
-    JournalEntry,
-    Response,
     Role,
-    User,
 )
-from app.sections import CASE_PAGE, case_members
 from app.services import erasure as erasure_service
 
 
@@ -66,33 +56,11 @@ def erasure_index():
     """Find the client to erase."""
     form = FindClientForm()
     if form.validate_on_submit():
-        user = db.session.scalar(
-            sa.select(User).where(
-                User.email == normalise_email(form.email.data),
-                User.role == Role.CLIENT,
-                User.erased_at.is_(None),
-            )
-        )
+        user = erasure_service.client_by_email(normalise_email(form.email.data))
         if user is not None:
             return redirect(url_for(".erase_client", user_id=user.id))
         form.email.errors.append("No client account has this email.")
     return render_template("admin/erasure_find.html", form=form)
-
-
-def _what_will_go(user: User) -> dict[str, int]:
-    """Counts of what erasure destroys (numbers only: the admin reads no clinical content)."""
-    recipient_ids = sa.select(AssignmentRecipient.id).where(AssignmentRecipient.user_id == user.id)
-    count = sa.func.count()
-    counts = [
-        ("journal entry", "journal entries", JournalEntry.author_id == user.id),
-        ("exercise answer", "exercise answers", Response.recipient_id.in_(recipient_ids)),
-        ("check-in", "check-ins", CheckIn.user_id == user.id),
-    ]
-    result = {}
-    for singular, plural, condition in counts:
-        n = db.session.scalar(sa.select(count).where(condition)) or 0
-        result[singular if n == 1 else plural] = n
-    return result
 
 
 @bp.route("/erasure/<int:user_id>", methods=["GET", "POST"])
@@ -100,11 +68,7 @@ def _what_will_go(user: User) -> dict[str, int]:
 def erase_client(user_id: int):
     """Confirm and carry out the erasure of one client."""
     user = client_for_erasure(user_id)
-    memberships = db.session.scalars(
-        sa.select(CaseMember)
-        .where(CaseMember.user_id == user.id, CaseMember.erased_at.is_(None))
-        .options(joinedload(CaseMember.case).joinedload(Case.counselor))
-    ).all()
+    memberships = erasure_service.memberships_of(user)
     form = EraseClientForm(expected_email=user.email)
     if form.validate_on_submit():
         summary = erasure_service.erase_client(user)
@@ -125,13 +89,6 @@ def erase_client(user_id: int):
         "admin/erasure_confirm.html",
         user=user,
         memberships=memberships,
-        counts=_what_will_go(user),
+        counts=erasure_service.what_will_go(user),
         form=form,
     )
-
-
-@CASE_PAGE.section(order=5, template="dataprotection/_erased_members.html")
-def erased_members_section(case: Case) -> dict | None:
-    """Tell the counselor that a member of this case was erased, and when."""
-    erased = case_members(case, erased=True)
-    return {"members": erased} if erased else None

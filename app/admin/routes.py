@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from app import audit
@@ -17,36 +15,19 @@ from app.authz import case_for_admin, roles_required, user_for_admin
 from app.cases.delivery import send_links
 from app.cases.routes import STATUS_LABELS
 from app.extensions import db
-from app.models import Case, Role, User
+from app.models import Role, User
 from app.services import cases as case_service
 from app.services import invitations
 from app.services.cases import CaseRuleError
 
 
-def _staff_rows() -> list[tuple[User, int]]:
-    case_counts = (
-        sa.select(Case.counselor_id, sa.func.count(Case.id).label("cases"))
-        .group_by(Case.counselor_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(User, sa.func.coalesce(case_counts.c.cases, 0))
-        .outerjoin(case_counts, case_counts.c.counselor_id == User.id)
-        .where(User.role.in_([Role.ADMIN, Role.COUNSELOR]), User.erased_at.is_(None))
-        .order_by(User.role, User.name)
-    ).all()
-    return [(user, int(cases)) for user, cases in rows]
-
-
 def _render(form: NewCounselorForm | None = None, status: int = 200):
-    staff = _staff_rows()
+    staff = case_service.staff_with_case_counts()
     latest = invitations.latest_staff_invitations(
         [user.id for user, _ in staff if not user.has_password]
     )
     links = invitations.take_shown_once([inv.id for inv in latest.values()])
-    cases = db.session.scalars(
-        sa.select(Case).options(joinedload(Case.counselor)).order_by(Case.label, Case.id)
-    ).all()
+    cases = case_service.all_cases()
     counselors = case_service.active_counselors()
     audit.record("admin.accounts_viewed", detail=f"staff={len(staff)} cases={len(cases)}")
     return render_template(

@@ -5,10 +5,10 @@ from flask_login import current_user
 
 from app.authz import roles_required
 from app.caseload import bp
-from app.caseload.dashboard import STATUS_FILTERS, dashboard
 from app.cases.routes import STATUS_LABELS
 from app.forms import clean_text
 from app.models import Role
+from app.services.caseload import STATUS_FILTERS, dashboard
 
 
 @bp.route("/caseload")

@@ -20,7 +20,9 @@ from app.authz import (
 from app.cases import bp
 from app.cases.delivery import send_links
 from app.cases.forms import NewCaseForm, ReopenForm, StatusForm
+from app.dataprotection_sections import ERASED_TEMPLATE, erased_members_section
 from app.extensions import db
+from app.journal import sections as journal_sections
 from app.models import (
     Case,
     CaseKind,
@@ -32,10 +34,12 @@ from app.models import (
     Role,
     User,
 )
-from app.sections import CASE_PAGE
+from app.modules import sections as assignment_sections
+from app.sections import Section, load_sections
 from app.services import cases as case_service
 from app.services import invitations
 from app.services.cases import CaseRuleError, NewMember
+from app.sessions import sections as session_sections
 
 STATUS_LABELS = {
     CaseStatus.INTAKE: "Intake",
@@ -43,6 +47,14 @@ STATUS_LABELS = {
     CaseStatus.PAUSED: "Paused",
     CaseStatus.CLOSED: "Closed",
 }
+#: What the features show on the case page, in this order; each loader takes the viewer first.
+CASE_PAGE_SECTIONS = [
+    Section(ERASED_TEMPLATE, erased_members_section),
+    Section(assignment_sections.CASE_TEMPLATE, assignment_sections.assignments_section),
+    Section(journal_sections.CASE_TEMPLATE, journal_sections.case_journal_section),
+    Section(session_sections.CASE_TEMPLATE, session_sections.sessions_section),
+    Section(session_sections.CHECKINS_TEMPLATE, session_sections.checkins_section),
+]
 STATUS_ACTIONS = {
     CaseStatus.ACTIVE: "Active",
     CaseStatus.PAUSED: "Paused",
@@ -168,7 +180,7 @@ def detail(case_id: int):
         reopen_form=ReopenForm(),
         action_form=PostForm(),
         status_labels=STATUS_LABELS,
-        sections=CASE_PAGE.load(case),
+        sections=load_sections(CASE_PAGE_SECTIONS, current_user, case),
     )
 
 

@@ -12,7 +12,6 @@ from app.authz import roles_required
 from app.client import bp
 from app.models import Role, utcnow
 from app.pdf import PdfError, render_pdf
-from app.sections import CLIENT_HOME
 from app.services.export import build_export, pdf_context, summary
 
 
@@ -55,9 +54,3 @@ def export_pdf():
         return render_template("dataprotection/export.html", pdf_error=str(exc)), 503
     audit.record("export.pdf", current_user, detail=summary(data))
     return _download(pdf, "application/pdf", "pdf")
-
-
-@CLIENT_HOME.section(order=90, template="dataprotection/_export_link.html")
-def export_link_section(user, memberships) -> dict:
-    """A quiet link to the data download at the bottom of the client's home."""
-    return {}

@@ -1,31 +1,37 @@
 """The client's home, and their answers to invitations to join a case."""
 
-import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from app.auth.forms import PostForm
 from app.authz import deny, roles_required
 from app.client import bp
+from app.dataprotection_sections import EXPORT_LINK_TEMPLATE, export_link_section
 from app.extensions import db
-from app.models import Case, CaseMember, Role
-from app.sections import CLIENT_HOME
+from app.journal import sections as journal_sections
+from app.models import Role
+from app.modules import sections as assignment_sections
+from app.sections import Section, load_sections
 from app.services import case_invitations
 from app.services.case_invitations import NotYours
+from app.services.cases import client_memberships
+from app.sessions import sections as session_sections
+
+#: What the features show on the client's home, in this order; each loader takes the viewer.
+CLIENT_HOME_SECTIONS = [
+    Section(assignment_sections.HOME_TEMPLATE, assignment_sections.next_exercises_section),
+    Section(session_sections.HOME_TEMPLATE, session_sections.checkin_next_section),
+    Section(journal_sections.HOME_TEMPLATE, journal_sections.client_journal_section),
+    Section(EXPORT_LINK_TEMPLATE, export_link_section),
+]
 
 
 @bp.route("/me")
 @roles_required(Role.CLIENT)
 def home():
     """What to do next, for the signed-in client."""
-    memberships = db.session.scalars(
-        sa.select(CaseMember)
-        .where(CaseMember.user_id == current_user.id, CaseMember.erased_at.is_(None))
-        .options(joinedload(CaseMember.case).joinedload(Case.counselor))
-        .order_by(CaseMember.joined_at.desc())
-    ).all()
-    sections = CLIENT_HOME.load(current_user, memberships)
+    memberships = client_memberships(current_user)
+    sections = load_sections(CLIENT_HOME_SECTIONS, current_user, memberships)
     return render_template(
         "client/home.html",
         memberships=memberships,

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app import policy
 from app.demo.accounts import demo_user
 from app.demo.caseload import demo_couple_case
 from app.demo.data import load
@@ -78,7 +79,7 @@ def _add_entry(
     entry.status = ResponseStatus.SUBMITTED
     entry.created_at = when
     entry.updated_at = when
-    if visibility is not Visibility.PRIVATE:
+    if visibility.is_shared:
         entry.visibility = visibility
         entry.shared_at = when + timedelta(minutes=5)
         db.session.add(
@@ -94,7 +95,7 @@ def _add_entry(
 def _add_comments_and_reads(counselor: User, case_id: int, comments: list[str]) -> None:
     shared = db.session.scalars(
         sa.select(JournalEntry)
-        .where(JournalEntry.case_id == case_id, JournalEntry.visibility != Visibility.PRIVATE)
+        .where(policy.readable_by_counselor(policy.JOURNAL, counselor, case_id))
         .order_by(JournalEntry.shared_at)
     ).all()
     # Older shares are read, a few of them answered; the newest few stay unread.

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from app import policy
 from app.demo.accounts import demo_user
 from app.demo.caseload import demo_couple_case
 from app.demo.data import load
@@ -24,13 +25,12 @@ from app.models import (
     NoteFormat,
     NoteStatus,
     ProcessNote,
-    ResponseStatus,
     SessionAssignmentLink,
     SessionAttendee,
     SessionJournalPick,
     SessionKind,
     SessionNote,
-    Visibility,
+    User,
     utcnow,
 )
 
@@ -108,7 +108,7 @@ def seed() -> None:
     db.session.flush()
 
     _link_demo_homework(case.id, sessions)
-    _pick_demo_entry(case.id, sessions[1])
+    _pick_demo_entry(counselor, case.id, sessions[1])
     db.session.commit()
 
 
@@ -153,15 +153,11 @@ def _link_demo_homework(case_id: int, sessions: list[CounselingSession]) -> None
             )
 
 
-def _pick_demo_entry(case_id: int, session: CounselingSession) -> None:
+def _pick_demo_entry(counselor: User, case_id: int, session: CounselingSession) -> None:
     """Pick the most recent entry shared with the counselor, if the journal demo made one."""
     entry_id = db.session.scalar(
         sa.select(JournalEntry.id)
-        .where(
-            JournalEntry.case_id == case_id,
-            JournalEntry.visibility.in_([Visibility.COUNSELOR, Visibility.COUNSELOR_AND_PARTNER]),
-            JournalEntry.status == ResponseStatus.SUBMITTED,
-        )
+        .where(policy.readable_by_counselor(policy.JOURNAL, counselor, case_id))
         .order_by(JournalEntry.shared_at.desc())
         .limit(1)
     )

@@ -23,7 +23,8 @@ from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import BaseForm
-from app.models import Exercise, ExerciseKind, Visibility
+from app.models import Exercise, ExerciseKind
+from app.policy import ANSWER
 from app.services.responses import ANSWER_FIELDS, VISIBILITY_LABELS
 
 
@@ -33,7 +34,7 @@ class AnswerForm(BaseForm):
     visibility = RadioField(
         "Who can read this answer?",
         choices=[SelectChoice(v.value, label) for v, label in VISIBILITY_LABELS.items()],
-        default=Visibility.COUNSELOR.value,
+        default=ANSWER.default.value,
     )
     version = HiddenField()
     draft_seq = HiddenField()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
-from app import audit
+from app import audit, policy
 from app.auth.forms import PostForm
-from app.authz import deny, recipient_for_client, roles_required
+from app.authz import deny, ensure_open, recipient_for_client, roles_required
 from app.drafts import read_autosave_payload
 from app.exercises import bp
 from app.exercises.forms import AnswerForm, answer_form
@@ -17,11 +15,11 @@ from app.extensions import csrf, db
 from app.models import (
     AssignmentRecipient,
     Exercise,
-    Response,
     ResponseStatus,
     Role,
     Visibility,
 )
+from app.policy import ANSWER
 from app.services import assignments as assignment_service
 from app.services import responses as response_service
 from app.services.concurrency import StaleEdit
@@ -47,22 +45,6 @@ def _exercise_of(recipient: AssignmentRecipient, exercise_id: int) -> Exercise:
     return exercise
 
 
-def _partner_answer(recipient: AssignmentRecipient, exercise: Exercise) -> Response | None:
-    """The partner's answer to the same exercise, only if sent and shared with this client."""
-    return db.session.scalar(
-        sa.select(Response)
-        .join(AssignmentRecipient, AssignmentRecipient.id == Response.recipient_id)
-        .where(
-            AssignmentRecipient.assignment_id == recipient.assignment_id,
-            AssignmentRecipient.user_id != recipient.user_id,
-            Response.exercise_id == exercise.id,
-            Response.status == ResponseStatus.SUBMITTED,
-            Response.visibility == Visibility.COUNSELOR_AND_PARTNER,
-        )
-        .options(joinedload(Response.recipient).joinedload(AssignmentRecipient.user))
-    )
-
-
 @bp.route("/me/exercises")
 @client_only
 def index():
@@ -77,25 +59,8 @@ def assignment(recipient_id: int):
     """One assignment: the introduction, the counselor's note, the exercises, feedback."""
     recipient = recipient_for_client(recipient_id)
     version = recipient.assignment.module_version
-    states = dict(
-        db.session.execute(
-            sa.select(Response.exercise_id, Response.status).where(
-                Response.recipient_id == recipient.id
-            )
-        ).all()
-    )
-    shared = set(
-        db.session.scalars(
-            sa.select(Response.exercise_id)
-            .join(AssignmentRecipient, AssignmentRecipient.id == Response.recipient_id)
-            .where(
-                AssignmentRecipient.assignment_id == recipient.assignment_id,
-                AssignmentRecipient.user_id != recipient.user_id,
-                Response.status == ResponseStatus.SUBMITTED,
-                Response.visibility == Visibility.COUNSELOR_AND_PARTNER,
-            )
-        )
-    )
+    states = response_service.answer_states(recipient)
+    shared = response_service.exercises_the_partner_shared(current_user, recipient)
     sent = request.args.get("sent", type=int)
     if recipient.feedback:
         audit.record("assignment.feedback_read", recipient.assignment)
@@ -160,11 +125,13 @@ def answer(recipient_id: int, exercise_id: int):
             )
         flash("Saved. You can come back to it at any time.", "success")
         return redirect(request.path)
-    partner = _partner_answer(recipient, exercise)
+    partner = response_service.partner_answer(current_user, recipient, exercise)
     if partner is not None:
         audit.record("response.read", partner, case_id=recipient.assignment.case_id)
     exercises = recipient.assignment.module_version.exercises
     position = exercises.index(exercise)
+    current = response.visibility if response is not None else ANSWER.default
+    open_to = policy.audiences_open_to(recipient.assignment.case, current)
     return render_template(
         "exercises/answer.html",
         recipient=recipient,
@@ -179,7 +146,9 @@ def answer(recipient_id: int, exercise_id: int):
         position=position,
         total=len(exercises),
         next_exercise=exercises[position + 1] if position + 1 < len(exercises) else None,
-        visibility_labels=response_service.VISIBILITY_LABELS,
+        visibility_labels={
+            v: label for v, label in response_service.VISIBILITY_LABELS.items() if v in open_to
+        },
         visibility_form=PostForm(),
     )
 
@@ -214,8 +183,8 @@ def autosave(recipient_id: int, exercise_id: int):
 @bp.route("/me/exercises/<int:recipient_id>/<int:exercise_id>/sharing", methods=["POST"])
 @client_only
 def sharing(recipient_id: int, exercise_id: int):
-    """Change who may read a sent answer (widen or revoke sharing)."""
-    recipient = recipient_for_client(recipient_id, writable=True)
+    """Change who may read a sent answer: revoking works at any time, in closed cases too."""
+    recipient = recipient_for_client(recipient_id)
     exercise = _exercise_of(recipient, exercise_id)
     response = response_service.find_response(recipient, exercise)
     if response is None or not PostForm().validate_on_submit():
@@ -224,6 +193,9 @@ def sharing(recipient_id: int, exercise_id: int):
         visibility = Visibility(request.form.get("visibility", ""))
     except ValueError:
         abort(400)
+    case = recipient.assignment.case
+    if not policy.may_change_audience(case, visibility, response.visibility):
+        ensure_open(case)  # a closed case refuses only a wider audience (409)
     response_service.change_visibility(response, visibility, recipient.assignment.case_id)
     db.session.commit()
     flash(f"Now visible to: {response_service.VISIBILITY_LABELS[visibility].lower()}.", "success")

@@ -17,15 +17,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.forms import BaseForm
-from app.models import Visibility
+from app.policy import JOURNAL, audience_labels
 from app.services.journal import MAX_BODY, MAX_TITLE, MOOD_WORDS
 
 MOODS = [SelectChoice(str(n), f"{n} · {w}") for n, w in MOOD_WORDS.items()]
-VISIBILITY_LABELS = {
-    Visibility.PRIVATE.value: "Only me",
-    Visibility.COUNSELOR.value: "Me and my counselor",
-    Visibility.COUNSELOR_AND_PARTNER.value: "Me, my counselor and my partner",
-}
+#: ``{visibility value: label}``, the policy's wording for journal entries.
+VISIBILITY_LABELS = audience_labels(JOURNAL)
 VISIBILITY_CHOICES = [SelectChoice(v, label) for v, label in VISIBILITY_LABELS.items()]
 
 
@@ -85,7 +82,7 @@ class NewEntryForm(EntryFields):
     visibility = RadioField(
         "Who can read this entry",
         choices=VISIBILITY_CHOICES,
-        default=Visibility.PRIVATE.value,
+        default=JOURNAL.default.value,
         validators=[DataRequired(message="Choose who can read this entry.")],
         description="You can change this at any time.",
     )

@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 import secrets
 
-import sqlalchemy as sa
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from app import audit
+from app import audit, policy
 from app.auth.forms import PostForm
 from app.authz import (
     client_case_ids,
@@ -35,20 +33,17 @@ from app.journal.forms import (
 from app.journal.search import is_searching, results_page, run_search
 from app.journal.writing import case_to_write_in
 from app.models import (
-    Assignment,
-    AssignmentRecipient,
-    Exercise,
     JournalComment,
     JournalEntry,
-    ModuleVersion,
-    Response,
     ResponseStatus,
     Role,
     Visibility,
 )
+from app.policy import EVERY_CASE
 from app.services import client_cases
 from app.services import journal as journal_service
 from app.services import journal_drafts as drafts_service
+from app.services import responses as response_service
 from app.services.concurrency import StaleEdit, check_version, create_once
 from app.services.journal import MAX_BODY, MAX_TITLE, EntryInput
 
@@ -60,16 +55,7 @@ REQUEST_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 def _response_choices() -> list[SelectChoice]:
     """The signed-in client's own exercise answers, to link an entry to."""
-    rows = db.session.execute(
-        sa.select(Response.id, Exercise.title, ModuleVersion.title)
-        .join(AssignmentRecipient, AssignmentRecipient.id == Response.recipient_id)
-        .join(Assignment, Assignment.id == AssignmentRecipient.assignment_id)
-        .join(Exercise, Exercise.id == Response.exercise_id)
-        .join(ModuleVersion, ModuleVersion.id == Exercise.version_id)
-        .where(AssignmentRecipient.user_id == current_user.id, Assignment.removed_at.is_(None))
-        .order_by(Response.id.desc())
-        .limit(100)
-    ).all()
+    rows = response_service.linkable_answers(current_user)
     return [SelectChoice("", "None")] + [
         SelectChoice(str(rid), f"{module}: {title}") for rid, title, module in rows
     ]
@@ -85,25 +71,8 @@ def _entry_input(form) -> EntryInput:
     )
 
 
-def _exercise_title(entry: JournalEntry) -> str | None:
-    if entry.exercise_response_id is None:
-        return None
-    return db.session.scalar(
-        sa.select(Exercise.title)
-        .join(Response, Response.exercise_id == Exercise.id)
-        .where(Response.id == entry.exercise_response_id)
-    )
-
-
 def _comments(entry: JournalEntry) -> list[JournalComment]:
-    return list(
-        db.session.scalars(
-            sa.select(JournalComment)
-            .where(JournalComment.entry_id == entry.id)
-            .options(joinedload(JournalComment.author))
-            .order_by(JournalComment.created_at, JournalComment.id)
-        )
-    )
+    return journal_service.comments_on(entry, current_user)
 
 
 def _editor_data(entry: JournalEntry) -> dict:
@@ -129,7 +98,7 @@ def index():
         return searched
     form, filters = searched
     page = journal_service.own_entries(current_user, filters, request.args.get("after"))
-    points = journal_service.mood_points([current_user.id], shared_only=False)
+    points = journal_service.mood_points(current_user, EVERY_CASE, [current_user.id])
     chart = mood_chart(
         "mood-mine", "Your mood over the last six months", [(t, m) for _, t, m in points]
     )
@@ -188,9 +157,9 @@ def new():
 
 
 def _saved_message(entry: JournalEntry) -> str:
-    if entry.visibility is Visibility.PRIVATE:
+    if not entry.visibility.is_shared:
         return "Your entry is saved. Only you can read it."
-    if entry.visibility is Visibility.COUNSELOR:
+    if not entry.visibility.reaches_partner:
         return "Your entry is saved and shared with your counselor."
     return "Your entry is saved and shared with your counselor and your partner."
 
@@ -201,13 +170,17 @@ def entry(entry_id: int):
     """One of the client's own entries, with counselor comments and sharing controls."""
     entry = entry_for_author(entry_id)
     share_form = ShareForm(visibility=entry.visibility.value)
+    open_to = policy.audiences_open_to(entry.case, entry.visibility)
+    share_form.visibility.choices = [
+        c for c in share_form.visibility.choices if Visibility(c.value) in open_to
+    ]
     audit.record("journal.read", entry, detail="author")
     return render_template(
         "journal/entry.html",
         entry=entry,
         comments=_comments(entry),
         share_form=share_form,
-        exercise_title=_exercise_title(entry),
+        exercise_title=response_service.exercise_title(entry.exercise_response_id),
         visibility_labels=VISIBILITY_LABELS,
         clear_draft=request.args.get("saved"),
         audience=client_cases.audience_of(current_user, entry.case_id),
@@ -273,7 +246,7 @@ def _version_of(payload: AutosavePayload, entry: JournalEntry) -> int:
 
 def _autosave(entry: JournalEntry, payload: AutosavePayload, *, created: bool):
     """Apply one autosave to ``entry``; the reply never echoes any text."""
-    if entry.status is ResponseStatus.SUBMITTED and entry.visibility is not Visibility.PRIVATE:
+    if entry.status is ResponseStatus.SUBMITTED and entry.visibility.is_shared:
         # Others can read this entry: half-typed edits must not reach them, nor stay readable
         # on a shared device. They wait on the server, for the author alone, until Save.
         if drafts_service.keep_edit(
@@ -356,15 +329,17 @@ def discard_kept_edit(entry_id: int):
 @bp.route("/me/journal/<int:entry_id>/visibility", methods=["POST"])
 @roles_required(Role.CLIENT)
 def share(entry_id: int):
-    """Share or revoke an entry; revoking takes effect at once."""
-    entry = entry_for_author(entry_id, writable=True)
+    """Share or revoke an entry; revoking takes effect at once, in closed cases too."""
+    entry = entry_for_author(entry_id)
     form = ShareForm()
     if not form.validate_on_submit():
         flash("Choose who can read this entry.", "error")
         return redirect(url_for(".entry", entry_id=entry.id))
-    old = entry.visibility
-    if journal_service.set_visibility(entry, Visibility(form.visibility.data)):
-        revoked = journal_service.SHARED_RANK[entry.visibility] < journal_service.SHARED_RANK[old]
+    old, new = entry.visibility, Visibility(form.visibility.data)
+    if not policy.may_change_audience(entry.case, new, old):
+        ensure_open(entry.case)  # a closed case refuses only a wider audience (409)
+    if journal_service.set_visibility(entry, new):
+        revoked = entry.visibility.narrows(old)
         audit.record(
             "journal.revoke" if revoked else "journal.share",
             entry,
@@ -475,6 +450,3 @@ def comment(entry_id: int):
     db.session.commit()
     flash("Your comment is added.", "success")
     return redirect(url_for(".counselor_entry", entry_id=entry.id))
-
-
-from app.journal import sections  # noqa: E402,F401

@@ -32,6 +32,41 @@ class Visibility(enum.StrEnum):
     COUNSELOR = "counselor"
     COUNSELOR_AND_PARTNER = "counselor_and_partner"
 
+    # What each level means is decided in app.policy alone; these only ask it.
+
+    @property
+    def reaches_counselor(self) -> bool:
+        """The case counselor may read sent writing at this level."""
+        from app import policy
+
+        return policy.reaches_counselor(self)
+
+    @property
+    def reaches_partner(self) -> bool:
+        """The partner may read sent writing at this level."""
+        from app import policy
+
+        return policy.reaches_partner(self)
+
+    @property
+    def is_shared(self) -> bool:
+        """Someone besides the author may read writing at this level."""
+        from app import policy
+
+        return policy.is_shared(self)
+
+    def widens(self, old: Visibility) -> bool:
+        """Moving from ``old`` to this level lets someone read who could not before."""
+        from app import policy
+
+        return policy.widens(self, old)
+
+    def narrows(self, old: Visibility) -> bool:
+        """Moving from ``old`` to this level takes the writing away from someone."""
+        from app import policy
+
+        return policy.narrows(self, old)
+
 
 class ResponseStatus(enum.StrEnum):
     """An answer is a draft until its author submits it."""

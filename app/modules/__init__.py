@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("modules", __name__)
 
-from app.modules import routes, sections  # noqa: E402,F401
+from app.modules import routes  # noqa: E402,F401

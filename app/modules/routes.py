@@ -6,13 +6,11 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from app import audit
+from app import audit, policy
 from app.auth.forms import PostForm
 from app.authz import (
     assignment_for_counselor,
@@ -26,7 +24,6 @@ from app.models import (
     AssignmentRecipient,
     CaseMember,
     MemberRole,
-    ModuleVersion,
     Role,
 )
 from app.modules import bp
@@ -34,6 +31,7 @@ from app.modules.forms import AssignForm, FeedbackForm, ModuleForm
 from app.services import assignments as assignment_service
 from app.services import modules as module_service
 from app.services import responses as response_service
+from app.services.cases import case_members
 from app.services.concurrency import StaleEdit
 
 counselor_only = roles_required(Role.COUNSELOR)
@@ -56,11 +54,7 @@ def index():
 def detail(module_id: int):
     """One module: its current version (or ``?version=N``) and its history."""
     module = module_for_counselor(module_id)
-    versions = db.session.scalars(
-        sa.select(ModuleVersion)
-        .where(ModuleVersion.module_id == module.id)
-        .order_by(ModuleVersion.number.desc())
-    ).all()
+    versions = module_service.versions_of(module)
     wanted = request.args.get("version", type=int)
     shown = next(
         (v for v in versions if v.number == wanted),
@@ -163,12 +157,7 @@ def _recipient_choices(members: Sequence[CaseMember]) -> list[SelectChoice]:
 def assign(case_id: int):
     """Give a module to both partners of a case, or one."""
     case = case_for_counselor(case_id, writable=True)
-    members = db.session.scalars(
-        sa.select(CaseMember)
-        .where(CaseMember.case_id == case.id, CaseMember.erased_at.is_(None))
-        .options(selectinload(CaseMember.user))
-        .order_by(CaseMember.role)
-    ).all()
+    members = case_members(case)
     modules = module_service.visible_modules(current_user)
     form = AssignForm()
     form.module.choices = [
@@ -239,19 +228,13 @@ def _partner_label(role: MemberRole) -> str:
 def review(case_id: int, assignment_id: int):
     """Both partners' answers side by side, per exercise, with feedback per partner."""
     assignment = assignment_for_counselor(case_id, assignment_id)
-    roles = dict(
-        db.session.execute(
-            sa.select(CaseMember.user_id, CaseMember.role).where(
-                CaseMember.case_id == assignment.case_id
-            )
-        ).all()
-    )
+    roles = assignment_service.member_roles(assignment.case_id)
     recipients = sorted(assignment.recipients, key=lambda r: str(roles.get(r.user_id, "z")))
     responses = response_service.responses_by_exercise([r.id for r in recipients])
     readable = {
         key: response
         for key, response in responses.items()
-        if response_service.counselor_can_read(response)
+        if policy.may_read(current_user, assignment.case, response)
     }
     forms = {}
     for recipient in recipients:

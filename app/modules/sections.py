@@ -7,18 +7,13 @@ from typing import Any
 from flask import current_app, url_for
 
 from app.models import Case, CaseMember, User
-from app.sections import CASE_PAGE, CLIENT_HOME
 from app.services import assignments as assignment_service
 
-
-def _case_url(case_id: int) -> str:
-    from app.modules.routes import case_page_url
-
-    return case_page_url(case_id)
+CASE_TEMPLATE = "modules/_case_section.html"
+HOME_TEMPLATE = "exercises/_home_section.html"
 
 
-@CASE_PAGE.section(order=20, template="cases/_assignments.html")
-def assignments_section(case: Case) -> dict[str, Any] | None:
+def assignments_section(viewer: User, case: Case) -> dict[str, Any] | None:
     """The case's assignments with each partner's progress (two queries plus one per relation)."""
     assignments = assignment_service.case_assignments(case)
     return {
@@ -30,12 +25,11 @@ def assignments_section(case: Case) -> dict[str, Any] | None:
     }
 
 
-@CLIENT_HOME.section(order=10, template="client/_exercises_next.html")
-def next_exercises_section(user: User, memberships: list[CaseMember]) -> dict[str, Any] | None:
+def next_exercises_section(viewer: User, memberships: list[CaseMember]) -> dict[str, Any] | None:
     """What to do next: the first unfinished exercise of each open assignment."""
     if not memberships or "exercises.index" not in current_app.view_functions:
         return None
-    work = assignment_service.client_work(user)
+    work = assignment_service.client_work(viewer)
     return {
         "todo": [w for w in work if w.next_exercise is not None][:3],
         "has_any": bool(work),

@@ -21,6 +21,7 @@ from app.models import (
     Case,
     CaseMember,
     Exercise,
+    MemberRole,
     ModuleVersion,
     StrategyModule,
     User,
@@ -109,6 +110,15 @@ def save_feedback(
 
 
 # --- reading -------------------------------------------------------------------------------
+
+
+def member_roles(case_id: int) -> dict[int, MemberRole]:
+    """``{user id: role}`` of every member of the case, erased ones included."""
+    return dict(
+        db.session.execute(
+            sa.select(CaseMember.user_id, CaseMember.role).where(CaseMember.case_id == case_id)
+        ).all()
+    )
 
 
 def _with_details(query: sa.Select[Assignment]) -> sa.Select[Assignment]:

@@ -222,3 +222,66 @@ def active_counselors() -> list[User]:
             .order_by(User.name)
         )
     )
+
+
+def case_members(case: Case, *, erased: bool = False) -> list[CaseMember]:
+    """The case's current (or, with ``erased``, erased) members with their users, partner A first.
+
+    The case page loads members once with the case; its sections reuse them instead of asking
+    the database again (docs/performance.md T1). Elsewhere they are queried.
+    """
+    from sqlalchemy.orm import joinedload
+
+    if "members" not in sa.inspect(case).unloaded:
+        members = list(case.members)
+    else:
+        members = list(
+            db.session.scalars(
+                sa.select(CaseMember)
+                .where(CaseMember.case_id == case.id)
+                .options(joinedload(CaseMember.user))
+            )
+        )
+    chosen = [m for m in members if (m.erased_at is not None) == erased]
+    return sorted(chosen, key=lambda m: (m.erased_at, m.role) if erased else m.role)
+
+
+def client_memberships(user: User) -> list[CaseMember]:
+    """The client's current memberships with their cases and counselors, newest first."""
+    from sqlalchemy.orm import joinedload
+
+    return list(
+        db.session.scalars(
+            sa.select(CaseMember)
+            .where(CaseMember.user_id == user.id, CaseMember.erased_at.is_(None))
+            .options(joinedload(CaseMember.case).joinedload(Case.counselor))
+            .order_by(CaseMember.joined_at.desc())
+        )
+    )
+
+
+def staff_with_case_counts() -> list[tuple[User, int]]:
+    """Admins and counselors (not erased), each with the number of cases they hold."""
+    case_counts = (
+        sa.select(Case.counselor_id, sa.func.count(Case.id).label("cases"))
+        .group_by(Case.counselor_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(User, sa.func.coalesce(case_counts.c.cases, 0))
+        .outerjoin(case_counts, case_counts.c.counselor_id == User.id)
+        .where(User.role.in_([Role.ADMIN, Role.COUNSELOR]), User.erased_at.is_(None))
+        .order_by(User.role, User.name)
+    ).all()
+    return [(user, count) for user, count in rows]
+
+
+def all_cases() -> list[Case]:
+    """Every case of the practice with its counselor, by label (metadata for the admin)."""
+    from sqlalchemy.orm import joinedload
+
+    return list(
+        db.session.scalars(
+            sa.select(Case).options(joinedload(Case.counselor)).order_by(Case.label, Case.id)
+        )
+    )

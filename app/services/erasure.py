@@ -241,3 +241,46 @@ def compact_after_erasure() -> None:
         raw = conn.connection.dbapi_connection
         assert raw is not None  # a checked-out connection always has one
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+# --- what the admin sees before erasing (numbers and case names, never content) -------------
+
+
+def client_by_email(email: str) -> User | None:
+    """The client account with this (normalised) email, unless it is erased already."""
+    return db.session.scalar(
+        sa.select(User).where(
+            User.email == email, User.role == Role.CLIENT, User.erased_at.is_(None)
+        )
+    )
+
+
+def memberships_of(user: User) -> list[CaseMember]:
+    """The client's current memberships with their cases and counselors."""
+    from sqlalchemy.orm import joinedload
+
+    from app.models import Case
+
+    return list(
+        db.session.scalars(
+            sa.select(CaseMember)
+            .where(CaseMember.user_id == user.id, CaseMember.erased_at.is_(None))
+            .options(joinedload(CaseMember.case).joinedload(Case.counselor))
+        )
+    )
+
+
+def what_will_go(user: User) -> dict[str, int]:
+    """Counts of what erasure destroys (numbers only: the admin reads no clinical content)."""
+    recipient_ids = sa.select(AssignmentRecipient.id).where(AssignmentRecipient.user_id == user.id)
+    count = sa.func.count()
+    counts = [
+        ("journal entry", "journal entries", JournalEntry.author_id == user.id),
+        ("exercise answer", "exercise answers", Response.recipient_id.in_(recipient_ids)),
+        ("check-in", "check-ins", CheckIn.user_id == user.id),
+    ]
+    result = {}
+    for singular, plural, condition in counts:
+        n = db.session.scalar(sa.select(count).where(condition)) or 0
+        result[singular if n == 1 else plural] = n
+    return result

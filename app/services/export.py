@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from app import policy
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -30,12 +31,11 @@ from app.models import (
     JournalComment,
     JournalEntry,
     Response,
-    ResponseStatus,
     SessionAttendee,
     User,
-    Visibility,
     utcnow,
 )
+from app.policy import ANSWER, EVERY_CASE, JOURNAL
 
 FORMAT = "rekindle-export/1"
 
@@ -90,19 +90,14 @@ def build_export(user: User) -> dict[str, Any]:
 
     own_entries = db.session.scalars(
         sa.select(JournalEntry)
-        .where(JournalEntry.author_id == user.id)
+        .where(policy.readable_by_author(JOURNAL, user, EVERY_CASE))
         .options(selectinload(JournalEntry.comments).joinedload(JournalComment.author))
         .order_by(JournalEntry.created_at, JournalEntry.id)
     ).all()
     partner_entries = db.session.execute(
         sa.select(JournalEntry, User.name)
         .join(User, User.id == JournalEntry.author_id)
-        .where(
-            JournalEntry.case_id.in_(case_ids),
-            JournalEntry.author_id != user.id,
-            JournalEntry.visibility == Visibility.COUNSELOR_AND_PARTNER,
-            JournalEntry.status == ResponseStatus.SUBMITTED,
-        )
+        .where(policy.readable_by_partner(JOURNAL, user, case_ids))
         .order_by(JournalEntry.created_at, JournalEntry.id)
     ).all()
 
@@ -116,7 +111,7 @@ def build_export(user: User) -> dict[str, Any]:
         sa.select(Response)
         .join(AssignmentRecipient, AssignmentRecipient.id == Response.recipient_id)
         .join(Exercise, Exercise.id == Response.exercise_id)
-        .where(AssignmentRecipient.user_id == user.id)
+        .where(policy.readable_by_author(ANSWER, user, EVERY_CASE))
         .options(*response_options)
         .order_by(AssignmentRecipient.id, Exercise.position)
     ).all()
@@ -126,11 +121,8 @@ def build_export(user: User) -> dict[str, Any]:
         .join(Assignment, Assignment.id == AssignmentRecipient.assignment_id)
         .join(User, User.id == AssignmentRecipient.user_id)
         .where(
-            Assignment.case_id.in_(case_ids),
+            policy.readable_by_partner(ANSWER, user, case_ids),
             Assignment.removed_at.is_(None),
-            AssignmentRecipient.user_id != user.id,
-            Response.visibility == Visibility.COUNSELOR_AND_PARTNER,
-            Response.status == ResponseStatus.SUBMITTED,
         )
         .options(*response_options)
         .order_by(Response.submitted_at, Response.id)
@@ -138,7 +130,7 @@ def build_export(user: User) -> dict[str, Any]:
 
     recipients = db.session.scalars(
         sa.select(AssignmentRecipient)
-        .where(AssignmentRecipient.user_id == user.id)
+        .where(policy.feedback_readable_by(user, EVERY_CASE))
         .options(joinedload(AssignmentRecipient.assignment).joinedload(Assignment.module_version))
         .order_by(AssignmentRecipient.id)
     ).all()
@@ -214,11 +206,8 @@ def build_export(user: User) -> dict[str, Any]:
     }
 
 
-VISIBILITY_LABELS = {
-    Visibility.PRIVATE.value: "private",
-    Visibility.COUNSELOR.value: "shared with your counselor",
-    Visibility.COUNSELOR_AND_PARTNER.value: "shared with your counselor and partner",
-}
+#: ``{visibility value: label}`` in the export's words (the policy's wording).
+VISIBILITY_LABELS = {v.value: label for v, label in policy.EXPORT_LABELS.items()}
 
 
 def pdf_context(export: dict[str, Any], practice: str) -> dict[str, Any]:

@@ -20,12 +20,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVarTuple
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
+from app import policy
 from app.crypto import keyring
 from app.extensions import db
 from app.models import (
     Case,
-    CaseMember,
     JournalComment,
     JournalEntry,
     JournalRead,
@@ -36,6 +37,7 @@ from app.models import (
     Visibility,
     utcnow,
 )
+from app.policy import EVERY_CASE, JOURNAL, CaseScope
 
 MAX_BODY = 100_000
 MAX_TITLE = 200
@@ -45,7 +47,6 @@ MAX_TERMS = 2_000
 MAX_QUERY_WORDS = 8
 PAGE_SIZE = 20
 MAX_ROW_ID = 2**63 - 1
-SHARED = (Visibility.COUNSELOR, Visibility.COUNSELOR_AND_PARTNER)
 MOOD_WORDS = {1: "Very low", 2: "Low", 3: "Okay", 4: "Good", 5: "Very good"}
 _SPLIT = re.compile(r"[\W_]+")
 
@@ -222,18 +223,10 @@ def own_entries(author: User, filters: Filters, cursor: str | None) -> Page:
 
 def partner_entries(reader: User, filters: Filters, cursor: str | None) -> Page:
     """Entries other members of the reader's cases shared with partner, newest share first."""
-    mine = sa.select(CaseMember.case_id).where(
-        CaseMember.user_id == reader.id, CaseMember.erased_at.is_(None)
-    )
     query = (
         sa.select(JournalEntry, User.name)
         .join(User, User.id == JournalEntry.author_id)
-        .where(
-            JournalEntry.case_id.in_(mine),
-            JournalEntry.author_id != reader.id,
-            JournalEntry.visibility == Visibility.COUNSELOR_AND_PARTNER,
-            JournalEntry.status == ResponseStatus.SUBMITTED,
-        )
+        .where(policy.readable_by_partner(JOURNAL, reader, EVERY_CASE))
     )
     query = _apply_filters(query, filters, JournalEntry.created_at)
     query = query.where(_before(JournalEntry.shared_at, decode_cursor(cursor)))
@@ -261,11 +254,7 @@ def shared_feed(counselor: User, filters: Filters, cursor: str | None, unread_on
         sa.select(JournalEntry, Case.label, User.name, read.label("is_read"), comments)
         .join(Case, Case.id == JournalEntry.case_id)
         .join(User, User.id == JournalEntry.author_id)
-        .where(
-            Case.counselor_id == counselor.id,
-            JournalEntry.visibility.in_(SHARED),
-            JournalEntry.status == ResponseStatus.SUBMITTED,
-        )
+        .where(policy.readable_by_counselor(JOURNAL, counselor, EVERY_CASE))
     )
     if unread_only:
         query = query.where(~read)
@@ -283,42 +272,30 @@ def unread_count(counselor: User) -> int:
         JournalRead.entry_id == JournalEntry.id, JournalRead.reader_id == counselor.id
     )
     count = db.session.scalar(
-        sa.select(sa.func.count(JournalEntry.id))
-        .join(Case, Case.id == JournalEntry.case_id)
-        .where(
-            Case.counselor_id == counselor.id,
-            JournalEntry.visibility.in_(SHARED),
-            JournalEntry.status == ResponseStatus.SUBMITTED,
-            ~read,
+        sa.select(sa.func.count(JournalEntry.id)).where(
+            policy.readable_by_counselor(JOURNAL, counselor, EVERY_CASE), ~read
         )
     )
     return count or 0
 
 
 def mood_points(
-    author_ids: Sequence[int],
-    *,
-    shared_only: bool,
-    days: int = 180,
-    case_id: int | None = None,
+    viewer: User, case: CaseScope, author_ids: Sequence[int], *, days: int = 180
 ) -> list[tuple[int, datetime, int]]:
-    """(author_id, created_at, mood) of submitted entries with a mood in the last ``days``.
+    """(author_id, created_at, mood) of saved entries with a mood in the last ``days`` that
+    ``viewer`` may read in ``case``: the author's own chart, or a case page's shared moods.
 
-    Moods are encrypted, so the query selects the ciphertexts of the people (and case) asked
-    for, and the moods are decrypted here.
+    Moods are encrypted, so the query selects the ciphertexts and the moods are decrypted here.
     """
     query = sa.select(
         JournalEntry.id, JournalEntry.author_id, JournalEntry.created_at, JournalEntry.mood_ct
     ).where(
+        policy.readable_by(JOURNAL, viewer, case),
         JournalEntry.author_id.in_(author_ids),
         JournalEntry.status == ResponseStatus.SUBMITTED,
         JournalEntry.mood_ct.is_not(None),
         JournalEntry.created_at >= utcnow() - timedelta(days=days),
     )
-    if case_id is not None:
-        query = query.where(JournalEntry.case_id == case_id)
-    if shared_only:
-        query = query.where(JournalEntry.visibility.in_(SHARED))
     rows = db.session.execute(query.order_by(JournalEntry.created_at, JournalEntry.id)).all()
     return [
         (author_id, created_at, JournalEntry.mood.decrypt_stored(entry_id, blob))
@@ -356,7 +333,7 @@ def new_entry(author: User, case_id: int) -> JournalEntry:
     return JournalEntry(
         case_id=case_id,
         author_id=author.id,
-        visibility=Visibility.PRIVATE,
+        visibility=JOURNAL.default,
         status=ResponseStatus.DRAFT,
         draft_seq=0,
         version=1,
@@ -369,7 +346,7 @@ def submit(entry: JournalEntry, data: EntryInput) -> None:
     if entry.status is not ResponseStatus.SUBMITTED:
         entry.status = ResponseStatus.SUBMITTED
         entry.created_at = utcnow()
-        if entry.visibility in SHARED:
+        if entry.visibility.is_shared:
             entry.shared_at = utcnow()
     db.session.flush()
 
@@ -383,21 +360,13 @@ def set_visibility(entry: JournalEntry, visibility: Visibility) -> bool:
         JournalVisibilityChange(entry_id=entry.id, from_visibility=old, to_visibility=visibility)
     )
     entry.visibility = visibility
-    widened = SHARED_RANK[visibility] > SHARED_RANK[old]
-    if visibility is Visibility.PRIVATE:
+    if not visibility.is_shared:
         entry.shared_at = None
-    elif widened and entry.status is ResponseStatus.SUBMITTED:
+    elif visibility.widens(old) and entry.status is ResponseStatus.SUBMITTED:
         entry.shared_at = utcnow()
     entry.version += 1
     db.session.flush()
     return True
-
-
-SHARED_RANK = {
-    Visibility.PRIVATE: 0,
-    Visibility.COUNSELOR: 1,
-    Visibility.COUNSELOR_AND_PARTNER: 2,
-}
 
 
 def mark_read(entry: JournalEntry, reader: User) -> None:
@@ -416,6 +385,21 @@ def add_comment(entry: JournalEntry, author: User, body: str) -> JournalComment:
     mark_read(entry, author)
     db.session.flush()
     return comment
+
+
+def comments_on(entry: JournalEntry, viewer: User) -> list[JournalComment]:
+    """The counselor's comments on ``entry`` that ``viewer`` may read, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(JournalComment)
+            .where(
+                JournalComment.entry_id == entry.id,
+                policy.comments_readable_by(viewer, entry.case_id),
+            )
+            .options(joinedload(JournalComment.author))
+            .order_by(JournalComment.created_at, JournalComment.id)
+        )
+    )
 
 
 def is_read_by(entry: JournalEntry, reader_id: int) -> bool:

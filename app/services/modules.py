@@ -226,3 +226,25 @@ def version_with_exercises(version_id: int) -> ModuleVersion:
         .where(ModuleVersion.id == version_id)
         .options(selectinload(ModuleVersion.exercises))
     ).one()
+
+
+def versions_of(module: StrategyModule) -> list[ModuleVersion]:
+    """Every version of the module, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ModuleVersion)
+            .where(ModuleVersion.module_id == module.id)
+            .order_by(ModuleVersion.number.desc())
+        )
+    )
+
+
+def assignable_versions(counselor: User) -> list[tuple[int, str]]:
+    """``(version id, title)`` of the current version of every module the counselor may assign."""
+    rows = db.session.execute(
+        sa.select(ModuleVersion.id, ModuleVersion.title)
+        .join(StrategyModule, StrategyModule.current_version_id == ModuleVersion.id)
+        .where(sa.or_(StrategyModule.is_builtin.is_(True), StrategyModule.owner_id == counselor.id))
+        .order_by(ModuleVersion.title)
+    ).all()
+    return [(version_id, title) for version_id, title in rows]

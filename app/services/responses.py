@@ -1,10 +1,7 @@
-"""Clients' answers to exercises: drafts, autosave, submitting, and who may read them.
+"""Clients' answers to exercises: drafts, autosave, submitting, sharing, and reading them.
 
-Reading rules (docs/security.md "Who sees what"), applied in one place:
-
-* the author sees their own answer, draft or submitted;
-* the case counselor sees *submitted* answers shared with the counselor or with both;
-* the partner sees *submitted* answers shared with both — never drafts, never the others.
+Who may read an answer is decided by ``app.policy`` (the author, draft or sent; the case
+counselor and the partner once sent, as far as its audience reaches).
 """
 
 from __future__ import annotations
@@ -14,20 +11,25 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
-from app import audit
+from app import audit, policy
 from app.drafts import AutosavePayload
 from app.extensions import db
 from app.models import (
+    Assignment,
     AssignmentRecipient,
     AssignmentStatus,
     Exercise,
     ExerciseKind,
+    ModuleVersion,
     Response,
     ResponseStatus,
+    User,
     Visibility,
     utcnow,
 )
+from app.policy import ANSWER, EVERY_CASE
 from app.services.concurrency import check_version
 
 #: The answer fields of each kind, with their maximum lengths (text) or None (other values).
@@ -40,14 +42,8 @@ ANSWER_FIELDS: dict[ExerciseKind, dict[str, int | None]] = {
     ExerciseKind.SPACE_COMMITMENT: {"start_date": None, "end_date": None, "checkin": 5_000},
 }
 
-VISIBILITY_LABELS: dict[Visibility, str] = {
-    Visibility.PRIVATE: "Only me",
-    Visibility.COUNSELOR: "My counselor",
-    Visibility.COUNSELOR_AND_PARTNER: "My counselor and my partner",
-}
-
-#: Answers the counselor may read once submitted.
-COUNSELOR_READABLE = (Visibility.COUNSELOR, Visibility.COUNSELOR_AND_PARTNER)
+#: What the author sees for each audience of an answer (the policy's wording).
+VISIBILITY_LABELS: dict[Visibility, str] = dict(ANSWER.labels)
 
 
 class ResponseError(Exception):
@@ -91,7 +87,7 @@ def visibility_from(value: str | None) -> Visibility:
     try:
         return Visibility(value or "")
     except ValueError:
-        return Visibility.COUNSELOR
+        return ANSWER.default
 
 
 def find_response(recipient: AssignmentRecipient, exercise: Exercise) -> Response | None:
@@ -229,8 +225,8 @@ def _complete_if_all_submitted(recipient: AssignmentRecipient) -> None:
 
 
 def change_visibility(response: Response, visibility: Visibility, case_id: int) -> None:
-    """Who else may read a submitted answer; sharing can be widened or revoked at any time."""
-    if response.visibility is visibility:
+    """Who else may read a submitted answer (the view checks a closed case may only narrow)."""
+    if not policy.changes_audience(visibility, response.visibility):
         return
     detail = f"{response.visibility} -> {visibility}"
     response.visibility = visibility
@@ -240,22 +236,85 @@ def change_visibility(response: Response, visibility: Visibility, case_id: int) 
 # --- reading -------------------------------------------------------------------------------
 
 
-def partner_can_read(response: Response) -> bool:
-    """Whether the author's partner may read this answer."""
-    return (
-        response.status is ResponseStatus.SUBMITTED
-        and response.visibility is Visibility.COUNSELOR_AND_PARTNER
+def responses_by_exercise(recipient_ids: list[int]) -> dict[tuple[int, int], Response]:
+    """``{(recipient_id, exercise_id): response}`` for the given recipients, in one query.
+
+    Each answer comes with its recipient and assignment, so ``policy.may_read`` can judge it.
+    """
+    if not recipient_ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Response)
+        .where(Response.recipient_id.in_(recipient_ids))
+        .options(joinedload(Response.recipient).joinedload(AssignmentRecipient.assignment))
+    )
+    return {(r.recipient_id, r.exercise_id): r for r in rows}
+
+
+def answer_states(recipient: AssignmentRecipient) -> dict[int, ResponseStatus]:
+    """``{exercise id: status}`` of the recipient's own answers."""
+    return dict(
+        db.session.execute(
+            sa.select(Response.exercise_id, Response.status).where(
+                Response.recipient_id == recipient.id
+            )
+        ).all()
     )
 
 
-def counselor_can_read(response: Response) -> bool:
-    """Whether the case counselor may read this answer."""
-    return response.status is ResponseStatus.SUBMITTED and response.visibility in COUNSELOR_READABLE
+def _partners_answers(viewer: User, recipient: AssignmentRecipient) -> sa.Select[Response]:
+    # The other recipients' answers to the same assignment that the viewer may read.
+    return (
+        sa.select(Response)
+        .join(AssignmentRecipient, AssignmentRecipient.id == Response.recipient_id)
+        .where(
+            AssignmentRecipient.assignment_id == recipient.assignment_id,
+            policy.readable_by_partner(ANSWER, viewer, recipient.assignment.case_id),
+        )
+    )
 
 
-def responses_by_exercise(recipient_ids: list[int]) -> dict[tuple[int, int], Response]:
-    """``{(recipient_id, exercise_id): response}`` for the given recipients, in one query."""
-    if not recipient_ids:
-        return {}
-    rows = db.session.scalars(sa.select(Response).where(Response.recipient_id.in_(recipient_ids)))
-    return {(r.recipient_id, r.exercise_id): r for r in rows}
+def partner_answer(
+    viewer: User, recipient: AssignmentRecipient, exercise: Exercise
+) -> Response | None:
+    """The partner's answer to the same exercise, only if sent and shared with the viewer."""
+    return db.session.scalar(
+        _partners_answers(viewer, recipient)
+        .where(Response.exercise_id == exercise.id)
+        .options(joinedload(Response.recipient).joinedload(AssignmentRecipient.user))
+    )
+
+
+def exercises_the_partner_shared(viewer: User, recipient: AssignmentRecipient) -> set[int]:
+    """Ids of the assignment's exercises whose partner answer the viewer may read."""
+    query = _partners_answers(viewer, recipient).with_only_columns(Response.exercise_id)
+    return set(db.session.scalars(query))
+
+
+def linkable_answers(author: User, limit: int = 100) -> list[tuple[int, str, str]]:
+    """``(response id, exercise title, module title)`` of the author's answers, newest first."""
+    rows = db.session.execute(
+        sa.select(Response.id, Exercise.title, ModuleVersion.title)
+        .join(AssignmentRecipient, AssignmentRecipient.id == Response.recipient_id)
+        .join(Assignment, Assignment.id == AssignmentRecipient.assignment_id)
+        .join(Exercise, Exercise.id == Response.exercise_id)
+        .join(ModuleVersion, ModuleVersion.id == Exercise.version_id)
+        .where(
+            policy.readable_by_author(ANSWER, author, EVERY_CASE),
+            Assignment.removed_at.is_(None),
+        )
+        .order_by(Response.id.desc())
+        .limit(limit)
+    ).all()
+    return [(rid, title, module) for rid, title, module in rows]
+
+
+def exercise_title(response_id: int | None) -> str | None:
+    """The title of the exercise an answer (for example one a journal entry links to) is for."""
+    if response_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(Exercise.title)
+        .join(Response, Response.exercise_id == Exercise.id)
+        .where(Response.id == response_id)
+    )

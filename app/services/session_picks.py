@@ -12,34 +12,35 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app import policy
 from app.extensions import db
 from app.models import (
+    Case,
     CounselingSession,
     JournalEntry,
     JournalVisibilityChange,
     NoteAmendment,
-    ResponseStatus,
     SessionJournalPick,
     SessionNote,
     User,
 )
+from app.policy import JOURNAL
 from app.services import sessions as service
 
 
-def withdrawn_excerpts(session: CounselingSession) -> list[datetime | None]:
+def withdrawn_excerpts(
+    counselor: User, case: Case, session: CounselingSession
+) -> list[datetime | None]:
     """When each picked entry that its author has since stopped sharing was withdrawn."""
-    shared = service.SHARED_WITH_COUNSELOR
     withdrawn_at = (
         sa.select(sa.func.max(JournalVisibilityChange.changed_at))
         .where(
             JournalVisibilityChange.entry_id == JournalEntry.id,
-            JournalVisibilityChange.to_visibility.not_in(shared),
+            policy.left_the_counselor(JournalVisibilityChange.to_visibility),
         )
         .scalar_subquery()
     )
-    still_shared = sa.and_(
-        JournalEntry.visibility.in_(shared), JournalEntry.status == ResponseStatus.SUBMITTED
-    )
+    still_shared = policy.readable_by_counselor(JOURNAL, counselor, case)
     return list(
         db.session.scalars(
             sa.select(withdrawn_at)
@@ -56,7 +57,12 @@ def withdrawn_excerpts(session: CounselingSession) -> list[datetime | None]:
 
 
 def amend_picks(
-    note: SessionNote, session: CounselingSession, author: User, body: str, entry_ids: list[int]
+    note: SessionNote,
+    case: Case,
+    session: CounselingSession,
+    author: User,
+    body: str,
+    entry_ids: list[int],
 ) -> NoteAmendment:
     """An amendment that also makes the session's still-shared picks exactly ``entry_ids``.
 
@@ -65,7 +71,7 @@ def amend_picks(
     author and day of sharing, never by title: a title is its author's writing and could be
     withdrawn later, while the amendment stays.
     """
-    shared = {e.id: e for e in service.pickable_entries(session.case_id)}
+    shared = {e.id: e for e in service.pickable_entries(author, case)}
     wanted = set(entry_ids)
     if not wanted <= set(shared):
         raise service.SessionRuleError("Only entries the partners shared with you can be picked.")

@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from app import policy
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -22,22 +23,19 @@ from app.models import (
     NoteFormat,
     NoteStatus,
     ProcessNote,
-    ResponseStatus,
     SessionAssignmentLink,
     SessionAttendee,
     SessionJournalPick,
     SessionKind,
     SessionNote,
     User,
-    Visibility,
     utcnow,
 )
+from app.policy import JOURNAL
 from app.services.concurrency import create_once
 
 HOMEWORK = "homework"
 REVIEWED = "reviewed"
-#: Entries a counselor may see, and therefore pick: shared with them and submitted.
-SHARED_WITH_COUNSELOR = (Visibility.COUNSELOR, Visibility.COUNSELOR_AND_PARTNER)
 
 
 class SessionRuleError(ValueError):
@@ -270,23 +268,19 @@ def save_process_note(session: CounselingSession, author: User, body: str) -> Pr
     return note
 
 
-def pickable_entries(case_id: int) -> list[JournalEntry]:
+def pickable_entries(counselor: User, case: Case) -> list[JournalEntry]:
     """Journal entries of the case that their authors shared with the counselor."""
     return list(
         db.session.scalars(
             sa.select(JournalEntry)
-            .where(
-                JournalEntry.case_id == case_id,
-                JournalEntry.visibility.in_(SHARED_WITH_COUNSELOR),
-                JournalEntry.status == ResponseStatus.SUBMITTED,
-            )
+            .where(policy.readable_by_counselor(JOURNAL, counselor, case))
             .options(selectinload(JournalEntry.author))
             .order_by(JournalEntry.shared_at.desc(), JournalEntry.id.desc())
         )
     )
 
 
-def picked_entries(session: CounselingSession) -> list[JournalEntry]:
+def picked_entries(counselor: User, case: Case, session: CounselingSession) -> list[JournalEntry]:
     """Entries picked for the session that are STILL shared (a revoked one is withheld)."""
     return list(
         db.session.scalars(
@@ -295,8 +289,7 @@ def picked_entries(session: CounselingSession) -> list[JournalEntry]:
             .where(
                 SessionJournalPick.session_id == session.id,
                 JournalEntry.case_id == session.case_id,
-                JournalEntry.visibility.in_(SHARED_WITH_COUNSELOR),
-                JournalEntry.status == ResponseStatus.SUBMITTED,
+                policy.readable_by_counselor(JOURNAL, counselor, case),
             )
             .options(selectinload(JournalEntry.author))
             .order_by(JournalEntry.created_at)
@@ -304,17 +297,24 @@ def picked_entries(session: CounselingSession) -> list[JournalEntry]:
     )
 
 
-def set_picks(session: CounselingSession, entry_ids: list[int]) -> None:
+def set_picks(
+    counselor: User, case: Case, session: CounselingSession, entry_ids: list[int]
+) -> None:
     """Replace the session's picks; only entries shared with the counselor are accepted.
 
     A signed session stays as it was signed: its picks change only with an amendment
     (``services.session_picks.amend_picks``), which records the change.
     """
-    if session.note is not None and session.note.status is NoteStatus.SIGNED:
+    signed = db.session.scalar(
+        sa.select(SessionNote.id).where(
+            SessionNote.session_id == session.id, SessionNote.status == NoteStatus.SIGNED
+        )
+    )
+    if signed is not None:
         raise SessionRuleError(
             "This note is signed. To change the journal entries discussed, add an amendment."
         )
-    allowed = {e.id for e in pickable_entries(session.case_id)}
+    allowed = {e.id for e in pickable_entries(counselor, case)}
     if not set(entry_ids) <= allowed:
         raise PickRefused("Only entries the partners shared with you can be picked.")
     db.session.execute(

@@ -24,7 +24,7 @@ def picks(case_id: int, sid: int):
     form = PicksForm()
     if form.validate_on_submit():
         try:
-            service.set_picks(session, list(form.entries.data or []))
+            service.set_picks(current_user, case, session, list(form.entries.data or []))
         except service.SessionRuleError as exc:
             # Refused before anything changed: nothing to roll back.
             if isinstance(exc, service.PickRefused):

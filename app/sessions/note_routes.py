@@ -143,12 +143,19 @@ def amend(case_id: int, sid: int):
     """Add a dated amendment to a signed note (and change the journal entries discussed)."""
     case, session = session_for_counselor(case_id, sid, writable=True)
     note = _note_or_404(session)
-    form = amendment_form(service.pickable_entries(case.id), set(), formdata=request.form)
+    form = amendment_form(
+        service.pickable_entries(current_user, case), set(), formdata=request.form
+    )
     if form.validate_on_submit():
         try:
             if form.entries_shown.data:
                 amendment = session_picks.amend_picks(
-                    note, session, current_user, form.body.data, list(form.entries.data or [])
+                    note,
+                    case,
+                    session,
+                    current_user,
+                    form.body.data,
+                    list(form.entries.data or []),
                 )
             else:
                 amendment = service.add_amendment(note, current_user, form.body.data)

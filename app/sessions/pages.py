@@ -87,8 +87,8 @@ def detail_context(case: Case, session: CounselingSession, **forms: Any) -> dict
     homework_ids = service.linked_assignment_ids(session.id, service.HOMEWORK)
     reviewed_form = ReviewedForm(formdata=None, data={"assignments": sorted(reviewed_ids)})
     reviewed_form.assignments.choices = [(a.id, a.module_version.title) for a in assignments]
-    pickable = service.pickable_entries(case.id)
-    picked = service.picked_entries(session)
+    pickable = service.pickable_entries(current_user, case)
+    picked = service.picked_entries(current_user, case, session)
     picked_ids = {e.id for e in picked}
     picks_form = PicksForm(formdata=None, data={"entries": sorted(picked_ids)})
     picks_form.entries.choices = [SelectChoice(e.id, e.title or "Untitled entry") for e in pickable]
@@ -111,7 +111,7 @@ def detail_context(case: Case, session: CounselingSession, **forms: Any) -> dict
         "picks_form": picks_form,
         "pickable": pickable,
         "picked": picked,
-        "withdrawn": session_picks.withdrawn_excerpts(session),
+        "withdrawn": session_picks.withdrawn_excerpts(current_user, case, session),
         "homework_form": forms.get("homework_form") or homework_form(members),
         "members": members,
         "signed": note.status is NoteStatus.SIGNED,

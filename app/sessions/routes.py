@@ -27,7 +27,6 @@ from app.pdf import PdfError, render_pdf
 from app.services import checkins as checkin_service
 from app.services import sessions as service
 from app.sessions import bp
-from app.sessions import sections as _sections  # noqa: F401  (registers page sections)
 from app.sessions.forms import CheckInForm, SessionForm
 from app.sessions.pages import BASE, detail_context, practice_tz
 from app.sessions.pages import detail_url as _detail_url

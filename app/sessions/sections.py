@@ -5,33 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from app.models import Case, CaseMember, User
-from app.sections import CASE_PAGE, CLIENT_HOME, case_members
 from app.services import checkins as checkin_service
 from app.services import sessions as service
+from app.services.cases import case_members
 from app.sessions.summary import check_in_charts
 
 RECENT_SESSIONS = 10
+CASE_TEMPLATE = "sessions/_case_section.html"
+CHECKINS_TEMPLATE = "sessions/_case_checkins.html"
+HOME_TEMPLATE = "sessions/_home_checkin.html"
 
 
-@CASE_PAGE.section(order=40, template="cases/_sessions.html")
-def sessions_section(case: Case) -> dict[str, Any]:
+def sessions_section(viewer: User, case: Case) -> dict[str, Any]:
     """Recent sessions with their note status, and the way to record one."""
     return {"case": case, "sessions": service.list_sessions(case.id, limit=RECENT_SESSIONS)}
 
 
-@CASE_PAGE.section(order=45, template="cases/_checkins.html")
-def checkins_section(case: Case) -> dict[str, Any]:
+def checkins_section(viewer: User, case: Case) -> dict[str, Any]:
     """Each partner's check-in trend."""
     return {"case": case, "charts": check_in_charts(case, case_members(case), width=420)}
 
 
-@CLIENT_HOME.section(order=15, template="client/_checkin_next.html")
-def checkin_next_section(user: User, memberships: list[CaseMember]) -> dict[str, Any] | None:
+def checkin_next_section(viewer: User, memberships: list[CaseMember]) -> dict[str, Any] | None:
     """An invitation to check in before the next session, with the last check-in's date."""
     if not memberships:
         return None
     member = memberships[0]
     return {
         "member": member,
-        "latest": checkin_service.latest_check_in(member.case_id, user.id),
+        "latest": checkin_service.latest_check_in(member.case_id, viewer.id),
     }

@@ -103,7 +103,7 @@ def summary_context(
             "focus": sections.get("focus", ""),
             "next_steps": sections.get("next_steps", ""),
         }
-    counselor = db.session.get(User, case.counselor_id)
+    counselor = db.session.get_one(User, case.counselor_id)
     return "pdf/session_clinician.html", {
         **common,
         "title": "Session summary — clinician copy",
@@ -124,7 +124,7 @@ def summary_context(
                 "text": excerpt(e.body),
                 "shared_at": e.shared_at,
             }
-            for e in service.picked_entries(session)
+            for e in service.picked_entries(counselor, case, session)
         ],
-        "withdrawn": session_picks.withdrawn_excerpts(session),
+        "withdrawn": session_picks.withdrawn_excerpts(counselor, case, session),
     }

@@ -5,9 +5,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from app.caseload.dashboard import PAGE_SIZE
 from app.extensions import db
 from app.models import Case, CaseStatus
+from app.services.caseload import PAGE_SIZE
 
 
 def _row_labels(page: str) -> list[str]:

@@ -15,6 +15,7 @@ from app.crypto import DecryptionError
 from app.extensions import db
 from app.models import Assignment, CheckIn, JournalEntry, User
 from app.services import backup as backup_service
+from app.policy import EVERY_CASE
 from app.services.journal import mood_points
 from tests.conftest import make_app
 from tests.dataprotection.conftest import canary, database_bytes, is_sqlite, server_url
@@ -65,7 +66,9 @@ def test_new_encrypted_values_read_back(app, planted, secrets_planted):
         assert (check_in.satisfaction, check_in.communication, check_in.closeness) == (3, 4, 5)
         assert check_in.hope == 6
         moods = sorted(
-            m for _, _, m in mood_points([planted.a_id, planted.b_id], shared_only=False)
+            m
+            for author_id in (planted.a_id, planted.b_id)
+            for _, _, m in mood_points(db.session.get(User, author_id), EVERY_CASE, [author_id])
         )
         assert moods and set(moods) <= {1, 2, 3, 4, 5}
 

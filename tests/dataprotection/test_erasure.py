@@ -129,11 +129,12 @@ def test_the_case_section_names_the_erased_member(app, planted, admin_client):
     erase(admin_client, planted)
     from flask import render_template
 
-    from app.admin.erasure import erased_members_section
-    from app.models import Case
+    from app.dataprotection_sections import erased_members_section
+    from app.models import Case, User
 
     with app.test_request_context():
-        section = erased_members_section(db.session.get(Case, planted.case_id))
+        case = db.session.get(Case, planted.case_id)
+        section = erased_members_section(db.session.get(User, case.counselor_id), case)
         assert [m.user_id for m in section["members"]] == [planted.a_id]
         html = render_template("dataprotection/_erased_members.html", section=section)
     assert "Partner A\n  was erased on" in html
@@ -141,11 +142,13 @@ def test_the_case_section_names_the_erased_member(app, planted, admin_client):
 
 
 def test_the_case_section_is_left_out_when_nobody_was_erased(app, planted):
-    from app.admin.erasure import erased_members_section
-    from app.models import Case
+    from app.dataprotection_sections import erased_members_section
+    from app.models import Case, User
 
     with app.app_context():
-        assert erased_members_section(db.session.get(Case, planted.case_id)) is None
+        case = db.session.get(Case, planted.case_id)
+        viewer = db.session.get(User, case.counselor_id)
+        assert erased_members_section(viewer, case) is None
 
 
 def test_the_counselor_sees_the_erasure_on_the_case_page(app, planted, admin_client, login_as):

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import g, render_template
+from flask import render_template
 
 from app.extensions import db
 from app.journal.sections import ENTRIES_PER_PARTNER, case_journal_section
@@ -12,10 +12,10 @@ from app.models import Case, JournalRead, User, Visibility
 
 def _section(app, count_queries, counselor_id, case_id):
     with app.test_request_context("/"):
-        g._login_user = db.session.get(User, counselor_id)
+        viewer = db.session.get(User, counselor_id)
         case = db.session.get(Case, case_id)
-        context, statements = count_queries(lambda: case_journal_section(case))
-        html = render_template("cases/_journal.html", section=context)
+        context, statements = count_queries(lambda: case_journal_section(viewer, case))
+        html = render_template("journal/_case_section.html", section=context)
         return context, statements, html
 
 

@@ -54,7 +54,7 @@ def test_case_section_queries_do_not_grow(app, couple, give):
     def load():
         with app.test_request_context():
             case = db.session.get(Case, couple.case.id)
-            section = assignments_section(case)
+            section = assignments_section(couple.counselor, case)
             rendered = [
                 (a.module_version.title, [r.user.name for r in a.recipients])
                 for a in section["assignments"]

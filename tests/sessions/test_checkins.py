@@ -57,7 +57,7 @@ def test_closed_case_refuses_check_ins(app, login_as, factory):
 def test_case_page_sections(app, build, couple_case):
     from flask import render_template
 
-    from app.models import Case
+    from app.models import Case, User
     from app.sessions.sections import checkins_section, sessions_section
 
     counselor, case, a, b = couple_case
@@ -65,8 +65,13 @@ def test_case_page_sections(app, build, couple_case):
     build.check_ins(case, a, weeks=5)
     with app.test_request_context():
         loaded = db.session.get(Case, case.id)
-        sessions_html = render_template("cases/_sessions.html", section=sessions_section(loaded))
-        checkins_html = render_template("cases/_checkins.html", section=checkins_section(loaded))
+        viewer = db.session.get(User, counselor.id)
+        sessions_html = render_template(
+            "sessions/_case_section.html", section=sessions_section(viewer, loaded)
+        )
+        checkins_html = render_template(
+            "sessions/_case_checkins.html", section=checkins_section(viewer, loaded)
+        )
     assert "Record a session" in sessions_html and "Draft note" in sessions_html
     assert checkins_html.count("<svg") == 1  # partner A has check-ins, partner B not yet
     assert "No check-ins yet." in checkins_html

@@ -1,4 +1,4 @@
-"""The dashboard query: one row per case with its figures, in a fixed number of statements.
+"""The caseload dashboard: one row per case with its figures, in a fixed number of statements.
 
 Every figure comes from a grouped subquery joined to the page of cases, so the number of
 statements never grows with the caseload (docs/performance.md T1).
@@ -12,6 +12,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app import policy
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -23,15 +24,13 @@ from app.models import (
     CounselingSession,
     JournalEntry,
     JournalRead,
-    ResponseStatus,
     User,
-    Visibility,
     utcnow,
 )
+from app.policy import EVERY_CASE, JOURNAL
 
 PAGE_SIZE = 20
 DONE = (AssignmentStatus.SUBMITTED, AssignmentStatus.REVIEWED)
-SHARED = (Visibility.COUNSELOR, Visibility.COUNSELOR_AND_PARTNER)
 STATUS_FILTERS = ("open", "all", *(s.value for s in CaseStatus))
 
 
@@ -110,9 +109,7 @@ def dashboard(
     unread = (
         sa.select(JournalEntry.case_id.label("case_id"), sa.func.count().label("unread"))
         .where(
-            JournalEntry.case_id.in_(mine),
-            JournalEntry.visibility.in_(SHARED),
-            JournalEntry.status == ResponseStatus.SUBMITTED,
+            policy.readable_by_counselor(JOURNAL, counselor, EVERY_CASE),
             sa.not_(read_by_me),
         )
         .group_by(JournalEntry.case_id)
