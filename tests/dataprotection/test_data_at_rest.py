@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from app.crypto import DecryptionError
 from app.extensions import db
 from app.models import Assignment, CheckIn, JournalEntry, User
-from app.services import backup as backup_service
 from app.policy import EVERY_CASE
+from app.services import backup as backup_service
 from app.services.journal import mood_points
 from tests.conftest import make_app
 from tests.dataprotection.conftest import canary, database_bytes, is_sqlite, server_url
