@@ -256,3 +256,17 @@ def test_the_session_summary_pdf_downloads_from_either_host(two_hosts, factory, 
         assert answer.status == 200, answer.text[:300]
         assert answer.headers["content-type"] == "application/pdf"
         assert answer.body.startswith(b"%PDF-")
+
+
+def test_the_audit_trail_written_through_both_hosts_verifies_against_one_anchor(
+    two_hosts, factory, runner
+):
+    counselor = factory.counselor()
+    browser = two_hosts.browser()
+    sign_in(browser, counselor.email)
+    pages = [browser.get("/caseload") for _ in range(4)]
+    assert {p.host for p in pages} == set(two_hosts.hosts)
+    # Both hosts chain their events in one database and move one shared anchor file forward.
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "Audit trail intact" in result.output and "newer" not in result.output
