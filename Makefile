@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 SIZE ?= S
+DB ?= sqlite
 FLASK := $(BIN)/flask --app wsgi
 CONSTRAINTS := requirements/constraints.txt
 
@@ -13,7 +14,7 @@ CONSTRAINTS := requirements/constraints.txt
 help:
 	@echo "make run     set up and serve Rekindle with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test    set up and run the whole test suite"
-	@echo "make bench   run the benchmark (SIZE=S|M|L)"
+	@echo "make bench   run the benchmark (SIZE=S|M|L, DB=sqlite|postgres|both)"
 	@echo "make reset-demo  delete the demo database and load the demo data again"
 	@echo "make lint    ruff check and ruff format --check (make format fixes what it can)"
 	@echo "make typecheck  mypy over app/"
@@ -63,7 +64,7 @@ reset-demo: deps system-check
 	$(FLASK) seed-demo
 
 bench: test-deps system-check
-	$(BIN)/python -m bench.run --size $(SIZE)
+	$(BIN)/python -m bench.run --size $(SIZE) --db $(DB)
 
 LINTED := app tests migrations bench scripts
 

@@ -9,7 +9,6 @@ template, CSS and fonts, so the floor always matches the summary the app serves 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
@@ -19,12 +18,12 @@ from bench.server import RESULTS, ensure_fixture, working_copy
 F2_SESSION_INDEX = 0  # the first (shortest) of counselor A's long notes renders as 3 pages
 
 
-def f2_html(database: Path) -> str:
-    """The summary HTML, read from ``database`` (nothing is written to it)."""
+def f2_html(database_url: str) -> str:
+    """The summary HTML, read from the run's database (nothing is written to it)."""
     from app import create_app
     from app.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     _, html = summary_html(app)
     with app.app_context():
         db.engine.dispose()
@@ -66,7 +65,7 @@ def main() -> int:
     """Render from fixture S and save the HTML for a look."""
     fixture, _ = ensure_fixture("S", lambda m: print(m, file=sys.stderr))
     database = working_copy(fixture)
-    html = f2_html(database)
+    html = f2_html(f"sqlite:///{database}")
     database.unlink(missing_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "f2_summary.html").write_text(html)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -57,7 +56,7 @@ def _pdf_rule(app) -> str | None:
     return candidates[0] if candidates else None
 
 
-def discover(database: Path) -> Targets:
+def discover(database_url: str) -> Targets:
     """Resolve routes and fixture rows with an app bound to the run's database (read only)."""
     from app.extensions import db
     from app.models import (
@@ -70,7 +69,7 @@ def discover(database: Path) -> Targets:
     )
     from bench.app import create_bench_app
 
-    app = create_bench_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    app = create_bench_app({"SQLALCHEMY_DATABASE_URI": database_url})
     t = Targets()
     rules = {r.rule: r for r in _rules(app)}
     with app.app_context():

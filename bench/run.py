@@ -26,9 +26,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.client import Result, Visitor, find_form, parse
+from bench.databases import KINDS, BenchDatabase, open_database
 from bench.f2 import f2_html
 from bench.pages import Targets, discover
-from bench.server import RESULTS, Server, ensure_fixture, working_copy
+from bench.server import RESULTS, Server
 
 MIB = 1024 * 1024
 Job = Callable[[], tuple[float, int | None]]
@@ -104,9 +105,16 @@ class Bench:
     """Runs every scenario against one server."""
 
     def __init__(
-        self, server: Server, targets: Targets, args: argparse.Namespace, f2_html: str
+        self,
+        server: Server,
+        targets: Targets,
+        args: argparse.Namespace,
+        f2_html: str,
+        database: BenchDatabase | None = None,
     ) -> None:
         self.server = server
+        self.db_kind = database.kind if database else "sqlite"
+        self.busy_markers = database.busy_markers() if database else ("database is locked",)
         self.t = targets
         self.args = args
         self.f2_html = f2_html
@@ -441,7 +449,7 @@ class Bench:
         )
 
     def s5(self) -> None:
-        """S5: three clients save entries while three others read (SQLite); T8."""
+        """S5: three clients save entries while three others read; T8 (no write gives up)."""
         if not (self.t.journal_new and self.t.journal_list):
             self.rows.append(Row("S5 save while others read", target="T8", note="no journal yet"))
             return
@@ -492,9 +500,12 @@ class Bench:
             th.start()
         for th in threads:
             th.join()
-        locked = self.server.log_text()[log_before:].count("database is locked")
+        new_log = self.server.log_text()[log_before:]
+        locked = sum(new_log.count(marker) for marker in self.busy_markers)
         self.extra["s5_failures"] = failures[:20]
         ok = locked == 0 and not failures and writes
+        # SQLite's one phrase, or PostgreSQL's lock errors (deadlock, lock timeout) together.
+        busy = f"'{self.busy_markers[0]}'" if len(self.busy_markers) == 1 else "lock errors"
         for name, values in (
             ("S5 save entry (3 writers)", writes),
             ("S5 read list (3 readers)", reads),
@@ -511,9 +522,7 @@ class Bench:
                     "-",
                     "T8 0 locked" if "save" in name else "",
                     ("pass" if ok else "FAIL") if "save" in name else "",
-                    f"{locked} 'database is locked', {len(failures)} failed requests"
-                    if "save" in name
-                    else "",
+                    f"{locked} {busy}, {len(failures)} failed requests" if "save" in name else "",
                 )
             )
 
@@ -601,7 +610,7 @@ class Bench:
         """T3: counselor A's pages on this size against the latest run on S."""
         if size == "S":
             return
-        latest = RESULTS / "latest-S.json"
+        latest = RESULTS / latest_name(self.db_kind, "S")
         if not latest.exists():
             self.rows.append(Row(f"T3 counselor A, {size} vs S", note="run size S first"))
             return
@@ -696,8 +705,8 @@ def machine() -> dict[str, object]:
     }
 
 
-def table(rows: list[Row]) -> str:
-    """The one table, fixed-width."""
+def table(rows: list[Row], databases: list[str] | None = None) -> str:
+    """The one table, fixed-width; with ``databases``, a first column says which one."""
     headers = ["scenario", "p50 ms", "p95 ms", "ratio to floor", "queries/req", "target", "result"]
     lines = [
         [
@@ -711,6 +720,9 @@ def table(rows: list[Row]) -> str:
         ]
         for r in rows
     ]
+    if databases is not None:
+        headers.insert(0, "db")
+        lines = [[db, *line] for db, line in zip(databases, lines, strict=True)]
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
     widths[-1] = len(headers[-1])
 
@@ -722,10 +734,118 @@ def table(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
+def latest_name(kind: str, size: str) -> str:
+    """The latest result of ``size`` on ``kind`` (SQLite keeps its old name)."""
+    return f"latest-{size}.json" if kind == "sqlite" else f"latest-{kind}-{size}.json"
+
+
+@dataclass
+class Outcome:
+    """One database's run: its rows, title and JSON report."""
+
+    kind: str
+    title: str
+    rows: list[Row]
+    report: dict
+
+
+def run_on(kind: str, args: argparse.Namespace) -> Outcome:
+    """Every scenario on one database of ``kind``; writes its JSON under bench/results/."""
+    global _renderer_pool
+    started = datetime.now(UTC)
+    load_before = _load()
+    database = open_database(kind, args.size)
+    log(f"== {database.label} ==")
+    seed_seconds = database.prepare(log)
+    try:
+        version = database.version()
+        targets = discover(database.url)
+        for missing in targets.missing:
+            log(f"Not built yet, so not measured: {missing}")
+        # F2's HTML comes from today's summary template, never from a saved copy that drifts.
+        f2 = f2_html(database.url)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "f2_summary.html").write_text(f2)
+        log(f"Rendered the F2 summary HTML from templates/pdf/ ({len(f2)} characters).")
+        log_name = (
+            f"server-{args.size}.log" if kind == "sqlite" else f"server-{kind}-{args.size}.log"
+        )
+        server = Server(database.url, args.size, log_name=log_name)
+        log(f"Starting gunicorn (gunicorn.conf.py, production config) on port {server.port} ...")
+        server.start()
+        bench = Bench(server, targets, args, f2, database)
+        try:
+            bench.run(args.size)
+        finally:
+            server.stop()
+            if _renderer_pool is not None:
+                _renderer_pool.close()
+                _renderer_pool = None
+    finally:
+        database.discard()
+
+    info = machine()
+    info["database"] = version
+    info["load_before"], info["load_after"] = load_before, _load()
+    title = (
+        f"Rekindle benchmark, fixture {args.size}, {started:%Y-%m-%d %H:%M} UTC, "
+        f"{info['cores']} cores ({info['cpu']}), Python {info['python']}, "
+        f"{version}; {args.repeats} repeats; "
+        f"load average {load_before} before, {info['load_after']} after"
+    )
+    text = title + "\n" + table(bench.rows)
+    report = {
+        "size": args.size,
+        "database": kind,
+        "started": started.isoformat(),
+        "machine": info,
+        "settings": vars(args),
+        "fixture_seconds": seed_seconds,
+        "rows": [asdict(r) for r in bench.rows],
+        "medians_ms": {
+            name: {"p50": m.p50, "p95": m.p95, "queries": m.query_count}
+            for name, m in bench.m.items()
+            if m.p50s
+        },
+        "extra": bench.extra,
+        "table": text,
+    }
+    stamp = started.strftime("%Y%m%dT%H%M%S")
+    prefix = f"bench-{args.size}" if kind == "sqlite" else f"bench-{kind}-{args.size}"
+    payload = json.dumps(report, indent=2, default=str)
+    (RESULTS / f"{prefix}-{stamp}.json").write_text(payload)
+    (RESULTS / latest_name(kind, args.size)).write_text(payload)
+    log(f"Written to bench/results/{prefix}-{stamp}.json")
+    return Outcome(kind, title, bench.rows, report)
+
+
+def paired(outcomes: list[Outcome]) -> tuple[list[Row], list[str]]:
+    """Rows of several databases, each scenario's rows next to each other."""
+    order: list[str] = []
+    by_name: dict[str, list[tuple[str, Row]]] = {}
+    for outcome in outcomes:
+        for row in outcome.rows:
+            if row.scenario not in by_name:
+                order.append(row.scenario)
+            by_name.setdefault(row.scenario, []).append((outcome.kind, row))
+    rows, labels = [], []
+    for name in order:
+        for kind, row in by_name[name]:
+            rows.append(row)
+            labels.append(kind)
+    return rows, labels
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; the exit status is 0 even when targets fail (the table says so)."""
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--size", choices=["S", "M", "L"], default="S")
+    parser.add_argument(
+        "--db",
+        choices=[*KINDS, "both"],
+        default="sqlite",
+        help="the database to measure on; both: one after the other, in one table",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--requests", type=int, default=40, help="per page scenario and repeat")
     parser.add_argument("--pdf-requests", type=int, default=10, help="per PDF scenario and repeat")
@@ -740,62 +860,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    started = datetime.now(UTC)
-    load_before = _load()
-    fixture, seed_seconds = ensure_fixture(args.size, log)
-    database = working_copy(fixture)
-    targets = discover(database)
-    for missing in targets.missing:
-        log(f"Not built yet, so not measured: {missing}")
-    # F2's HTML comes from today's summary template, never from a saved copy that drifts.
-    f2 = f2_html(database)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "f2_summary.html").write_text(f2)
-    log(f"Rendered the F2 summary HTML from templates/pdf/ ({len(f2)} characters).")
-    server = Server(database, args.size)
-    log(f"Starting gunicorn (gunicorn.conf.py, production config) on port {server.port} ...")
-    server.start()
-    bench = Bench(server, targets, args, f2)
-    try:
-        bench.run(args.size)
-    finally:
-        server.stop()
-        if _renderer_pool is not None:
-            _renderer_pool.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
-
-    info = machine()
-    info["load_before"], info["load_after"] = load_before, _load()
-    title = (
-        f"Rekindle benchmark, fixture {args.size}, {started:%Y-%m-%d %H:%M} UTC, "
-        f"{info['cores']} cores ({info['cpu']}), Python {info['python']}, "
-        f"SQLite {info['sqlite']}; {args.repeats} repeats; "
-        f"load average {load_before} before, {info['load_after']} after"
-    )
-    text = title + "\n" + table(bench.rows)
+    kinds = list(KINDS) if args.db == "both" else [args.db]
+    outcomes = [run_on(kind, args) for kind in kinds]
+    if len(outcomes) == 1:
+        print(outcomes[0].report["table"])
+        return 0
+    rows, labels = paired(outcomes)
+    text = "\n".join(o.title for o in outcomes) + "\n" + table(rows, labels)
     print(text)
-    report = {
-        "size": args.size,
-        "started": started.isoformat(),
-        "machine": info,
-        "settings": vars(args),
-        "fixture_seconds": seed_seconds,
-        "rows": [asdict(r) for r in bench.rows],
-        "medians_ms": {
-            name: {"p50": m.p50, "p95": m.p95, "queries": m.query_count}
-            for name, m in bench.m.items()
-            if m.p50s
+    started = outcomes[0].report["started"]
+    stamp = datetime.fromisoformat(started).strftime("%Y%m%dT%H%M%S")
+    payload = json.dumps(
+        {
+            "size": args.size,
+            "started": started,
+            "runs": [o.report for o in outcomes],
+            "table": text,
         },
-        "extra": bench.extra,
-        "table": text,
-    }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = started.strftime("%Y%m%dT%H%M%S")
-    payload = json.dumps(report, indent=2, default=str)
-    (RESULTS / f"bench-{args.size}-{stamp}.json").write_text(payload)
-    (RESULTS / f"latest-{args.size}.json").write_text(payload)
-    log(f"Written to bench/results/bench-{args.size}-{stamp}.json")
+        indent=2,
+        default=str,
+    )
+    (RESULTS / f"bench-both-{args.size}-{stamp}.json").write_text(payload)
+    (RESULTS / f"latest-both-{args.size}.json").write_text(payload)
+    log(f"Written to bench/results/bench-both-{args.size}-{stamp}.json")
     return 0
 
 

@@ -108,15 +108,17 @@ class Server:
     It serves ``bench.wsgi:app``: the product app plus the floor page and the statement counter.
     """
 
-    def __init__(self, database: Path, size: str, extra_env: dict | None = None) -> None:
+    def __init__(
+        self, database_url: str, size: str, extra_env: dict | None = None, log_name: str = ""
+    ) -> None:
         self.port = free_port()
         RESULTS.mkdir(parents=True, exist_ok=True)
-        self.log_path = RESULTS / f"server-{size}.log"
+        self.log_path = RESULTS / (log_name or f"server-{size}.log")
         keyring = instance_path() / "encryption_keys.json"
         self.env = {
             **os.environ,
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-            "DATABASE_URL": f"sqlite:///{database}",
+            "DATABASE_URL": database_url,
             "REKINDLE_ENV": "production",
             "SECRET_KEY": secrets.token_urlsafe(48),
             "REKINDLE_ENCRYPTION_KEYS_FILE": str(keyring),

@@ -1,8 +1,8 @@
 """Make sure the system packages Rekindle needs are here, installing them when we may.
 
 ``python scripts/system_check.py run``  (``make run``): Pango and fonts, for PDF summaries.
-``python scripts/system_check.py test`` (``make test``): also Chromium for the browser tests
-and poppler-utils.
+``python scripts/system_check.py test`` (``make test``): also Chromium for the browser tests,
+poppler-utils, and nginx for the two-host test.
 
 When something is missing it is installed with apt-get if this process may do that without
 asking (it runs as root, or ``sudo`` needs no password). Otherwise the check stops and prints
@@ -60,7 +60,15 @@ POPPLER = Need(
     "poppler-utils (PDF checks)", ("poppler-utils",), lambda: bool(shutil.which("pdftoppm"))
 )
 
-NEEDS = {"run": [PANGO, FONTS], "test": [CHROMIUM_NEED, JAVA, POPPLER, PANGO, FONTS]}
+NGINX_PATH = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
+# The two-host test (tests/integration/) puts two app servers behind a loopback nginx.
+NGINX = Need(
+    "nginx (two-host test)",
+    ("nginx",),
+    lambda: Path(NGINX_PATH).exists() or shutil.which("nginx") is not None,
+)
+
+NEEDS = {"run": [PANGO, FONTS], "test": [CHROMIUM_NEED, JAVA, POPPLER, PANGO, FONTS, NGINX]}
 
 
 def missing(needs: Sequence[Need]) -> list[Need]:
