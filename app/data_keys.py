@@ -64,6 +64,14 @@ def data_key_for_owner(conn: sa.Connection, user_id: int) -> tuple[int, bytes]:
     """The id and plain data key of a client, created on their first write."""
     cache = _cache()
     key_id = cache["by_user"].get(user_id)
+    if key_id is not None:
+        try:
+            return key_id, open_data_key(lambda: conn, key_id)
+        except DataKeyMissing:
+            # What this process remembered no longer matches the database (it was replaced
+            # under a running app, e.g. restored): look again, once.
+            forget(key_ids=[key_id], user_ids=[user_id])
+            key_id = None
     if key_id is None:
         table = _table()
         row = conn.execute(sa.select(table.c.id).where(table.c.user_id == user_id)).first()
@@ -106,9 +114,15 @@ def _ref_of(connect: Callable[[], sa.Connection], key_id: int) -> str:
 def open_data_key(connect: Callable[[], sa.Connection], key_id: int) -> bytes:
     """The plain data key ``key_id``, from the key store (checked on every use, so a key
     another process shredded is not served from this process's memory)."""
+    remembered = key_id in _cache()["refs"]
     ref = _ref_of(connect, key_id)
     store = client_key_store.read_store()
     wrapped = store.keys.get(ref)
+    if wrapped is None and remembered:
+        # The remembered ref may be from a database that was replaced: ask the database again.
+        forget(key_ids=[key_id])
+        ref = _ref_of(connect, key_id)
+        wrapped = store.keys.get(ref)
     if wrapped is None:
         _cache()["plain"].pop(ref, None)
         if ref in store.shredded:

@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import TEST_KEYRING, TEST_SECRET, anchor_file_for
+from tests.conftest import TEST_KEYRING, TEST_SECRET, anchor_file_for, client_key_store_for
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
@@ -149,6 +149,8 @@ def two_hosts(
         "DATABASE_URL": migrated_database,
         "REKINDLE_INSTANCE_PATH": str(instance),
         "REKINDLE_AUDIT_ANCHOR_FILE": anchor_file_for(migrated_database),
+        # Both hosts and the test read the one key store, as they would on shared storage.
+        "REKINDLE_CLIENT_KEY_STORE": client_key_store_for(migrated_database),
         "REKINDLE_RATELIMIT_STORAGE_URI": REDIS_URL,
         # A prefix of this run's own, so counters of other runs on the same Redis never count.
         "REKINDLE_RATELIMIT_KEY_PREFIX": prefix,
