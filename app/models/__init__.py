@@ -19,6 +19,7 @@ from app.models.journal import (
     JournalVisibilityChange,
 )
 from app.models.module import Exercise, ExerciseKind, ModuleVersion, StrategyModule
+from app.models.pdf_job import PdfJob, PdfJobStatus
 from app.models.session import (
     CheckIn,
     CounselingSession,
@@ -61,6 +62,8 @@ __all__ = [
     "NoteAmendment",
     "NoteFormat",
     "NoteStatus",
+    "PdfJob",
+    "PdfJobStatus",
     "ProcessNote",
     "Response",
     "ResponseStatus",

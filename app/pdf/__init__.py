@@ -20,6 +20,9 @@ Safety:
   than ``REKINDLE_PDF_TIMEOUT`` seconds is killed, and at most ``REKINDLE_PDF_WORKERS`` renders
   run at once (others wait up to the time limit, then get a "busy" error);
 * workers stay alive between renders, so WeasyPrint is imported once per worker.
+
+Pages never render PDFs themselves: ``app.pdf.jobs`` queues the render and keeps the result,
+encrypted, for the person who asked (SECURITY.md PDF-4).
 """
 
 from __future__ import annotations
@@ -160,13 +163,14 @@ _pools: dict[tuple, RenderPool] = {}
 _pools_lock = threading.Lock()
 
 
-def _pool() -> RenderPool:
+def _pool(*, background: bool = False) -> RenderPool:
     config = current_app.config
+    prefix = "REKINDLE_PDF_BACKGROUND_" if background else "REKINDLE_PDF_"
     key = (
         os.getpid(),  # a forked server process must not share its parent's pipes
         int(config.get("REKINDLE_PDF_WORKERS", DEFAULT_WORKERS)),
-        float(config.get("REKINDLE_PDF_TIMEOUT", DEFAULT_TIMEOUT)),
-        int(config.get("REKINDLE_PDF_MEMORY_MB", DEFAULT_MEMORY_MB)),
+        float(config.get(prefix + "TIMEOUT", DEFAULT_TIMEOUT)),
+        int(config.get(prefix + "MEMORY_MB", DEFAULT_MEMORY_MB)),
     )
     with _pools_lock:
         pool = _pools.get(key)
@@ -182,6 +186,12 @@ def _close_pools() -> None:
             pool.close()
 
 
+def warm_up(*, background: bool = False) -> None:
+    """Start one render worker now, so the first PDF does not pay its start-up (T6)."""
+    pool = _pool(background=background)
+    pool._idle.put(pool._take())
+
+
 def page_size() -> str:
     """The configured paper size as CSS (``A4`` or ``letter``)."""
     configured = str(current_app.config.get("REKINDLE_PAGE_SIZE", "A4")).upper()
@@ -193,6 +203,11 @@ def render_html(template_name: str, context: dict[str, Any]) -> str:
     return render_template(template_name, page_size=page_size(), **context)
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    """Render ``templates/<template_name>`` with ``context`` to PDF bytes, or raise PdfError."""
-    return _pool().render(render_html(template_name, context))
+def render_pdf(template_name: str, context: dict[str, Any], *, background: bool = False) -> bytes:
+    """Render ``templates/<template_name>`` with ``context`` to PDF bytes, or raise PdfError.
+
+    ``background`` renders with the job queue's limits (``REKINDLE_PDF_BACKGROUND_TIMEOUT`` and
+    ``_MEMORY_MB``), wide enough for every document the app accepts; only tasks may use them,
+    never a web request (PDF-4).
+    """
+    return _pool(background=background).render(render_html(template_name, context))

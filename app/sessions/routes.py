@@ -21,7 +21,8 @@ from app.authz import (
 from app.drafts import is_newer, read_autosave_payload
 from app.extensions import csrf, db
 from app.models import Modality, NoteFormat, NoteStatus, Role, SessionKind
-from app.pdf import PdfError, render_pdf
+from app.pdf import documents
+from app.pdf import views as pdf_views
 from app.services import checkins as checkin_service
 from app.services import sessions as service
 from app.services.concurrency import StaleEdit, check_version
@@ -39,7 +40,6 @@ from app.sessions.forms import (
     SessionForm,
     SignForm,
 )
-from app.sessions.summary import summary_context
 
 BASE = "/cases/<int:case_id>/sessions"
 
@@ -483,22 +483,16 @@ def summary_pdf(case_id: int, sid: int):
     copy = request.args.get("copy", "clinician")
     if copy not in ("clinician", "client"):
         abort(404)
-    template, context = summary_context(case, session, copy)
-    try:
-        pdf = render_pdf(template, context)
-    except PdfError as exc:
-        audit.record("session_summary.pdf", session, case_id=case.id, outcome="failed", detail=copy)
-        return render_template(
-            "sessions/pdf_error.html", case=case, session=session, message=str(exc)
-        ), 503
-    audit.record("session_summary.pdf", session, case_id=case.id, detail=copy)
     day = session.starts_at.astimezone(_tz()).strftime("%Y-%m-%d")
-    response = current_app.response_class(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="session-{day}-{copy}-copy.pdf"'
+    # Rendered in the job queue; the page waits a moment for short summaries only (PDF-4).
+    return pdf_views.respond(
+        documents.SESSION_SUMMARY,
+        title=f"Session summary of {day}, {copy} copy",
+        filename=f"session-{day}-{copy}-copy.pdf",
+        case_id=case.id,
+        session_id=session.id,
+        variant=copy,
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.route("/me/check-in", methods=["GET", "POST"])

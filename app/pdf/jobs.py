@@ -1,0 +1,227 @@
+"""PDFs rendered in the job queue, kept encrypted for the person who asked (SECURITY.md PDF-4).
+
+A page that offers a PDF never renders it: it creates a ``PdfJob`` (what to render, for whom),
+commits, queues ``render_job`` and waits a little (``REKINDLE_PDF_WAIT_SECONDS``) for small
+documents. Big ones (over ``REKINDLE_PDF_BACKGROUND_CHARS`` of HTML) do not wait at all. Either
+way the web worker is free within seconds; the person sees "We are preparing your PDF", and a
+notice on their home page until they download it.
+
+The consumer rebuilds the document from the database (the queue carries the job id only, never
+client writing), renders it with the background limits, and stores the PDF AES-GCM encrypted,
+bound to the job's id and owner. Downloading checks the owner and the document's own rule again
+(a counselor who lost the case cannot fetch its summary) and writes the same audit event as a
+direct download did before.
+
+Each kind of document registers a ``PdfKind`` (``app.pdf.documents``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from huey import crontab
+
+from app import audit
+from app.crypto import keyring
+from app.extensions import db
+from app.models import PdfJob, PdfJobStatus, User, utcnow
+from app.pdf import PdfError, render_html, render_pdf
+from app.tasks import periodic_task, task
+
+#: A job still pending after this long was lost (its consumer died); it is marked failed.
+LOST_AFTER = timedelta(minutes=30)
+POLL_SECONDS = 0.1
+
+
+@dataclass(frozen=True)
+class Built:
+    """A document ready to render, and what its audit event says."""
+
+    template: str
+    context: dict[str, Any]
+    detail: str | None
+    audit_object: Any
+    case_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PdfKind:
+    """One kind of PDF: how to build it for a job, and who may still download it."""
+
+    name: str
+    audit_action: str
+    #: Rebuilds the document from the database for ``job`` (in a request or in a task).
+    build: Callable[[PdfJob], Built]
+    #: In a request: returns the audit object, or refuses (404, audited) like the original page.
+    authorize: Callable[[PdfJob], Any]
+    #: Where to ask again after a failure.
+    retry_url: Callable[[PdfJob], str]
+
+
+KINDS: dict[str, PdfKind] = {}
+
+
+def register(kind: PdfKind) -> PdfKind:
+    """Make ``kind`` known to the tasks and the download pages."""
+    KINDS[kind.name] = kind
+    return kind
+
+
+def _aad(job: PdfJob) -> bytes:
+    # Binds the ciphertext to this row and its owner: copied into another job it fails.
+    return f"pdf_jobs.pdf:{job.id}:{job.user_id}".encode()
+
+
+def start(
+    kind: str,
+    owner: User,
+    *,
+    title: str,
+    filename: str,
+    case_id: int | None = None,
+    session_id: int | None = None,
+    variant: str | None = None,
+) -> PdfJob:
+    """A new job for ``owner``, measured so the page knows whether to wait (flushes)."""
+    job = PdfJob(
+        kind=kind,
+        user_id=owner.id,
+        case_id=case_id,
+        session_id=session_id,
+        variant=variant,
+        title=title,
+        filename=filename,
+    )
+    built = KINDS[kind].build(job)
+    # Building the HTML is cheap (~40 ms for the largest export); laying it out is what is not.
+    job.size_chars = len(render_html(built.template, built.context))
+    job.detail = built.detail
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def is_small(job: PdfJob) -> bool:
+    """Small enough that the page may wait a moment for it."""
+    return job.size_chars <= int(current_app.config["REKINDLE_PDF_BACKGROUND_CHARS"])
+
+
+def wait_for(job: PdfJob, seconds: float) -> PdfJobStatus:
+    """The job's status after it finished or ``seconds`` passed, whichever comes first.
+
+    Call after committing the job. Each look is a new transaction, so it sees the consumer's
+    commit; nothing of the request is left uncommitted to lose.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        db.session.rollback()  # end the read transaction: the next read sees new commits
+        status = db.session.scalar(sa.select(PdfJob.status).where(PdfJob.id == job.id))
+        if status is not PdfJobStatus.PENDING or time.monotonic() >= deadline:
+            db.session.refresh(job)
+            return job.status
+        time.sleep(POLL_SECONDS)
+
+
+def for_owner(token: str, user: User) -> PdfJob | None:
+    """The job named ``token`` if ``user`` asked for it."""
+    return db.session.scalar(
+        sa.select(PdfJob).where(PdfJob.token == token, PdfJob.user_id == user.id)
+    )
+
+
+def waiting_for(user: User) -> list[PdfJob]:
+    """The user's PDFs that are being prepared or ready and not downloaded yet, newest first."""
+    since = utcnow() - timedelta(hours=float(current_app.config["REKINDLE_PDF_KEEP_HOURS"]))
+    return list(
+        db.session.scalars(
+            sa.select(PdfJob)
+            .where(
+                PdfJob.user_id == user.id,
+                PdfJob.created_at >= since,
+                PdfJob.downloaded_at.is_(None),
+                PdfJob.status != PdfJobStatus.FAILED,
+            )
+            .order_by(PdfJob.created_at.desc())
+            .limit(5)
+        )
+    )
+
+
+def pdf_bytes(job: PdfJob) -> bytes:
+    """The finished PDF, decrypted; marks it downloaded (flushes). Audit is the caller's."""
+    if job.status is not PdfJobStatus.READY or job.pdf_ct is None:
+        raise ValueError("this PDF is not ready")
+    data = keyring().decrypt(job.pdf_ct, _aad(job))
+    job.downloaded_at = utcnow()
+    db.session.flush()
+    return data
+
+
+@task()
+def render_job(job_id: int) -> None:
+    """Render one job with the background limits and store the PDF encrypted (commits)."""
+    job = db.session.get(PdfJob, job_id)
+    if job is None or job.status is not PdfJobStatus.PENDING:
+        return  # deleted, or already done by an earlier delivery of the same message
+    kind = KINDS[job.kind]
+    owner = db.session.get(User, job.user_id)
+    built: Built | None = None
+    try:
+        built = kind.build(job)
+        pdf = render_pdf(built.template, built.context, background=True)
+    except PdfError as exc:
+        _fail(job.id, kind, owner, built, str(exc))
+        return
+    except Exception:
+        db.session.rollback()
+        _fail(job_id, kind, owner, None, "This document could not be prepared. Please try again.")
+        raise
+    job.pdf_ct = keyring().encrypt(pdf, _aad(job))
+    job.status = PdfJobStatus.READY
+    job.finished_at = utcnow()
+    db.session.commit()
+
+
+def _fail(
+    job_id: int, kind: PdfKind, owner: User | None, built: Built | None, message: str
+) -> None:
+    job = db.session.get(PdfJob, job_id)
+    if job is None:
+        return
+    job.status = PdfJobStatus.FAILED
+    job.error = message[:300]
+    job.finished_at = utcnow()
+    db.session.flush()
+    # The event a failed direct download wrote, in the name of the person who asked.
+    audit.record(
+        kind.audit_action,
+        built.audit_object if built else None,
+        case_id=job.case_id,
+        outcome="failed",
+        detail=job.detail,
+        actor=owner,
+    )  # outside a request this writes the event and commits
+
+
+@periodic_task(crontab(minute="*/15"))
+def purge_pdf_jobs() -> None:
+    """Delete PDFs past ``REKINDLE_PDF_KEEP_HOURS``; mark renders lost to a dead consumer."""
+    now = utcnow()
+    keep = timedelta(hours=float(current_app.config["REKINDLE_PDF_KEEP_HOURS"]))
+    db.session.execute(sa.delete(PdfJob).where(PdfJob.created_at < now - keep))
+    db.session.execute(
+        sa.update(PdfJob)
+        .where(PdfJob.status == PdfJobStatus.PENDING, PdfJob.created_at < now - LOST_AFTER)
+        .values(
+            status=PdfJobStatus.FAILED,
+            error="Preparing this document was interrupted. Please ask for it again.",
+            finished_at=now,
+        )
+    )
+    db.session.commit()
