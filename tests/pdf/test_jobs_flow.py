@@ -1,0 +1,116 @@
+"""PDF-4: a PDF request never holds the web worker long; the person is told when it is ready.
+
+The queue here is a real SQLite queue with no consumer, so the tests decide when the render
+happens (``run_queued``) and can look at the pages in between.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import AuditEvent, PdfJobStatus
+from tests.pdf.helpers import long_text, pdf_text
+from tests.pdf.jobs_helpers import only_job, run_queued, write_entry
+
+CANARY = "CANARY-job-flow-77aa"
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    return {
+        "REKINDLE_QUEUE_IMMEDIATE": False,
+        "REKINDLE_QUEUE_FILE": str(tmp_path / "queue.db"),
+        "REKINDLE_PDF_WAIT_SECONDS": 1.0,
+        "REKINDLE_PDF_BACKGROUND_CHARS": 100_000,
+    }
+
+
+@pytest.fixture
+def client_a(app, factory, login_as):
+    counselor = factory.counselor()
+    case, a, _b = factory.couple(counselor)
+    return case, a, login_as(a)
+
+
+def timed_get(client, url):
+    start = time.monotonic()
+    response = client.get(url)
+    return response, time.monotonic() - start
+
+
+def test_a_big_document_does_not_wait_at_all(app, client_a):
+    case, a, client = client_a
+    write_entry(app, case, a, long_text(100_000, CANARY))
+    response, seconds = timed_get(client, "/me/export.pdf")
+    # Before the queue this request rendered ~30 pages itself (seconds, up to the 20 s limit).
+    assert response.status_code == 303
+    assert seconds < 0.9  # less than the wait a small document gets
+    assert only_job(app).status is PdfJobStatus.PENDING
+
+
+def test_a_small_document_waits_no_longer_than_the_bound(app, client_a):
+    case, a, client = client_a
+    write_entry(app, case, a, "A short entry.")
+    response, seconds = timed_get(client, "/me/export.pdf")
+    assert response.status_code == 303  # no consumer ran it: the page stops waiting
+    assert 0.9 <= seconds < 3.0
+
+
+def test_preparing_page_then_ready_then_downloaded(app, client_a):
+    case, a, client = client_a
+    write_entry(app, case, a, f"Sunday walk. {CANARY}")
+    location = client.get("/me/export.pdf").headers["Location"]
+
+    page = client.get(location)
+    assert page.status_code == 200
+    assert "We are preparing your PDF" in page.text
+    assert f'href="{location}"' in page.text and "Check again" in page.text
+    assert "pdf-job.js" in page.text  # a script of our own polls; nothing inline
+    assert 'http-equiv="refresh"' not in page.text.lower()
+    assert client.get(location + "/status").get_json() == {
+        "status": "pending",
+        "download_url": None,
+    }
+    assert "A copy of your data: being prepared." in client.get("/me").text
+
+    run_queued(app)
+    state = client.get(location + "/status").get_json()
+    assert state == {"status": "ready", "download_url": location + "/download"}
+    assert "Your PDF is ready" in client.get(location).text
+    assert "A copy of your data: ready to download." in client.get("/me").text
+
+    download = client.get(state["download_url"])
+    assert download.status_code == 200
+    assert download.mimetype == "application/pdf"
+    assert download.headers["Cache-Control"] == "no-store"
+    assert download.headers["Content-Disposition"].startswith(
+        'attachment; filename="rekindle-my-data-'
+    )
+    assert CANARY in pdf_text(download.data)
+    assert "A copy of your data" not in client.get("/me").text  # the notice is gone
+    with app.app_context():
+        events = db.session.execute(
+            sa.select(
+                AuditEvent.action, AuditEvent.actor_id, AuditEvent.outcome, AuditEvent.detail
+            ).where(AuditEvent.action == "export.pdf")
+        ).all()
+    assert [(e.action, e.actor_id, e.outcome) for e in events] == [("export.pdf", a.id, "ok")]
+    assert events[0].detail.startswith("entries=1 ")
+
+
+def test_the_counselor_sees_a_waiting_summary_on_the_caseload(app, build, couple_case, login_as):
+    counselor, case, a, b = couple_case
+    sid = build.session(case, attendees=[a, b], sections={"data": "Calm."}, signed_by=counselor)
+    client = login_as(counselor)
+    response = client.get(f"/cases/{case.id}/sessions/{sid}/summary.pdf?copy=client")
+    assert response.status_code == 303
+    assert (
+        "Session summary of 2026-11-20, client copy: being prepared."
+        in client.get("/caseload").text
+    )
+    run_queued(app)
+    assert "client copy: ready to download." in client.get("/caseload").text
