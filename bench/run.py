@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import big_pdfs
 from bench.client import Result, Visitor, find_form, parse
 from bench.pages import Targets, discover
 from bench.server import RESULTS, ROOT, Server, ensure_fixture, working_copy
@@ -628,6 +629,7 @@ class Bench:
             raise RuntimeError("the floor F1 could not be measured; see the server log")
         self.attempt("F2, S4", self.pdfs)
         self.attempt("S6", self.s6)
+        self.attempt("PDF-4", lambda: big_pdfs.measure(self))
         self.attempt("T6 memory", self.t6_memory)
         self.attempt("S5", self.s5)
         self.attempt("T3", lambda: self.t3_across_sizes(size))

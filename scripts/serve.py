@@ -15,6 +15,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.tasks import CONSUMER_ARGS  # noqa: E402
+
 BIN = Path(sys.executable).parent
 STOP_SECONDS = 10
 
@@ -33,20 +37,7 @@ def commands(port: str) -> dict[str, list[str]]:
             port,
             "--no-reload",
         ],
-        # Threads: renders wait on their worker process, so threads are enough; short polling
-        # delays keep the SQLite queue quick to pick up a PDF (Redis needs no polling).
-        "consumer": [
-            str(BIN / "huey_consumer"),
-            "app.tasks.consumer.huey",
-            "--workers",
-            "2",
-            "--worker-type",
-            "thread",
-            "--delay",
-            "0.1",
-            "--max-delay",
-            "0.5",
-        ],
+        "consumer": [str(BIN / "huey_consumer"), *CONSUMER_ARGS],
     }
 
 

@@ -39,6 +39,20 @@ from huey import Huey, RedisHuey, SqliteHuey
 from huey.api import TaskWrapper
 
 QUEUE_FILE = "queue.db"
+#: ``huey_consumer`` arguments of a consumer beside the web server (``make run``, the bench).
+#: Threads suffice: a render waits on its worker process. The short polling delays keep the
+#: SQLite queue quick to pick up a PDF (~20 cheap reads a second when idle); Redis needs none.
+CONSUMER_ARGS = [
+    "app.tasks.consumer.huey",
+    "--workers",
+    "2",
+    "--worker-type",
+    "thread",
+    "--delay",
+    "0.01",
+    "--max-delay",
+    "0.05",
+]
 
 
 @dataclass

@@ -24,7 +24,7 @@ AMENDMENTS = 70
 
 def unbroken(text: str) -> str:
     """Text with line breaks undone: no spaces, no hyphens WeasyPrint added at line ends."""
-    return re.sub(r"[\s\-\u00ad]", "", text)
+    return re.sub(r"[\s\-\u00ad\u2010]", "", text)
 
 
 @pytest.fixture
