@@ -109,6 +109,32 @@ def start(
     return job
 
 
+def pending_like(
+    kind: str,
+    owner: User,
+    *,
+    case_id: int | None = None,
+    session_id: int | None = None,
+    variant: str | None = None,
+    **_labels: object,
+) -> PdfJob | None:
+    """The owner's render of the same document still under way (a second click joins it)."""
+    return db.session.scalar(
+        sa.select(PdfJob)
+        .where(
+            PdfJob.user_id == owner.id,
+            PdfJob.kind == kind,
+            PdfJob.case_id.is_(None) if case_id is None else PdfJob.case_id == case_id,
+            PdfJob.session_id.is_(None) if session_id is None else PdfJob.session_id == session_id,
+            PdfJob.variant.is_(None) if variant is None else PdfJob.variant == variant,
+            PdfJob.status == PdfJobStatus.PENDING,
+            PdfJob.created_at >= utcnow() - LOST_AFTER,
+        )
+        .order_by(PdfJob.id.desc())
+        .limit(1)
+    )
+
+
 def is_small(job: PdfJob) -> bool:
     """Small enough that the page may wait a moment for it."""
     return job.size_chars <= int(current_app.config["REKINDLE_PDF_BACKGROUND_CHARS"])
@@ -173,18 +199,16 @@ def render_job(job_id: int) -> None:
     job = db.session.get(PdfJob, job_id)
     if job is None or job.status is not PdfJobStatus.PENDING:
         return  # deleted, or already done by an earlier delivery of the same message
-    kind = KINDS[job.kind]
-    owner = db.session.get(User, job.user_id)
     built: Built | None = None
     try:
-        built = kind.build(job)
+        built = KINDS[job.kind].build(job)
         pdf = render_pdf(built.template, built.context, background=True)
     except PdfError as exc:
-        _fail(job.id, kind, owner, built, str(exc))
+        fail(job_id, str(exc), built.audit_object if built else None)
         return
     except Exception:
         db.session.rollback()
-        _fail(job_id, kind, owner, None, "This document could not be prepared. Please try again.")
+        fail(job_id, "This document could not be prepared. Please try again.")
         raise
     job.pdf_ct = keyring().encrypt(pdf, _aad(job))
     job.status = PdfJobStatus.READY
@@ -192,9 +216,11 @@ def render_job(job_id: int) -> None:
     db.session.commit()
 
 
-def _fail(
-    job_id: int, kind: PdfKind, owner: User | None, built: Built | None, message: str
-) -> None:
+def fail(job_id: int, message: str, audit_object: object | None = None) -> None:
+    """Mark the job failed with ``message`` (for the person) and audit the failure.
+
+    In a task this commits (the audit event is written at once); in a request the request does.
+    """
     job = db.session.get(PdfJob, job_id)
     if job is None:
         return
@@ -204,13 +230,13 @@ def _fail(
     db.session.flush()
     # The event a failed direct download wrote, in the name of the person who asked.
     audit.record(
-        kind.audit_action,
-        built.audit_object if built else None,
+        KINDS[job.kind].audit_action,
+        audit_object,
         case_id=job.case_id,
         outcome="failed",
         detail=job.detail,
-        actor=owner,
-    )  # outside a request this writes the event and commits
+        actor=db.session.get(User, job.user_id),
+    )
 
 
 @periodic_task(crontab(minute="*/15"))

@@ -27,7 +27,7 @@ def pdf_jobs_waiting() -> list[PdfJob]:
 
 @CLIENT_HOME.section(order=1, template="pdf_jobs/_home_notices.html")
 def waiting_pdfs_section(user, memberships) -> dict | None:
-    """ "Your PDF is ready" at the top of the client's home until it is downloaded."""
+    """Shows "Your PDF is ready" at the top of the client's home until it is downloaded."""
     waiting = jobs.waiting_for(user)
     return {"jobs": waiting} if waiting else None
 
@@ -42,12 +42,22 @@ def respond(kind: str, **job: object):
     """Answer a PDF request: the file if it is ready within the short wait, else the job page.
 
     Commits the new job before queueing it, since the consumer reads it from the database.
+    Asking again while the same document is being prepared shows that render's page.
     """
+    under_way = jobs.pending_like(kind, current_user, **job)  # type: ignore[arg-type]
+    if under_way is not None:
+        return redirect(url_for("pdfs.show", token=under_way.token), code=303)
     _write_transaction()
     new = jobs.start(kind, current_user, **job)  # type: ignore[arg-type]
     db.session.commit()
+    try:
+        jobs.render_job(new.id)
+    except Exception:  # the queue is down: say so now rather than show a render never coming
+        current_app.logger.exception("could not queue PDF job %s", new.id)
+        jobs.fail(new.id, "The PDF service cannot be reached just now. Please try again shortly.")
+        db.session.commit()  # an error page's transaction is rolled back; this must stay
+        return _failed(new)
     g.sqlite_write = False  # waiting only reads
-    jobs.render_job(new.id)
     wait = float(current_app.config["REKINDLE_PDF_WAIT_SECONDS"]) if jobs.is_small(new) else 0.0
     status = jobs.wait_for(new, wait)
     if status is PdfJobStatus.READY:

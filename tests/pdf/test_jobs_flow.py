@@ -114,3 +114,34 @@ def test_the_counselor_sees_a_waiting_summary_on_the_caseload(app, build, couple
     )
     run_queued(app)
     assert "client copy: ready to download." in client.get("/caseload").text
+
+
+def test_asking_again_while_it_is_prepared_joins_the_same_render(app, client_a):
+    case, a, client = client_a
+    write_entry(app, case, a, long_text(100_000))
+    first = client.get("/me/export.pdf").headers["Location"]
+    again = client.get("/me/export.pdf")
+    assert again.status_code == 303 and again.headers["Location"] == first
+    assert only_job(app).status is PdfJobStatus.PENDING  # one job, one queued render
+    assert app.extensions["huey"].pending_count() == 1
+
+
+def test_when_the_queue_is_down_the_page_says_so_at_once(app, client_a, monkeypatch):
+    case, a, client = client_a
+    write_entry(app, case, a, "A short entry.")
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("queue unreachable")
+
+    monkeypatch.setattr(app.extensions["huey"].storage, "enqueue", refuse)
+    response, seconds = timed_get(client, "/me/export.pdf")
+    assert response.status_code == 503
+    assert "The PDF service cannot be reached just now" in response.text
+    assert seconds < 0.9  # no waiting for a render that was never queued
+    job = only_job(app)
+    assert job.status is PdfJobStatus.FAILED
+    with app.app_context():
+        outcomes = db.session.scalars(
+            sa.select(AuditEvent.outcome).where(AuditEvent.action == "export.pdf")
+        ).all()
+    assert outcomes == ["failed"]
