@@ -124,8 +124,8 @@ class Bench:
         return self._visitors[email]
 
     def fetch(self, visitor: Visitor, path: str, expect: str = "text/html") -> Result:
-        """GET that must succeed."""
-        result = visitor.get(path)
+        """GET that must succeed (a PDF is followed through its job page)."""
+        result = visitor.get_pdf(path) if expect == "application/pdf" else visitor.get(path)
         if result.status != 200 or expect not in result.headers.get("content-type", ""):
             raise RuntimeError(f"GET {path} answered HTTP {result.status}")
         return result
@@ -319,7 +319,7 @@ class Bench:
         a = self.visitor(self.t.counselor_a)
         pages = {}
         for session_id in self.t.long_sessions:
-            r = a.get(self.t.pdf(session_id))
+            r = a.get_pdf(self.t.pdf(session_id))
             if r.status == 200 and r.headers.get("content-type", "").startswith("application/pdf"):
                 pages[session_id] = _pages(r.body)
         self.extra["pdf_pages_by_session"] = pages
@@ -575,7 +575,7 @@ class Bench:
 
             def render(v: Visitor, running: threading.Event = running) -> None:
                 while running.is_set():
-                    rendered.append(v.get(path).status)
+                    rendered.append(v.get_pdf(path).status)
 
             threads = [threading.Thread(target=render, args=(v,)) for v in renderers]
             for th in threads:
