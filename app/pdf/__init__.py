@@ -210,4 +210,9 @@ def render_pdf(template_name: str, context: dict[str, Any], *, background: bool 
     ``_MEMORY_MB``), wide enough for every document the app accepts; only tasks may use them,
     never a web request (PDF-4).
     """
-    return _pool(background=background).render(render_html(template_name, context))
+    return render_html_to_pdf(render_html(template_name, context), background=background)
+
+
+def render_html_to_pdf(html: str, *, background: bool = False) -> bytes:
+    """PDF bytes of HTML made by ``render_html`` (needs no database: renders can be long)."""
+    return _pool(background=background).render(html)

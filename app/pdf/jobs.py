@@ -31,7 +31,7 @@ from app import audit
 from app.crypto import keyring
 from app.extensions import db
 from app.models import PdfJob, PdfJobStatus, User, utcnow
-from app.pdf import PdfError, render_html, render_pdf
+from app.pdf import PdfError, render_html, render_html_to_pdf
 from app.tasks import periodic_task, task
 
 #: A job still pending after this long was lost (its consumer died); it is marked failed.
@@ -140,8 +140,8 @@ def is_small(job: PdfJob) -> bool:
     return job.size_chars <= int(current_app.config["REKINDLE_PDF_BACKGROUND_CHARS"])
 
 
-def wait_for(job: PdfJob, seconds: float) -> PdfJobStatus:
-    """The job's status after it finished or ``seconds`` passed, whichever comes first.
+def wait_for(job_id: int, seconds: float) -> PdfJob:
+    """The job once it finished or ``seconds`` passed, whichever comes first.
 
     Call after committing the job. Each look is a new transaction, so it sees the consumer's
     commit; nothing of the request is left uncommitted to lose.
@@ -150,10 +150,9 @@ def wait_for(job: PdfJob, seconds: float) -> PdfJobStatus:
     pause = FIRST_POLL_SECONDS
     while True:
         db.session.rollback()  # end the read transaction: the next read sees new commits
-        status = db.session.scalar(sa.select(PdfJob.status).where(PdfJob.id == job.id))
+        status = db.session.scalar(sa.select(PdfJob.status).where(PdfJob.id == job_id))
         if status is not PdfJobStatus.PENDING or time.monotonic() >= deadline:
-            db.session.refresh(job)
-            return job.status
+            return db.session.get(PdfJob, job_id, populate_existing=True)
         time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
         pause = min(pause * 1.5, MAX_POLL_SECONDS)
 
@@ -202,7 +201,11 @@ def render_job(job_id: int) -> None:
     built: Built | None = None
     try:
         built = KINDS[job.kind].build(job)
-        pdf = render_pdf(built.template, built.context, background=True)
+        html = render_html(built.template, built.context)
+        # End the transaction before the long render: on SQLite a task's transaction holds
+        # the write lock, and pages must not wait a minute to save anything.
+        db.session.commit()
+        pdf = render_html_to_pdf(html, background=True)
     except PdfError as exc:
         fail(job_id, str(exc), built.audit_object if built else None)
         return
@@ -210,10 +213,16 @@ def render_job(job_id: int) -> None:
         db.session.rollback()
         fail(job_id, "This document could not be prepared. Please try again.")
         raise
+    store(job, pdf)
+    db.session.commit()
+
+
+def store(job: PdfJob, pdf: bytes) -> None:
+    """Keep the finished PDF, encrypted for this job and owner; the job is ready (flushes)."""
     job.pdf_ct = keyring().encrypt(pdf, _aad(job))
     job.status = PdfJobStatus.READY
     job.finished_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def fail(job_id: int, message: str, audit_object: object | None = None) -> None:

@@ -49,20 +49,24 @@ def respond(kind: str, **job: object):
         return redirect(url_for("pdfs.show", token=under_way.token), code=303)
     _write_transaction()
     new = jobs.start(kind, current_user, **job)  # type: ignore[arg-type]
-    db.session.commit()
-    try:
-        jobs.render_job(new.id)
-    except Exception:  # the queue is down: say so now rather than show a render never coming
-        current_app.logger.exception("could not queue PDF job %s", new.id)
-        jobs.fail(new.id, "The PDF service cannot be reached just now. Please try again shortly.")
-        db.session.commit()  # an error page's transaction is rolled back; this must stay
-        return _failed(new)
-    g.sqlite_write = False  # waiting only reads
+    job_id = new.id
     wait = float(current_app.config["REKINDLE_PDF_WAIT_SECONDS"]) if jobs.is_small(new) else 0.0
-    status = jobs.wait_for(new, wait)
-    if status is PdfJobStatus.READY:
+    db.session.commit()
+    # From here the page only reads: on SQLite a write transaction left open would lock out
+    # the task (which, in immediate mode, runs right here).
+    g.sqlite_write = False
+    try:
+        jobs.render_job(job_id)
+    except Exception:  # the queue is down: say so now rather than show a render never coming
+        current_app.logger.exception("could not queue PDF job %s", job_id)
+        g.sqlite_write = True
+        jobs.fail(job_id, "The PDF service cannot be reached just now. Please try again shortly.")
+        db.session.commit()  # an error page's transaction is rolled back; this must stay
+        return _failed(db.session.get(PdfJob, job_id))
+    new = jobs.wait_for(job_id, wait)
+    if new.status is PdfJobStatus.READY:
         return _download(new)
-    if status is PdfJobStatus.FAILED:
+    if new.status is PdfJobStatus.FAILED:
         return _failed(new)
     return redirect(url_for("pdfs.show", token=new.token), code=303)
 

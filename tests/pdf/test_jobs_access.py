@@ -93,7 +93,7 @@ def test_a_failed_render_says_why_offers_a_retry_and_is_audited(
     def refuse(*args, **kwargs):
         raise PdfError("This document was too large to prepare. Please shorten it and try again.")
 
-    monkeypatch.setattr(jobs, "render_pdf", refuse)
+    monkeypatch.setattr(jobs, "render_html_to_pdf", refuse)
     client = login_as(a)
     location = client.get("/me/export.pdf").headers["Location"]
     run_queued(app)

@@ -6,6 +6,7 @@ happens (``run_queued``) and can look at the pages in between.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 
 import pytest
@@ -145,3 +146,44 @@ def test_when_the_queue_is_down_the_page_says_so_at_once(app, client_a, monkeypa
             sa.select(AuditEvent.outcome).where(AuditEvent.action == "export.pdf")
         ).all()
     assert outcomes == ["failed"]
+
+
+def test_a_long_render_holds_no_database_lock(app, client_a, monkeypatch):
+    # On SQLite a task's transaction takes the write lock; a minute-long render inside it
+    # made every page that writes (sign-ins, audit, saves) fail with "database is locked".
+    from app.pdf import jobs
+
+    case, a, client = client_a
+    write_entry(app, case, a, long_text(100_000))
+    assert client.get("/me/export.pdf").status_code == 303
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    wrote = []
+
+    def write_elsewhere() -> None:
+        """Another process's write, willing to wait half a second for the lock."""
+        statement = "UPDATE pdf_jobs SET title = 'renamed while rendering'"
+        if url.get_backend_name() == "sqlite":
+            conn = sqlite3.connect(url.database, timeout=0.5, isolation_level=None)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(statement)
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+        else:
+            engine = sa.create_engine(url)
+            with engine.begin() as conn:
+                conn.exec_driver_sql("SET LOCAL lock_timeout = '500ms'")
+                conn.exec_driver_sql(statement)
+            engine.dispose()
+        wrote.append(True)
+
+    def render_while_someone_writes(html, *, background):
+        write_elsewhere()
+        return b"%PDF-1.4 stand-in"
+
+    monkeypatch.setattr(jobs, "render_html_to_pdf", render_while_someone_writes)
+    run_queued(app)
+    assert only_job(app).error is None
+    assert wrote == [True]
+    assert only_job(app).status is PdfJobStatus.READY

@@ -246,6 +246,29 @@ def _session(
     return session
 
 
+def _pdf_job(owner: User):
+    """A finished export PDF of ``owner``, waiting in the job queue's store."""
+    from app.models import PdfJob
+    from app.pdf import jobs
+
+    job = PdfJob(kind="export", user_id=owner.id, title="A copy of your data", filename="x.pdf")
+    db.session.add(job)
+    db.session.flush()
+    jobs.store(job, _blank_pdf())
+    return job
+
+
+def _blank_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=100, height=100)
+    writer.write(out)
+    return out.getvalue()
+
+
 def build_world(app: Flask, marker: str = "Q") -> World:
     """Create the whole scenario in one transaction and return its ids and canaries."""
     world = World()
@@ -303,5 +326,7 @@ def build_world(app: Flask, marker: str = "Q") -> World:
             world, "case1", case1, counselor, [a, b], c["c_note_assessment"], c["c_process_note"]
         )
         _session(world, "case2", case2, other, [x, y], c["o_note_assessment"], c["o_process_note"])
+        ids["a_pdf_job"] = _pdf_job(a).token
+        ids["x_pdf_job"] = _pdf_job(x).token
         db.session.commit()
     return world
