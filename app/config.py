@@ -55,6 +55,8 @@ class Defaults:
     # (12 journal entries of 100,000 characters, 70 long amendments) take ~20-30 s.
     REKINDLE_PDF_BACKGROUND_TIMEOUT = 300.0
     REKINDLE_PDF_BACKGROUND_MEMORY_MB = 2048
+    # A render worker that grew past this (after a very long document) is replaced (T6).
+    REKINDLE_PDF_RECYCLE_MB = 180
     REKINDLE_PDF_WAIT_SECONDS = 2.5  # a page request waits this long for a small PDF, no more
     REKINDLE_PDF_BACKGROUND_CHARS = 100_000  # bigger documents never make the request wait
     REKINDLE_PDF_KEEP_HOURS = 24  # finished PDFs are deleted after this

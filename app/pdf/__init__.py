@@ -100,9 +100,12 @@ class _Worker:
 class RenderPool:
     """A few warm workers behind a semaphore; a hung or failed worker is replaced."""
 
-    def __init__(self, *, workers: int, timeout: float, memory_mb: int) -> None:
+    def __init__(
+        self, *, workers: int, timeout: float, memory_mb: int, recycle_mb: int = 0
+    ) -> None:
         self.timeout = timeout
         self.memory_bytes = memory_mb * 1024 * 1024
+        self.recycle_bytes = recycle_mb * 1024 * 1024
         self.size = workers
         self.pid = os.getpid()
         self._slots = threading.BoundedSemaphore(workers)
@@ -135,7 +138,11 @@ class RenderPool:
                     if payload == "memory"
                     else "This document could not be prepared. Please try again."
                 )
-            self._idle.put(worker)
+            if self.recycle_bytes and _resident_bytes(worker.process.pid) > self.recycle_bytes:
+                # A very long document leaves the worker big: let a fresh one serve the next.
+                worker.kill()
+            else:
+                self._idle.put(worker)
             return payload
         finally:
             self._slots.release()
@@ -159,6 +166,18 @@ class RenderPool:
                 return
 
 
+def _resident_bytes(pid: int) -> int:
+    """Resident memory of a process (Linux); 0 when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 _pools: dict[tuple, RenderPool] = {}
 _pools_lock = threading.Lock()
 
@@ -171,11 +190,14 @@ def _pool(*, background: bool = False) -> RenderPool:
         int(config.get("REKINDLE_PDF_WORKERS", DEFAULT_WORKERS)),
         float(config.get(prefix + "TIMEOUT", DEFAULT_TIMEOUT)),
         int(config.get(prefix + "MEMORY_MB", DEFAULT_MEMORY_MB)),
+        int(config.get("REKINDLE_PDF_RECYCLE_MB", 0)),
     )
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None:
-            pool = _pools[key] = RenderPool(workers=key[1], timeout=key[2], memory_mb=key[3])
+            pool = _pools[key] = RenderPool(
+                workers=key[1], timeout=key[2], memory_mb=key[3], recycle_mb=key[4]
+            )
         return pool
 
 
