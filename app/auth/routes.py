@@ -77,7 +77,9 @@ def change_password():
             except PasswordRejected as exc:
                 form.password.errors.append(str(exc))
             else:
-                start_session(user, second_factor_done=getattr(user, "second_factor_done", False))
+                start_session(
+                    user, second_factor_done=getattr(user, "second_factor_done", False)
+                )
                 audit.record("auth.password_changed", user)
                 db.session.commit()
                 flash("Your password is changed. Other devices were signed out.", "success")
