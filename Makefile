@@ -47,7 +47,8 @@ run: deps system-check
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@$(BIN)/python scripts/demo_logins.py $(PORT)
-	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
+	@# The web server and the job-queue consumer, started and stopped together.
+	$(BIN)/python scripts/serve.py $(PORT)
 
 test: test-deps system-check-test
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

@@ -38,7 +38,7 @@ def create_app(overrides: dict | None = None, *, instance_path: str | None = Non
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions, the keyring and the database tuning."""
-    from app import crypto, database
+    from app import crypto, database, tasks
     from app.auth.services import load_session_user
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
     crypto.init_app(app)
+    tasks.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from app.journal import bp as journal_bp
     from app.main import bp as main_bp
     from app.modules import bp as modules_bp
+    from app.pdf.views import bp as pdfs_bp
     from app.sessions import bp as sessions_bp
 
     for blueprint in (
@@ -93,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         sessions_bp,
         client_bp,
         admin_bp,
+        pdfs_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -51,6 +51,19 @@ class Defaults:
     REKINDLE_PDF_TIMEOUT = 20.0  # seconds before a render is stopped
     REKINDLE_PDF_WORKERS = 2  # warm render processes per web process (and concurrent renders)
     REKINDLE_PDF_MEMORY_MB = 1024  # address-space cap of each render process
+    # Renders in the job queue (every PDF a person asks for): documents up to the size limits
+    # (12 journal entries of 100,000 characters, 70 long amendments) take ~20-30 s.
+    REKINDLE_PDF_BACKGROUND_TIMEOUT = 300.0
+    REKINDLE_PDF_BACKGROUND_MEMORY_MB = 2048
+    # A render worker that grew past this (after a very long document) is replaced (T6).
+    REKINDLE_PDF_RECYCLE_MB = 180
+    REKINDLE_PDF_WAIT_SECONDS = 2.5  # a page request waits this long for a small PDF, no more
+    REKINDLE_PDF_BACKGROUND_CHARS = 100_000  # bigger documents never make the request wait
+    REKINDLE_PDF_KEEP_HOURS = 24  # finished PDFs are deleted after this
+    REKINDLE_REDIS_URL: str | None = None  # job queue on Redis; SQLite in instance/ otherwise
+    REKINDLE_QUEUE_NAME = "rekindle"
+    REKINDLE_QUEUE_FILE: str | None = None  # SQLite queue file; instance/queue.db by default
+    REKINDLE_QUEUE_IMMEDIATE: bool | None = None  # run tasks in the caller; default: TESTING
     REKINDLE_TIMEZONE = "UTC"  # how times are shown, e.g. "Europe/Helsinki"
     REKINDLE_INVITATION_DAYS = 7
     REKINDLE_DEMO_PASSWORD = "rekindle-demo"

@@ -84,6 +84,29 @@ class Visitor:
         """GET ``path``."""
         return self.request("GET", path)
 
+    def get_pdf(self, path: str, timeout: float = 600.0) -> Result:
+        """GET a PDF link; a queued PDF's job page is followed until the file downloads.
+
+        The result's ``seconds`` cover the whole wait (request, status polls, download); its
+        ``queries`` are those of the first request.
+        """
+        started = time.perf_counter()
+        first = self.get(path)
+        location = first.headers.get("location", "")
+        if first.status != 303 or "/pdfs/" not in location:
+            return first
+        job = location[location.index("/pdfs/") :]
+        pause, deadline = 0.02, time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if b'"pending"' not in self.get(job + "/status").body:
+                break
+            time.sleep(pause)
+            pause = min(pause * 1.5, 0.5)
+        result = self.get(job + "/download")
+        result.seconds = time.perf_counter() - started
+        result.queries = first.queries
+        return result
+
     def post(self, path: str, data: dict | list) -> Result:
         """POST a form."""
         return self.request("POST", path, data)

@@ -27,6 +27,7 @@ class Targets:
     journal_client: str = ""
     writers: list[str] = field(default_factory=list)
     readers: list[str] = field(default_factory=list)
+    big_pdf_clients: list[str] = field(default_factory=list)
     long_sessions: list[int] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
 
@@ -115,6 +116,7 @@ def discover(database_url: str) -> Targets:
         couples = [c for c in cases if c.kind.value == "couple" and c.status.value == "active"]
         t.writers = [partner(c, MemberRole.PARTNER_A) for c in couples[1:4]]
         t.readers = [partner(c, MemberRole.PARTNER_B) for c in couples[1:4]]
+        t.big_pdf_clients = [partner(c, MemberRole.PARTNER_B) for c in couples[4:7]]
         t.long_sessions = list(
             db.session.scalars(
                 sa.select(CounselingSession.id)

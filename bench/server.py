@@ -122,9 +122,14 @@ class Server:
             "REKINDLE_ENV": "production",
             "SECRET_KEY": secrets.token_urlsafe(48),
             "REKINDLE_ENCRYPTION_KEYS_FILE": str(keyring),
+            # PDFs render in the job queue: a fresh SQLite queue of this server's own.
+            "REKINDLE_QUEUE_FILE": str(RESULTS / f"queue-{size}-{log_name or 'server'}.db"),
             **(extra_env or {}),
         }
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.env['REKINDLE_QUEUE_FILE']}{suffix}").unlink(missing_ok=True)
         self.process: subprocess.Popen | None = None
+        self.consumer: subprocess.Popen | None = None
 
     def start(self) -> None:
         """Start and wait until /healthz answers."""
@@ -137,10 +142,23 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        from app.tasks import CONSUMER_ARGS
+
+        # The job-queue consumer, as ``make run`` starts it (README, "Deploying").
+        self.consumer = subprocess.Popen(  # noqa: S603 - our own consumer, fixed arguments
+            [str(Path(sys.executable).parent / "huey_consumer"), *CONSUMER_ARGS],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log_path}")
+            if self.consumer.poll() is not None:
+                raise RuntimeError(f"the consumer exited; see {self.log_path}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", "/healthz")
@@ -153,21 +171,22 @@ class Server:
         raise RuntimeError(f"gunicorn did not answer within 60 s; see {self.log_path}")
 
     def stop(self) -> None:
-        """Stop gunicorn and everything it started."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        """Stop gunicorn, the consumer and everything they started."""
+        for process in (self.process, self.consumer):
+            if process and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
 
     def log_text(self) -> str:
         """Everything the server wrote so far."""
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def descendants(self) -> list[int]:
-        """Pids of every process under the gunicorn master."""
+        """Pids of every process under the gunicorn master and the consumer."""
         if not self.process:
             return []
         children: dict[int, list[int]] = {}
@@ -180,7 +199,7 @@ class Server:
                 continue
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
             children.setdefault(ppid, []).append(int(entry.name))
-        found, todo = [], [self.process.pid]
+        found, todo = [], [p.pid for p in (self.process, self.consumer) if p]
         while todo:
             pid = todo.pop()
             for child in children.get(pid, []):

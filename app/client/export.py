@@ -11,8 +11,9 @@ from app import audit
 from app.authz import roles_required
 from app.client import bp
 from app.models import Role, utcnow
-from app.pdf import PdfError, render_pdf
-from app.services.export import build_export, pdf_context, summary
+from app.pdf import documents
+from app.pdf import views as pdf_views
+from app.services.export import build_export, summary
 
 
 def _download(body: bytes | str, mimetype: str, extension: str):
@@ -43,14 +44,9 @@ def export_json():
 @bp.route("/me/export.pdf")
 @roles_required(Role.CLIENT)
 def export_pdf():
-    """The same data as a readable PDF."""
-    data = build_export(current_user)
-    try:
-        pdf = render_pdf(
-            "pdf/export.html", pdf_context(data, current_app.config["REKINDLE_PRACTICE_NAME"])
-        )
-    except PdfError as exc:
-        audit.record("export.pdf", current_user, outcome="failed", detail=summary(data))
-        return render_template("dataprotection/export.html", pdf_error=str(exc)), 503
-    audit.record("export.pdf", current_user, detail=summary(data))
-    return _download(pdf, "application/pdf", "pdf")
+    """The same data as a readable PDF, rendered in the job queue (PDF-4)."""
+    return pdf_views.respond(
+        documents.EXPORT,
+        title="A copy of your data",
+        filename=f"rekindle-my-data-{utcnow().date().isoformat()}.pdf",
+    )

@@ -23,6 +23,7 @@ from app.models.journal import (
     JournalVisibilityChange,
 )
 from app.models.module import Exercise, ExerciseKind, ModuleVersion, StrategyModule
+from app.models.pdf_job import PdfJob, PdfJobStatus
 from app.models.session import (
     CheckIn,
     CounselingSession,
@@ -69,6 +70,8 @@ __all__ = [
     "NoteAmendment",
     "NoteFormat",
     "NoteStatus",
+    "PdfJob",
+    "PdfJobStatus",
     "ProcessNote",
     "Response",
     "ResponseStatus",

@@ -20,6 +20,9 @@ Safety:
   than ``REKINDLE_PDF_TIMEOUT`` seconds is killed, and at most ``REKINDLE_PDF_WORKERS`` renders
   run at once (others wait up to the time limit, then get a "busy" error);
 * workers stay alive between renders, so WeasyPrint is imported once per worker.
+
+Pages never render PDFs themselves: ``app.pdf.jobs`` queues the render and keeps the result,
+encrypted, for the person who asked (docs/security.md PDF-4).
 """
 
 from __future__ import annotations
@@ -97,9 +100,12 @@ class _Worker:
 class RenderPool:
     """A few warm workers behind a semaphore; a hung or failed worker is replaced."""
 
-    def __init__(self, *, workers: int, timeout: float, memory_mb: int) -> None:
+    def __init__(
+        self, *, workers: int, timeout: float, memory_mb: int, recycle_mb: int = 0
+    ) -> None:
         self.timeout = timeout
         self.memory_bytes = memory_mb * 1024 * 1024
+        self.recycle_bytes = recycle_mb * 1024 * 1024
         self.size = workers
         self.pid = os.getpid()
         self._slots = threading.BoundedSemaphore(workers)
@@ -132,7 +138,11 @@ class RenderPool:
                     if payload == "memory"
                     else "This document could not be prepared. Please try again."
                 )
-            self._idle.put(worker)
+            if self.recycle_bytes and _resident_bytes(worker.process.pid) > self.recycle_bytes:
+                # A very long document leaves the worker big: let a fresh one serve the next.
+                worker.kill()
+            else:
+                self._idle.put(worker)
             return payload
         finally:
             self._slots.release()
@@ -156,22 +166,38 @@ class RenderPool:
                 return
 
 
+def _resident_bytes(pid: int) -> int:
+    """Resident memory of a process (Linux); 0 when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 _pools: dict[tuple, RenderPool] = {}
 _pools_lock = threading.Lock()
 
 
-def _pool() -> RenderPool:
+def _pool(*, background: bool = False) -> RenderPool:
     config = current_app.config
+    prefix = "REKINDLE_PDF_BACKGROUND_" if background else "REKINDLE_PDF_"
     key = (
         os.getpid(),  # a forked server process must not share its parent's pipes
         int(config.get("REKINDLE_PDF_WORKERS", DEFAULT_WORKERS)),
-        float(config.get("REKINDLE_PDF_TIMEOUT", DEFAULT_TIMEOUT)),
-        int(config.get("REKINDLE_PDF_MEMORY_MB", DEFAULT_MEMORY_MB)),
+        float(config.get(prefix + "TIMEOUT", DEFAULT_TIMEOUT)),
+        int(config.get(prefix + "MEMORY_MB", DEFAULT_MEMORY_MB)),
+        int(config.get("REKINDLE_PDF_RECYCLE_MB", 0)),
     )
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None:
-            pool = _pools[key] = RenderPool(workers=key[1], timeout=key[2], memory_mb=key[3])
+            pool = _pools[key] = RenderPool(
+                workers=key[1], timeout=key[2], memory_mb=key[3], recycle_mb=key[4]
+            )
         return pool
 
 
@@ -180,6 +206,12 @@ def _close_pools() -> None:
     for pool in list(_pools.values()):
         if pool.pid == os.getpid():
             pool.close()
+
+
+def warm_up(*, background: bool = False) -> None:
+    """Start one render worker now, so the first PDF does not pay its start-up (T6)."""
+    pool = _pool(background=background)
+    pool._idle.put(pool._take())
 
 
 def page_size() -> str:
@@ -193,6 +225,16 @@ def render_html(template_name: str, context: dict[str, Any]) -> str:
     return render_template(template_name, page_size=page_size(), **context)
 
 
-def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
-    """Render ``templates/<template_name>`` with ``context`` to PDF bytes, or raise PdfError."""
-    return _pool().render(render_html(template_name, context))
+def render_pdf(template_name: str, context: dict[str, Any], *, background: bool = False) -> bytes:
+    """Render ``templates/<template_name>`` with ``context`` to PDF bytes, or raise PdfError.
+
+    ``background`` renders with the job queue's limits (``REKINDLE_PDF_BACKGROUND_TIMEOUT`` and
+    ``_MEMORY_MB``), wide enough for every document the app accepts; only tasks may use them,
+    never a web request (PDF-4).
+    """
+    return render_html_to_pdf(render_html(template_name, context), background=background)
+
+
+def render_html_to_pdf(html: str, *, background: bool = False) -> bytes:
+    """PDF bytes of HTML made by ``render_html`` (needs no database: renders can be long)."""
+    return _pool(background=background).render(html)

@@ -44,6 +44,7 @@ from app.models import (
     Invitation,
     JournalEntry,
     LoginSession,
+    PdfJob,
     Response,
     Role,
     User,
@@ -202,6 +203,7 @@ def erase_client(user: User) -> ErasureSummary:
         )
     )
     session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id))
+    session.execute(sa.delete(PdfJob).where(PdfJob.user_id == user.id))  # their own exports
     session.execute(
         sa.update(Invitation)
         .where(Invitation.user_id == user.id, Invitation.used_at.is_(None))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -23,14 +23,14 @@ from app.authz import (
 )
 from app.extensions import db
 from app.models import Case, Modality, Role, SessionKind
-from app.pdf import PdfError, render_pdf
+from app.pdf import documents
+from app.pdf import views as pdf_views
 from app.services import checkins as checkin_service
 from app.services import sessions as service
 from app.sessions import bp
 from app.sessions.forms import CheckInForm, SessionForm
 from app.sessions.pages import BASE, detail_context, practice_tz
 from app.sessions.pages import detail_url as _detail_url
-from app.sessions.summary import summary_context
 
 # Short names the views below were written with (the summary route's body is kept as it is).
 _tz = practice_tz
@@ -129,22 +129,16 @@ def summary_pdf(case_id: int, sid: int):
     copy = request.args.get("copy", "clinician")
     if copy not in ("clinician", "client"):
         abort(404)
-    template, context = summary_context(case, session, copy)
-    try:
-        pdf = render_pdf(template, context)
-    except PdfError as exc:
-        audit.record("session_summary.pdf", session, case_id=case.id, outcome="failed", detail=copy)
-        return render_template(
-            "sessions/pdf_error.html", case=case, session=session, message=str(exc)
-        ), 503
-    audit.record("session_summary.pdf", session, case_id=case.id, detail=copy)
     day = session.starts_at.astimezone(_tz()).strftime("%Y-%m-%d")
-    response = current_app.response_class(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="session-{day}-{copy}-copy.pdf"'
+    # Rendered in the job queue; the page waits a moment for short summaries only (PDF-4).
+    return pdf_views.respond(
+        documents.SESSION_SUMMARY,
+        title=f"Session summary of {day}, {copy} copy",
+        filename=f"session-{day}-{copy}-copy.pdf",
+        case_id=case.id,
+        session_id=session.id,
+        variant=copy,
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.route("/me/check-in", methods=["GET", "POST"])

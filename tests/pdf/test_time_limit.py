@@ -7,7 +7,8 @@ import pytest
 
 @pytest.fixture
 def app_config():
-    return {"REKINDLE_PDF_TIMEOUT": 0.3}
+    # PDFs render in the job queue, with the background limits (PDF-4).
+    return {"REKINDLE_PDF_BACKGROUND_TIMEOUT": 0.3}
 
 
 def test_slow_render_is_stopped_with_a_clear_message(login_as, build, couple_case):

@@ -56,6 +56,7 @@ C = frozenset({"C"})
 A = frozenset({"A"})
 M = frozenset({"M"})
 CASE_C = Entry(C, _case(), _foreign_case())
+PDF_JOB_A = Entry(A, {"token": "a_pdf_job"}, {"token": "x_pdf_job"})
 SESSION_C = Entry(C, _case(sid="case1_session"), _foreign_case(sid="case2_session"))
 ASSIGNMENT_C = Entry(
     C, _case(assignment_id="case1_assignment"), _foreign_case(assignment_id="case2_assignment")
@@ -163,6 +164,10 @@ MATRIX: dict[str, Entry] = {
     "client.export_page": Entry(CLIENTS),
     "client.export_json": Entry(CLIENTS),
     "client.export_pdf": Entry(CLIENTS),
+    # queued PDFs: the person who asked, nobody else
+    "pdfs.show": PDF_JOB_A,
+    "pdfs.status": PDF_JOB_A,
+    "pdfs.download": PDF_JOB_A,
     "sessions.check_in": Entry(CLIENTS),
     "exercises.index": Entry(CLIENTS),
     "exercises.assignment": RECIPIENT_A,

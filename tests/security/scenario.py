@@ -266,6 +266,29 @@ def _invitation(case: Case, invitee: User | None, counselor: User, marker: str) 
     return invitation
 
 
+def _pdf_job(owner: User):
+    """A finished export PDF of ``owner``, waiting in the job queue's store."""
+    from app.models import PdfJob
+    from app.pdf import jobs
+
+    job = PdfJob(kind="export", user_id=owner.id, title="A copy of your data", filename="x.pdf")
+    db.session.add(job)
+    db.session.flush()
+    jobs.store(job, _blank_pdf())
+    return job
+
+
+def _blank_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=100, height=100)
+    writer.write(out)
+    return out.getvalue()
+
+
 def build_world(app: Flask, marker: str = "Q") -> World:
     """Create the whole scenario in one transaction and return its ids and canaries."""
     world = World()
@@ -329,5 +352,7 @@ def build_world(app: Flask, marker: str = "Q") -> World:
         ids["case2_place_invitation"] = _invitation(case2, None, other, marker).id
         ids["a_case_invitation"] = _invitation(case2, a, other, marker).id
         ids["x_case_invitation"] = _invitation(case1, x, counselor, marker).id
+        ids["a_pdf_job"] = _pdf_job(a).token
+        ids["x_pdf_job"] = _pdf_job(x).token
         db.session.commit()
     return world

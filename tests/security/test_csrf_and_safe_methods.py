@@ -11,7 +11,8 @@ from tests.security.test_authorization_matrix import ROUTES
 
 UNSAFE_ROUTES = [(e, m) for e, m in ROUTES if m in UNSAFE]
 # Book-keeping a read may write by design: the audit trail and the login session's last-seen.
-BOOKKEEPING = ("audit_events", "login_sessions")
+# A PDF link (a GET) queues a render: the job row is book-keeping, like the audit event.
+BOOKKEEPING = ("audit_events", "login_sessions", "pdf_jobs")
 
 
 @pytest.fixture
