@@ -73,14 +73,15 @@ def _unauthorized():
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from app.admin import bp as admin_bp
+    from app.assignments import bp as assignments_bp
     from app.auth import bp as auth_bp
     from app.caseload import bp as caseload_bp
     from app.cases import bp as cases_bp
     from app.client import bp as client_bp
     from app.exercises import bp as exercises_bp
     from app.journal import bp as journal_bp
+    from app.library import bp as library_bp
     from app.main import bp as main_bp
-    from app.modules import bp as modules_bp
     from app.pdf.views import bp as pdfs_bp
     from app.sessions import bp as sessions_bp
 
@@ -89,7 +90,8 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         caseload_bp,
         cases_bp,
-        modules_bp,
+        library_bp,
+        assignments_bp,
         exercises_bp,
         journal_bp,
         sessions_bp,

@@ -1,7 +1,7 @@
 """Every operational command of ``flask --app wsgi ...``, registered in one place.
 
 ``users`` and ``seed-demo`` are defined here; the other groups live with the feature they
-operate on (``app.cli_dataprotection``, ``app.audit_cli``, ``app.modules.cli``) and are only
+operate on (``app.cli_dataprotection``, ``app.audit_cli``, ``app.library.cli``) and are only
 attached here, so ``flask --app wsgi --help`` lists everything a deployment can run.
 Benchmark commands are not among them: they belong to ``bench/`` and exist only on the app
 the benchmark serves.
@@ -98,7 +98,7 @@ def init_app(app: Flask) -> None:
     """Attach every command group to ``app.cli``."""
     from app.audit_cli import audit_cli
     from app.cli_dataprotection import backup_command, keys_cli, restore_command
-    from app.modules.cli import modules_cli
+    from app.library.cli import modules_cli
 
     for command in (
         users_cli,

@@ -6,7 +6,7 @@ template its feature owns and a loader that takes the viewer first and returns t
 context, or None to leave the section out:
 
     def assignments_section(viewer: User, case: Case) -> dict | None: ...
-    Section("modules/_case_section.html", assignments_section)
+    Section("assignments/_case_section.html", assignments_section)
 
 The loaders read through their feature's services, which ask ``app.policy`` what the viewer may
 read. Keep each loader to one or two queries that do not grow with the data (docs/performance.md T1).

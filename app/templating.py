@@ -58,7 +58,7 @@ NAV_ITEMS: dict[str, list[tuple[str, str]]] = {
     "counselor": [
         ("caseload.index", "Caseload"),
         ("journal.shared_feed", "Shared journal"),
-        ("modules.index", "Modules"),
+        ("library.index", "Modules"),
     ],
     "client": [
         ("client.home", "Home"),

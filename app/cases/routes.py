@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from app import audit
+from app.assignments import sections as assignment_sections
 from app.auth.forms import PostForm
 from app.authz import (
     case_for_counselor,
@@ -34,7 +35,6 @@ from app.models import (
     Role,
     User,
 )
-from app.modules import sections as assignment_sections
 from app.sections import Section, load_sections
 from app.services import cases as case_service
 from app.services import invitations

@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.assignments import sections as assignment_sections
 from app.auth.forms import PostForm
 from app.authz import deny, roles_required
 from app.client import bp
@@ -10,7 +11,6 @@ from app.dataprotection_sections import EXPORT_LINK_TEMPLATE, export_link_sectio
 from app.extensions import db
 from app.journal import sections as journal_sections
 from app.models import Role
-from app.modules import sections as assignment_sections
 from app.pdf import views as pdf_views
 from app.sections import Section, load_sections
 from app.services import case_invitations

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("journal", __name__)
 
-from app.journal import routes  # noqa: E402,F401
+from app.journal import reader_routes, routes  # noqa: E402,F401

@@ -16,7 +16,6 @@ from app.authz import (
     deny,
     ensure_open,
     entry_for_author,
-    entry_for_reader,
     roles_required,
 )
 from app.drafts import AutosavePayload, is_newer, read_autosave_payload
@@ -25,7 +24,6 @@ from app.journal import bp
 from app.journal.chart import mood_chart
 from app.journal.forms import (
     VISIBILITY_LABELS,
-    CommentForm,
     EditEntryForm,
     NewEntryForm,
     ShareForm,
@@ -46,6 +44,7 @@ from app.services import journal_drafts as drafts_service
 from app.services import responses as response_service
 from app.services.concurrency import StaleEdit, check_version, create_once
 from app.services.journal import MAX_BODY, MAX_TITLE, EntryInput
+from app.services.journal_search import parse_tags
 
 REQUEST_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -66,7 +65,7 @@ def _entry_input(form) -> EntryInput:
         title=form.title.data or "",
         body=form.body.data or "",
         mood=form.mood_value(),
-        tags=journal_service.parse_tags(form.tags.data),
+        tags=parse_tags(form.tags.data),
         exercise_response_id=form.exercise_response_id.data,
     )
 
@@ -273,7 +272,7 @@ def _autosave(entry: JournalEntry, payload: AutosavePayload, *, created: bool):
         title=payload.text("title", MAX_TITLE * 4),
         body=payload.text("body", MAX_BODY),
         mood=int(mood) if mood in {"1", "2", "3", "4", "5"} else None,
-        tags=journal_service.parse_tags(payload.text("tags", 1000)),
+        tags=parse_tags(payload.text("tags", 1000)),
         exercise_response_id=entry.exercise_response_id,
     )
     journal_service.apply_text(entry, data)
@@ -348,105 +347,3 @@ def share(entry_id: int):
         db.session.commit()
         flash(f"Now readable by: {VISIBILITY_LABELS[entry.visibility.value].lower()}.", "success")
     return redirect(url_for(".entry", entry_id=entry.id))
-
-
-# --- what the partner shared --------------------------------------------------------------
-
-
-@bp.route("/me/journal/shared", methods=["GET", "POST"])
-@roles_required(Role.CLIENT)
-def partner_index():
-    """Entries the partner chose to share with the signed-in client."""
-    searched = run_search(".partner_index", current_user.id)
-    if not isinstance(searched, tuple):
-        return searched
-    form, filters = searched
-    page = journal_service.partner_entries(current_user, filters, request.args.get("after"))
-    audit.record("journal.list", detail=f"partner entries, {len(page.rows)} shown")
-    html = render_template("journal/partner_index.html", form=form, page=page)
-    return results_page(html, 422 if form.errors else 200)
-
-
-@bp.route("/me/journal/shared/<int:entry_id>")
-@roles_required(Role.CLIENT)
-def partner_entry(entry_id: int):
-    """One entry the partner shared, read-only, labelled with its author."""
-    entry = entry_for_reader(entry_id)
-    audit.record("journal.read", entry, detail="partner")
-    return render_template("journal/partner_entry.html", entry=entry, comments=_comments(entry))
-
-
-# --- the counselor ------------------------------------------------------------------------
-
-
-@bp.route("/caseload/journal", methods=["GET", "POST"])
-@roles_required(Role.COUNSELOR)
-def shared_feed():
-    """Entries shared with the counselor across the caseload, newest share first."""
-    unread_only = request.values.get("unread") == "1"
-    searched = run_search(
-        ".shared_feed", current_user.id, **({"unread": "1"} if unread_only else {})
-    )
-    if not isinstance(searched, tuple):
-        return searched
-    form, filters = searched
-    page = journal_service.shared_feed(
-        current_user, filters, request.args.get("after"), unread_only
-    )
-    audit.record("journal.list", detail=f"shared feed, {len(page.rows)} shown")
-    html = render_template(
-        "journal/shared_feed.html", form=form, page=page, unread_only=unread_only
-    )
-    return results_page(html, 422 if form.errors else 200)
-
-
-@bp.route("/caseload/journal/<int:entry_id>")
-@roles_required(Role.COUNSELOR)
-def counselor_entry(entry_id: int):
-    """A shared entry for the counselor, with comments, a comment form and "mark read"."""
-    entry = entry_for_reader(entry_id)
-    audit.record("journal.read", entry, detail="counselor")
-    return render_template(
-        "journal/counselor_entry.html",
-        entry=entry,
-        comments=_comments(entry),
-        form=CommentForm(),
-        is_read=journal_service.is_read_by(entry, current_user.id),
-    )
-
-
-@bp.route("/caseload/journal/<int:entry_id>/read", methods=["POST"])
-@roles_required(Role.COUNSELOR)
-def mark_read(entry_id: int):
-    """Mark a shared entry as read."""
-    entry = entry_for_reader(entry_id)
-    journal_service.mark_read(entry, current_user)
-    audit.record("journal.mark_read", entry)
-    db.session.commit()
-    flash("Marked as read.", "success")
-    if request.form.get("back") == "feed":
-        return redirect(url_for(".shared_feed"))
-    return redirect(url_for(".counselor_entry", entry_id=entry.id))
-
-
-@bp.route("/caseload/journal/<int:entry_id>/comments", methods=["POST"])
-@roles_required(Role.COUNSELOR)
-def comment(entry_id: int):
-    """Add a comment to a shared entry."""
-    entry = entry_for_reader(entry_id)
-    ensure_open(entry.case)
-    form = CommentForm()
-    if not form.validate_on_submit():
-        audit.record("journal.read", entry, detail="counselor")
-        return render_template(
-            "journal/counselor_entry.html",
-            entry=entry,
-            comments=_comments(entry),
-            form=form,
-            is_read=journal_service.is_read_by(entry, current_user.id),
-        )
-    new_comment = journal_service.add_comment(entry, current_user, form.body.data)
-    audit.record("journal.comment", new_comment, case_id=entry.case_id)
-    db.session.commit()
-    flash("Your comment is added.", "success")
-    return redirect(url_for(".counselor_entry", entry_id=entry.id))

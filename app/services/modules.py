@@ -2,7 +2,7 @@
 
 A ``ModuleVersion`` never changes once written: editing a module adds a version and moves
 ``current_version``, so assignments keep showing exactly what was given. Built-in modules come
-from the TOML files in ``app/modules/content/``; for them the version number *is* the file's
+from the TOML files in ``app/library/content/``; for them the version number *is* the file's
 ``content_version``, which is how ``load_builtin_modules`` knows whether a file is newer.
 """
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Exercise, ExerciseKind, ModuleVersion, StrategyModule, User
 
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "modules" / "content"
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "library" / "content"
 
 KIND_LABELS: dict[ExerciseKind, str] = {
     ExerciseKind.REFLECTION: "Reflection (free text)",

@@ -152,7 +152,7 @@ def _migrate_data(conn):
             )
             _update(conn, table, row.id, column, fresh)
 
-    from app.services.journal import search_hashes  # the hash the mood filter looks for
+    from app.services.journal_search import search_hashes  # the hash the mood filter looks for
 
     for row in _rows(conn, "SELECT id, author_id, mood FROM journal_entries", "mood"):
         fresh = seal_value(

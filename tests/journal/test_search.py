@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import JournalSearchTerm, Visibility
-from app.services.journal import normalise_words, parse_tags
+from app.services.journal_search import normalise_words, parse_tags
 from tests.journal.conftest import search
 
 

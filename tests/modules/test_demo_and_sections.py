@@ -3,9 +3,9 @@
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from app.assignments.sections import assignments_section
 from app.extensions import db
 from app.models import AssignmentRecipient, AssignmentStatus, Case, Response
-from app.modules.sections import assignments_section
 
 
 def test_demo_has_every_status_and_shared_answers(app, runner):

@@ -29,7 +29,7 @@ from tests.security.two_cases import CASES, TwoCases, build_two_cases, other
 #: Sections that show client writing (or its traces) of the case; the others show none at all.
 SHOWS_WRITING = {
     "dataprotection/_erased_members.html": False,
-    "modules/_case_section.html": True,
+    "assignments/_case_section.html": True,
     "journal/_case_section.html": True,
     "sessions/_case_section.html": True,
     "sessions/_case_checkins.html": True,
@@ -60,7 +60,7 @@ def _load(app: Flask, fn: Callable):
 
 def _ids_shown(template: str, context: dict, two: TwoCases) -> set[int]:
     """Cases whose items a section's context holds, for items without text of their own."""
-    if template == "modules/_case_section.html":
+    if template == "assignments/_case_section.html":
         shown = {a.id for a in context["assignments"]}
         return {n for n in CASES if two.assignment[n] in shown}
     if template == "sessions/_case_section.html":

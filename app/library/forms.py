@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from app.forms import BaseForm, RequiredSelectField, clean_text
+from app.forms import BaseForm, clean_text
 from app.models import ExerciseKind
 from app.services.modules import KIND_LABELS, ExerciseContent, ModuleContent
 
@@ -180,45 +176,3 @@ class ModuleForm(BaseForm):
             },
             **kwargs,
         )
-
-
-class AssignForm(BaseForm):
-    """Give a module to both partners or one."""
-
-    module = RequiredSelectField(
-        "Module",
-        coerce=int,
-        placeholder="Choose a module…",
-        validators=[DataRequired("Choose a module.")],
-    )
-    recipients = RadioField("Give it to", validators=[DataRequired("Choose who receives it.")])
-    due_date = DateField(
-        "Due date",
-        validators=[Optional()],
-        description="Optional. Clients see it as a gentle target.",
-    )
-    note = TextAreaField(
-        "Note to clients",
-        description="Optional. Clients see this above the exercises.",
-        validators=[Length(max=2_000)],
-        render_kw={"rows": 3},
-    )
-    request_key = HiddenField()
-    submit = SubmitField("Assign module")
-
-    def validate_due_date(self, field) -> None:
-        if field.data and field.data < date.today():
-            raise ValidationError("Choose today or a later date.")
-
-
-class FeedbackForm(BaseForm):
-    """The counselor's feedback to one partner."""
-
-    feedback = TextAreaField(
-        "Feedback",
-        description="This partner sees it on their exercises page.",
-        validators=[Length(max=5_000)],
-        render_kw={"rows": 4},
-    )
-    save = SubmitField("Save feedback")
-    mark_reviewed = SubmitField("Save and mark reviewed")

@@ -9,7 +9,7 @@ from flask import current_app, url_for
 from app.models import Case, CaseMember, User
 from app.services import assignments as assignment_service
 
-CASE_TEMPLATE = "modules/_case_section.html"
+CASE_TEMPLATE = "assignments/_case_section.html"
 HOME_TEMPLATE = "exercises/_home_section.html"
 
 
@@ -20,7 +20,7 @@ def assignments_section(viewer: User, case: Case) -> dict[str, Any] | None:
         "case": case,
         "assignments": assignments,
         "newer": {a.id for a in assignments if assignment_service.newer_version_exists(a)},
-        "assign_url": url_for("modules.assign", case_id=case.id),
+        "assign_url": url_for("assignments.assign", case_id=case.id),
         "can_assign": not case.is_closed,
     }
 

@@ -1,4 +1,4 @@
-"""The module library, assigning modules to cases, and reviewing clients' answers."""
+"""Assigning modules to a case, reviewing each partner's answers, feedback, removing."""
 
 from __future__ import annotations
 
@@ -6,17 +6,18 @@ import secrets
 from collections.abc import Sequence
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app import audit, policy
+from app.assignments import bp
+from app.assignments.forms import AssignForm, FeedbackForm
 from app.auth.forms import PostForm
 from app.authz import (
     assignment_for_counselor,
     case_for_counselor,
     deny,
-    module_for_counselor,
     roles_required,
 )
 from app.extensions import db
@@ -26,122 +27,12 @@ from app.models import (
     MemberRole,
     Role,
 )
-from app.modules import bp
-from app.modules.forms import AssignForm, FeedbackForm, ModuleForm
 from app.services import assignments as assignment_service
 from app.services import modules as module_service
 from app.services import responses as response_service
 from app.services.cases import case_members
-from app.services.concurrency import StaleEdit
 
 counselor_only = roles_required(Role.COUNSELOR)
-
-
-@bp.route("/modules")
-@counselor_only
-def index():
-    """The library: built-in modules and the counselor's own."""
-    modules = module_service.visible_modules(current_user)
-    return render_template(
-        "modules/index.html",
-        builtin=[m for m in modules if m.is_builtin],
-        own=[m for m in modules if not m.is_builtin],
-    )
-
-
-@bp.route("/modules/<int:module_id>")
-@counselor_only
-def detail(module_id: int):
-    """One module: its current version (or ``?version=N``) and its history."""
-    module = module_for_counselor(module_id)
-    versions = module_service.versions_of(module)
-    wanted = request.args.get("version", type=int)
-    shown = next(
-        (v for v in versions if v.number == wanted),
-        next((v for v in versions if v.id == module.current_version_id), None),
-    )
-    if shown is None:
-        abort(404)
-    shown = module_service.version_with_exercises(shown.id)
-    return render_template(
-        "modules/detail.html",
-        module=module,
-        version=shown,
-        versions=versions,
-        is_current=shown.id == module.current_version_id,
-        can_edit=not module.is_builtin and module.owner_id == current_user.id,
-        copy_form=PostForm(),
-        kind_labels=module_service.KIND_LABELS,
-    )
-
-
-@bp.route("/modules/new", methods=["GET", "POST"])
-@counselor_only
-def create():
-    """Write a new module of one's own."""
-    form = ModuleForm()
-    if request.method == "GET":
-        form = ModuleForm.from_content(
-            module_service.ModuleContent(title="", summary="", introduction="")
-        )
-    if form.validate_on_submit():
-        module = module_service.create_module(current_user, form.content())
-        db.session.commit()
-        flash("Your module is saved.", "success")
-        return redirect(url_for("modules.detail", module_id=module.id))
-    return render_template("modules/edit.html", form=form, module=None)
-
-
-@bp.route("/modules/<int:module_id>/edit", methods=["GET", "POST"])
-@counselor_only
-def edit(module_id: int):
-    """Edit one's own module: saving adds a version; assignments keep theirs."""
-    module = module_for_counselor(module_id)
-    if module.is_builtin or module.owner_id != current_user.id:
-        flash("Built-in modules cannot be edited. Make your own copy to change it.", "info")
-        return redirect(url_for("modules.detail", module_id=module.id))
-    current = module_service.version_with_exercises(module.current_version_id)
-    if request.method == "GET":
-        form = ModuleForm.from_content(module_service.ModuleContent.from_version(current))
-        form.based_on.data = str(current.id)
-    else:
-        form = ModuleForm()
-    if form.validate_on_submit():
-        try:
-            based_on = int(form.based_on.data or 0)
-        except ValueError:
-            based_on = 0
-        try:
-            module_service.edit_module(module, form.content(), current_user, based_on=based_on)
-        except module_service.StaleModuleEdit as exc:
-            raise StaleEdit(
-                saved={"Title": current.title, "Introduction": current.introduction},
-                yours={"Title": form.title.data, "Introduction": form.introduction.data},
-                back_url=url_for("modules.edit", module_id=module.id),
-            ) from exc
-        db.session.commit()
-        flash(
-            "Saved as a new version. Existing assignments keep the version they were given.",
-            "success",
-        )
-        return redirect(url_for("modules.detail", module_id=module.id))
-    return render_template("modules/edit.html", form=form, module=module)
-
-
-@bp.route("/modules/<int:module_id>/copy", methods=["POST"])
-@counselor_only
-def copy(module_id: int):
-    """Make an editable copy of a module (built-in or one's own)."""
-    module = module_for_counselor(module_id)
-    if not PostForm().validate_on_submit():
-        abort(400)
-    new = module_service.copy_module(module, current_user)
-    db.session.commit()
-    flash("This is your own copy. Edit it as you like.", "success")
-    return redirect(url_for("modules.edit", module_id=new.id))
-
-
-# --- assignments ---------------------------------------------------------------------------
 
 
 def _recipient_choices(members: Sequence[CaseMember]) -> list[SelectChoice]:
@@ -199,7 +90,7 @@ def assign(case_id: int):
                 flash(f"“{title}” is assigned.", "success")
                 return redirect(case_page_url(case.id))
     return render_template(
-        "modules/assign.html",
+        "assignments/assign.html",
         case=case,
         form=form,
         members=members,
@@ -246,7 +137,7 @@ def review(case_id: int, assignment_id: int):
         detail=f"{len(readable)} answer(s) shown",
     )
     return render_template(
-        "modules/review.html",
+        "assignments/review.html",
         assignment=assignment,
         case=assignment.case,
         version=assignment.module_version,
@@ -277,7 +168,7 @@ def feedback(case_id: int, assignment_id: int, recipient_id: int):
     if not form.validate_on_submit():
         for error in form.feedback.errors:
             flash(error, "danger")
-        return redirect(url_for("modules.review", case_id=case_id, assignment_id=assignment.id))
+        return redirect(url_for("assignments.review", case_id=case_id, assignment_id=assignment.id))
     try:
         assignment_service.save_feedback(
             assignment,
@@ -295,7 +186,7 @@ def feedback(case_id: int, assignment_id: int, recipient_id: int):
             "success",
         )
     return redirect(
-        url_for("modules.review", case_id=case_id, assignment_id=assignment.id)
+        url_for("assignments.review", case_id=case_id, assignment_id=assignment.id)
         + f"#recipient-{recipient.id}"
     )
 
@@ -313,7 +204,7 @@ def unassign(case_id: int, assignment_id: int):
         flash(f"“{title}” was taken back. Answers already written are kept.", "success")
         return redirect(case_page_url(case_id))
     return render_template(
-        "modules/unassign.html", assignment=assignment, case=assignment.case, form=form
+        "assignments/unassign.html", assignment=assignment, case=assignment.case, form=form
     )
 
 
