@@ -305,12 +305,8 @@ def set_picks(
     A signed session stays as it was signed: its picks change only with an amendment
     (``services.session_picks.amend_picks``), which records the change.
     """
-    signed = db.session.scalar(
-        sa.select(SessionNote.id).where(
-            SessionNote.session_id == session.id, SessionNote.status == NoteStatus.SIGNED
-        )
-    )
-    if signed is not None:
+    signed = (SessionNote.session_id == session.id, SessionNote.status == NoteStatus.SIGNED)
+    if db.session.scalar(sa.select(SessionNote.id).where(*signed)) is not None:
         raise SessionRuleError(
             "This note is signed. To change the journal entries discussed, add an amendment."
         )
