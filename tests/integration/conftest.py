@@ -157,6 +157,9 @@ def two_hosts(
         "REKINDLE_TRUSTED_PROXIES": "1",
         "REKINDLE_PDF_WORKERS": "1",
         "GUNICORN_WORKERS": "2",
+        # One job queue on the shared Redis, served by one consumer for both hosts.
+        "REKINDLE_REDIS_URL": REDIS_URL,
+        "REKINDLE_QUEUE_NAME": prefix,
     }
     processes: list[subprocess.Popen] = []
     try:
@@ -172,6 +175,26 @@ def two_hosts(
                     start_new_session=True,
                 )
             )
+        consumer_log = tmp / "consumer.log"
+        processes.append(
+            subprocess.Popen(  # noqa: S603 - our own consumer, fixed arguments
+                [
+                    str(Path(sys.executable).parent / "huey_consumer"),
+                    "app.tasks.consumer.huey",
+                    "--workers",
+                    "1",
+                    "--delay",
+                    "0.05",
+                    "--max-delay",
+                    "0.2",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=consumer_log.open("wb"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
         for n, port in enumerate(ports):
             wait_for(port, "/healthz", processes[n], tmp / f"host-{n}.log")
         proxy_port = free_port()
