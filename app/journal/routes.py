@@ -29,7 +29,7 @@ from app.journal.forms import (
     ShareForm,
 )
 from app.journal.search import is_searching, results_page, run_search
-from app.journal.writing import case_to_write_in
+from app.journal.writing import case_to_write_in, draft_key
 from app.models import (
     JournalComment,
     JournalEntry,
@@ -148,11 +148,18 @@ def new():
         form=form,
         entry=None,
         autosave_url=autosave_url,
-        autosave_key=f"journal-new-{current_user.id}-{case.id}",
+        autosave_key=draft_key(current_user.id, case.id),
         seq=0,
         audience=audience,
         can_change_case=len(open_cases) > 1,
     )
+
+
+def _saved_draft_key(entry: JournalEntry, saved: str | None) -> str | None:
+    """The draft a confirmed save makes obsolete on the device (``?saved=new|edit``)."""
+    if saved == "new":
+        return draft_key(entry.author_id, entry.case_id)
+    return draft_key(entry.author_id, entry_id=entry.id) if saved else None
 
 
 def _saved_message(entry: JournalEntry) -> str:
@@ -181,7 +188,7 @@ def entry(entry_id: int):
         share_form=share_form,
         exercise_title=response_service.exercise_title(entry.exercise_response_id),
         visibility_labels=VISIBILITY_LABELS,
-        clear_draft=request.args.get("saved"),
+        clear_draft=_saved_draft_key(entry, request.args.get("saved")),
         audience=client_cases.audience_of(current_user, entry.case_id),
     )
 
@@ -223,7 +230,7 @@ def edit(entry_id: int):
         form=form,
         entry=entry,
         autosave_url=url_for(".autosave", entry_id=entry.id),
-        autosave_key=f"journal-{entry.id}",
+        autosave_key=draft_key(current_user.id, entry_id=entry.id),
         seq=max(entry.draft_seq or 0, kept.seq if kept else 0),
         kept_since=kept.updated_at if kept is not None and request.method == "GET" else None,
         audience=client_cases.audience_of(current_user, entry.case_id),

@@ -34,3 +34,12 @@ def case_to_write_in() -> tuple[CaseAudience | None, list[CaseAudience]]:
         chosen = cases[0]
     ensure_open(chosen.case)
     return chosen, open_cases
+
+
+def draft_key(author_id: int, case_id: int | None = None, entry_id: int | None = None) -> str:
+    """The browser's key for an editor's unsent text: a new entry in a case, or one entry.
+
+    The editor and the page that confirms the save must name the same key, or the confirmed
+    text would be offered again in the next new entry.
+    """
+    return f"journal-{entry_id}" if entry_id else f"journal-new-{author_id}-{case_id}"
