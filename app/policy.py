@@ -9,8 +9,7 @@ feedback; later messages and measure results) is read through this module:
   ``readable_by_author``, ``readable_by_partner``, ``readable_by_counselor``, ``readable_by``.
   Each takes the viewer *and* the case: an item is readable only in the case it belongs to,
   and only by someone who holds that role in that case;
-* ``may_read`` for one loaded item, with the same answers as the SQL; the words people see
-  for each audience (``audience_labels``, ``EXPORT_LABELS``).
+* ``may_read`` for one item; the words for each audience (``audience_labels``, ``EXPORT_LABELS``).
 
 The rule, for writing of a client (its *author*) in a case:
 
@@ -48,8 +47,6 @@ from app.models import (
     User,
     Visibility,
 )
-
-# --- audiences ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -130,6 +127,12 @@ def may_change_audience(case: Case, new: Visibility, old: Visibility) -> bool:
 def audiences_open_to(case: Case, current: Visibility) -> list[Visibility]:
     """The levels the author may choose now: all of them, or in a closed case the narrower."""
     return [v for v in Visibility if may_change_audience(case, v, current)]
+
+
+def labels_open_to(case: Case, current: Visibility, labels: Mapping[Any, str]) -> dict[Any, str]:
+    """``labels`` (keyed by level or its value) cut to the levels open to the author now."""
+    open_to = audiences_open_to(case, current)
+    return {k: v for k, v in labels.items() if Visibility(getattr(k, "value", k)) in open_to}
 
 
 # --- kinds of writing ----------------------------------------------------------------------

@@ -43,9 +43,14 @@ def _names_member(node: ast.AST, aliases: set[str]) -> bool:
 
 
 def _is_visibility_value(node: ast.AST) -> bool:
-    """``x.visibility`` (a column or a loaded attribute), possibly ``.value`` of it."""
+    """``x.visibility`` (a column or a loaded attribute), possibly ``.value`` of it; a plain
+    ``visibility`` name; or a level rebuilt with ``Visibility(...)``."""
     if isinstance(node, ast.Attribute) and node.attr == "value":
         node = node.value
+    if isinstance(node, ast.Name):
+        return node.id in COLUMN_NAMES
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id == "Visibility"
     return isinstance(node, ast.Attribute) and node.attr in COLUMN_NAMES
 
 

@@ -131,7 +131,6 @@ def answer(recipient_id: int, exercise_id: int):
     exercises = recipient.assignment.module_version.exercises
     position = exercises.index(exercise)
     current = response.visibility if response is not None else ANSWER.default
-    open_to = policy.audiences_open_to(recipient.assignment.case, current)
     return render_template(
         "exercises/answer.html",
         recipient=recipient,
@@ -146,9 +145,9 @@ def answer(recipient_id: int, exercise_id: int):
         position=position,
         total=len(exercises),
         next_exercise=exercises[position + 1] if position + 1 < len(exercises) else None,
-        visibility_labels={
-            v: label for v, label in response_service.VISIBILITY_LABELS.items() if v in open_to
-        },
+        visibility_labels=policy.labels_open_to(
+            recipient.assignment.case, current, response_service.VISIBILITY_LABELS
+        ),
         visibility_form=PostForm(),
     )
 

@@ -176,10 +176,9 @@ def entry(entry_id: int):
     """One of the client's own entries, with counselor comments and sharing controls."""
     entry = entry_for_author(entry_id)
     share_form = ShareForm(visibility=entry.visibility.value)
-    open_to = policy.audiences_open_to(entry.case, entry.visibility)
-    share_form.visibility.choices = [
-        c for c in share_form.visibility.choices if Visibility(c.value) in open_to
-    ]
+    offered = {c.value: c.label for c in share_form.visibility.choices}
+    open_labels = policy.labels_open_to(entry.case, entry.visibility, offered)
+    share_form.visibility.choices = [SelectChoice(v, label) for v, label in open_labels.items()]
     audit.record("journal.read", entry, detail="author")
     return render_template(
         "journal/entry.html",

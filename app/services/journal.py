@@ -279,7 +279,7 @@ def submit(entry: JournalEntry, data: EntryInput) -> None:
 def set_visibility(entry: JournalEntry, visibility: Visibility) -> bool:
     """Share or revoke; records the change. Returns False when nothing changed."""
     old = entry.visibility
-    if visibility == old:
+    if not policy.changes_audience(visibility, old):
         return False
     db.session.add(
         JournalVisibilityChange(entry_id=entry.id, from_visibility=old, to_visibility=visibility)
