@@ -1,5 +1,10 @@
 """Who may read client writing: the one place that decides (docs/security.md "Who sees what").
 
+This package is the privacy policy. The rules for journal entries and exercise answers live
+here; each later kind of client writing (messages, measures, appointments, consent and safety
+checks) adds its rules as a module of this package (``app/policy/messages.py`` ...), and no
+module outside the package judges visibility (tests/test_policy_is_the_only_judge.py).
+
 Every kind of client writing (journal entries, exercise answers, counselor comments and
 feedback; later messages and measure results) is read through this module:
 
