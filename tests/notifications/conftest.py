@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -175,14 +177,23 @@ def mail_files(tmp_path) -> Iterator[Path]:
 
 
 class RefusingInbox(Inbox):
-    """An SMTP server that answers "451 try again later" to every e-mail while ``refuse``."""
+    """An SMTP server that answers "451 try again later" to every e-mail while ``refuse``.
+
+    With ``victim`` set to a process id it takes the next e-mail and then kills that process
+    before answering "250 OK": a consumer killed between sending and marking sent.
+    """
 
     refuse = False
+    victim: int | None = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
         if self.refuse:
             return "451 4.3.0 Try again later"
-        return await super().handle_DATA(server, session, envelope)
+        answer = await super().handle_DATA(server, session, envelope)
+        if self.victim is not None:
+            os.kill(self.victim, signal.SIGKILL)
+            self.victim = None
+        return answer
 
 
 @pytest.fixture
