@@ -1,0 +1,115 @@
+"""The notification preferences form: one choice per kind, quiet hours, time zone, discreet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import BooleanField, SelectField, StringField, TimeField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from app.forms import BaseForm
+from app.notifications import KindPreference, Preferences, time_zone_names
+
+#: What a person may choose for a kind that can be switched off.
+WHEN_CHOICES = [
+    ("immediate", "Straight away"),
+    ("digest", "In my daily summary"),
+    ("off", "Off"),
+]
+TIME_MESSAGE = "Enter a time as hours and minutes, for example 21:00."
+
+
+def field_name(code: str) -> str:
+    """The form field of a kind (``assignments.new`` → ``kind_assignments_new``)."""
+    return "kind_" + code.replace(".", "_").replace("-", "_")
+
+
+def _known_time_zone(form: BaseForm, field: StringField) -> None:
+    value = (field.data or "").strip()
+    if value not in time_zone_names():
+        raise ValidationError(
+            "Choose a time zone from the list, written like Europe/London or America/New_York."
+        )
+    field.data = value
+
+
+class PreferencesForm(BaseForm):
+    """Fields that hold for every kind; ``build`` adds one select per kind."""
+
+    time_zone = StringField(
+        "Your time zone",
+        validators=[InputRequired(message="Choose your time zone."), Length(max=64)],
+        description="Quiet hours and the daily summary follow this clock. Start typing a city.",
+        render_kw={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"},
+    )
+    quiet_start = TimeField(
+        "Quiet from",
+        validators=[InputRequired(message=TIME_MESSAGE)],
+        description="No e-mails from this time…",
+    )
+    quiet_end = TimeField(
+        "Quiet until",
+        validators=[InputRequired(message=TIME_MESSAGE)],
+        description="…until this time. The same time in both means no quiet hours.",
+    )
+    digest_time = TimeField(
+        "Send my daily summary at",
+        validators=[InputRequired(message=TIME_MESSAGE)],
+        description="One e-mail a day listing what you chose to hear about in the summary.",
+    )
+    discreet = BooleanField(
+        "Discreet e-mails",
+        description="E-mails come from “Notifications” with the subject “You have something new”, "
+        "and name neither this practice nor counselling.",
+    )
+
+    kind_fields: list[tuple[KindPreference, str]]
+
+    def validate_time_zone(self, field: StringField) -> None:
+        _known_time_zone(self, field)
+
+    def kind_choice(self, code: str) -> dict[str, Any]:
+        """What the form says for ``code``: ``{"enabled": bool, "timing": str}``."""
+        value = self[field_name(code)].data
+        if value == "off":
+            return {"enabled": False}
+        return {"enabled": True, "timing": value}
+
+
+def build(preferences: Preferences, *, formdata: Any = None) -> PreferencesForm:
+    """The form for a person's kinds, filled with their current choices unless posted."""
+
+    class Form(PreferencesForm):
+        pass
+
+    fields: list[tuple[KindPreference, str]] = []
+    for pref in preferences.kinds.values():
+        name = field_name(pref.code)
+        if pref.can_switch_off:
+            setattr(
+                Form,
+                name,
+                SelectField(
+                    pref.name,
+                    choices=WHEN_CHOICES,
+                    validators=[InputRequired(message="Choose when to hear about this.")],
+                ),
+            )
+        fields.append((pref, name))
+    data: dict[str, Any] = {
+        "time_zone": preferences.time_zone,
+        "quiet_start": preferences.quiet_start,
+        "quiet_end": preferences.quiet_end,
+        "digest_time": preferences.digest_time,
+        "discreet": preferences.discreet,
+    }
+    for pref, name in fields:
+        data[name] = pref.timing if pref.enabled else "off"
+    kwargs: dict[str, Any] = {"data": data}
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    form = Form(**kwargs)
+    if not preferences.discreet_allowed:
+        del form.discreet
+    form.kind_fields = fields
+    return form
