@@ -5,18 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import BooleanField, SelectField, StringField, TimeField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app.forms import BaseForm
 from app.notifications import KindPreference, Preferences, time_zone_names
 
 #: What a person may choose for a kind that can be switched off.
 WHEN_CHOICES = [
-    ("immediate", "Straight away"),
-    ("digest", "In my daily summary"),
-    ("off", "Off"),
+    SelectChoice("immediate", "Straight away"),
+    SelectChoice("digest", "In my daily summary"),
+    SelectChoice("off", "Off"),
 ]
 TIME_MESSAGE = "Enter a time as hours and minutes, for example 21:00."
+ZONE_MESSAGE = "Choose a time zone from the list, written like Europe/London or America/New_York."
+
+
+class ClockTimeField(TimeField):
+    """A time of day (``21:00``); anything else gets the one message people understand."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(TIME_MESSAGE) from exc
 
 
 def field_name(code: str) -> str:
@@ -27,9 +40,7 @@ def field_name(code: str) -> str:
 def _known_time_zone(form: BaseForm, field: StringField) -> None:
     value = (field.data or "").strip()
     if value not in time_zone_names():
-        raise ValidationError(
-            "Choose a time zone from the list, written like Europe/London or America/New_York."
-        )
+        raise ValidationError(ZONE_MESSAGE)
     field.data = value
 
 
@@ -38,30 +49,29 @@ class PreferencesForm(BaseForm):
 
     time_zone = StringField(
         "Your time zone",
-        validators=[InputRequired(message="Choose your time zone."), Length(max=64)],
+        validators=[
+            InputRequired(message="Choose your time zone."),
+            Length(max=64, message=ZONE_MESSAGE),
+        ],
         description="Quiet hours and the daily summary follow this clock. Start typing a city.",
         render_kw={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"},
     )
-    quiet_start = TimeField(
+    quiet_start = ClockTimeField(
         "Quiet from",
         validators=[InputRequired(message=TIME_MESSAGE)],
         description="No e-mails from this time…",
     )
-    quiet_end = TimeField(
+    quiet_end = ClockTimeField(
         "Quiet until",
         validators=[InputRequired(message=TIME_MESSAGE)],
         description="…until this time. The same time in both means no quiet hours.",
     )
-    digest_time = TimeField(
+    digest_time = ClockTimeField(
         "Send my daily summary at",
         validators=[InputRequired(message=TIME_MESSAGE)],
         description="One e-mail a day listing what you chose to hear about in the summary.",
     )
-    discreet = BooleanField(
-        "Discreet e-mails",
-        description="E-mails come from “Notifications” with the subject “You have something new”, "
-        "and name neither this practice nor counselling.",
-    )
+    discreet = BooleanField("Discreet e-mails")
 
     kind_fields: list[tuple[KindPreference, str]]
 
@@ -92,7 +102,8 @@ def build(preferences: Preferences, *, formdata: Any = None) -> PreferencesForm:
                 SelectField(
                     pref.name,
                     choices=WHEN_CHOICES,
-                    validators=[InputRequired(message="Choose when to hear about this.")],
+                    # A kind added since the page was opened keeps its current choice.
+                    validators=[DataRequired(message="Choose when to hear about this.")],
                 ),
             )
         fields.append((pref, name))

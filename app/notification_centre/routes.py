@@ -15,6 +15,7 @@ from app.extensions import db
 from app.notification_centre import bp
 from app.notification_centre.forms import build
 from app.notifications import PreferenceError, preferences_for, set_preferences, time_zone_names
+from app.notifications.email import DISCREET_SUBJECT
 from app.services import notification_centre as centre
 
 
@@ -36,7 +37,7 @@ def unread_notifications() -> int | None:
 
 
 @bp.route("/notifications")
-def index():
+def index() -> Any:
     """Everything the signed-in person was notified of, newest first, unread ones marked."""
     page = centre.page_for(current_user, centre.cursor_from(request.args.get("before")))
     return render_template(
@@ -50,7 +51,7 @@ def index():
 
 
 @bp.route("/notifications/<int:notification_id>/open", methods=["POST"])
-def open_one(notification_id: int):
+def open_one(notification_id: int) -> Any:
     """Open one notification: it is marked read and leads to what it is about."""
     form = PostForm()
     if not form.validate_on_submit():
@@ -67,7 +68,7 @@ def open_one(notification_id: int):
 
 
 @bp.route("/notifications/read", methods=["POST"])
-def mark_all_read():
+def mark_all_read() -> Any:
     """Mark every notification read."""
     if PostForm().validate_on_submit():
         changed = centre.mark_all_read(current_user)
@@ -78,7 +79,7 @@ def mark_all_read():
 
 
 @bp.route("/account/notifications", methods=["GET", "POST"])
-def preferences():
+def preferences() -> Any:
     """What to hear about and when: per kind, quiet hours, time zone, discreet e-mails."""
     current = preferences_for(current_user)
     form = build(current)
@@ -112,7 +113,8 @@ def preferences():
             "notifications/preferences.html",
             form=form,
             zones=time_zone_names(),
-            prefs=current,
+            discreet_sender=current_app.config.get("MAIL_DISCREET_NAME", "Notifications"),
+            discreet_subject=DISCREET_SUBJECT,
         ),
         status,
     )

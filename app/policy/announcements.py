@@ -146,7 +146,8 @@ def may_be_told(
     Deny by default: an unknown kind of thing, a missing case, an inactive or erased
     recipient or a closed case all answer False.
     """
-    if case_id is None or about_id is None or about_type not in _JUDGES:
+    judge = _JUDGES.get(about_type or "")
+    if case_id is None or about_id is None or judge is None:
         return False
     user = db.session.get(User, recipient_id)
     case = db.session.get(Case, case_id)
@@ -154,4 +155,4 @@ def may_be_told(
         return False
     if case.is_closed:
         return False
-    return _JUDGES[about_type](user, case, about_id)
+    return judge(user, case, about_id)

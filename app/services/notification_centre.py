@@ -58,8 +58,8 @@ def _case_labels(user: User, items: list[InAppItem]) -> dict[int, str]:
         return {}
     rows = db.session.execute(
         sa.select(Case.id, Case.label).where(Case.id.in_(case_ids), Case.counselor_id == user.id)
-    ).all()
-    return {case_id: label for case_id, label in rows}
+    ).tuples()
+    return dict(rows)
 
 
 def own_notification(user: User, notification_id: int) -> Notification | None:

@@ -44,7 +44,9 @@ def test_the_bell_says_how_many_are_unread(app, factory, login_as, count, shown,
 def test_staff_have_the_bell_too(app, factory, login_as, make):
     user = getattr(factory, make)()
     add_shown(app, user, 2)
-    assert "2 unread" in _text(_bell(login_as(user).get("/").get_data(as_text=True)))
+    assert "2 unread" in _text(
+        _bell(login_as(user).get("/", follow_redirects=True).get_data(as_text=True))
+    )
 
 
 def test_no_bell_when_signed_out(client):

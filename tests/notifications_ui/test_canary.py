@@ -48,13 +48,13 @@ def _texts_of(message) -> str:
     parts = [message.get("Subject", ""), message.get("From", "")]
     for part in message.walk():
         if part.get_content_maintype() == "text":
-            parts.append(part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8"))
+            parts.append(
+                part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+            )
     return "\n".join(parts)
 
 
-def test_no_canary_and_no_partner_name_in_any_notification(
-    app, factory, give, login_as, inbox
-):
+def test_no_canary_and_no_partner_name_in_any_notification(app, factory, give, login_as, inbox):
     counselor = factory.counselor()
     a, b = factory.client(name=A_NAME), factory.client(name=B_NAME)
     case = factory.case(counselor, [a, b], label="Case of two")
@@ -73,7 +73,9 @@ def test_no_canary_and_no_partner_name_in_any_notification(
             },
         )
     send(alex, given.recipient_a, given.exercise_ids[0], {"text": PRIVATE, "visibility": "private"})
-    send(alex, given.recipient_a, given.exercise_ids[1], {"text": SHARED, "visibility": "counselor"})
+    send(
+        alex, given.recipient_a, given.exercise_ids[1], {"text": SHARED, "visibility": "counselor"}
+    )
     alex.post(
         f"/me/check-in?case={case.id}",
         data={

@@ -57,7 +57,9 @@ def test_feedback_tells_that_client_once_per_new_text(app, couple, people, give,
     counselor = login_as(couple.counselor)
     before = len(outbox(app))
     for _ in range(2):  # the same feedback saved twice is one piece of news
-        assert _feedback(counselor, couple, given, given.recipient_a, "Well done.").status_code == 302
+        assert (
+            _feedback(counselor, couple, given, given.recipient_a, "Well done.").status_code == 302
+        )
     rows = outbox(app, kind="assignments.feedback")
     assert [(r.recipient_id, r.about) for r in rows] == [
         (couple.a.id, ("assignment_feedback", given.recipient_a))
@@ -81,7 +83,9 @@ def test_a_sent_answer_tells_the_counselor_only_when_it_reaches_them(
     given = give(couple.case, [couple.a, couple.b])
     alex = login_as(couple.a)
     for _ in range(2):  # sending twice: the second is refused, nothing announced twice
-        send(alex, given.recipient_a, given.exercise_ids[0], {"text": "x", "visibility": visibility})
+        send(
+            alex, given.recipient_a, given.exercise_ids[0], {"text": "x", "visibility": visibility}
+        )
     rows = outbox(app, kind="assignments.answer_sent")
     with app.app_context():
         answer_id = db.session.scalar(sa.select(Response.id))

@@ -11,7 +11,6 @@ from app.models import (
     CaseMember,
     CaseStatus,
     CheckIn,
-    JournalEntry,
     Response,
     ResponseStatus,
     Visibility,
@@ -91,9 +90,7 @@ def test_who_may_be_told(app, couple, things, who, about_type, thing, expected):
 
 
 @pytest.mark.parametrize("about_type", ["journal_entry", "response", "check_in"])
-def test_another_counselor_and_the_admin_are_told_nothing(
-    app, couple, things, factory, about_type
-):
+def test_another_counselor_and_the_admin_are_told_nothing(app, couple, things, factory, about_type):
     thing = {"journal_entry": "entry_counselor", "response": "answer_counselor"}.get(
         about_type, "check_in"
     )

@@ -50,9 +50,7 @@ def _immediately(app, user, code: str) -> None:
 
 
 @pytest.mark.parametrize("timing", ["digest", "immediate"])
-def test_revoking_an_entry_cancels_the_waiting_notification(
-    app, couple, login_as, inbox, timing
-):
+def test_revoking_an_entry_cancels_the_waiting_notification(app, couple, login_as, inbox, timing):
     if timing == "immediate":
         _immediately(app, couple.counselor, "journal.shared")
     with time_machine.travel(EVENING, tick=True):
@@ -67,9 +65,8 @@ def test_revoking_an_entry_cancels_the_waiting_notification(
         assert row.state is NotificationState.CANCELLED
         page = lee.get("/notifications").get_data(as_text=True)
         assert "A client shared a journal entry" not in page
-    with time_machine.travel(MORNING + timedelta(days=1), tick=True):
-        with app.app_context():
-            sweep_notifications.wrapper().call_local()
+    with time_machine.travel(MORNING + timedelta(days=1), tick=True), app.app_context():
+        sweep_notifications.wrapper().call_local()
     assert inbox.messages == []
 
 
@@ -84,9 +81,8 @@ def test_delivery_asks_the_policy_again(app, couple, give, login_as, inbox):
         with app.app_context():
             db.session.execute(sa.update(Response).values(visibility=Visibility.PRIVATE))
             db.session.commit()
-    with time_machine.travel(MORNING, tick=True):
-        with app.app_context():
-            sweep_notifications.wrapper().call_local()
+    with time_machine.travel(MORNING, tick=True), app.app_context():
+        sweep_notifications.wrapper().call_local()
     [row] = outbox(app, kind="assignments.answer_sent")
     assert row.state is NotificationState.CANCELLED
     assert [m["To"] for m in inbox.messages] == [couple.a.email]  # only the assignment's
@@ -98,6 +94,8 @@ def test_the_answer_taken_back_leaves_the_counselors_list(app, couple, give, log
     exercise = given.exercise_ids[0]
     send(alex, given.recipient_a, exercise, {"text": "x"})
     assert "sent you an exercise answer" in lee.get("/notifications").get_data(as_text=True)
-    alex.post(f"/me/exercises/{given.recipient_a}/{exercise}/sharing", data={"visibility": "private"})
+    alex.post(
+        f"/me/exercises/{given.recipient_a}/{exercise}/sharing", data={"visibility": "private"}
+    )
     assert "sent you an exercise answer" not in lee.get("/notifications").get_data(as_text=True)
     assert "none unread" in lee.get("/notifications").get_data(as_text=True)
