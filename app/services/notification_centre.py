@@ -58,8 +58,11 @@ def _case_labels(user: User, items: list[InAppItem]) -> dict[int, str]:
         return {}
     rows = db.session.execute(
         sa.select(Case.id, Case.label).where(Case.id.in_(case_ids), Case.counselor_id == user.id)
-    ).tuples()
-    return dict(rows)
+    ).all()
+    labels: dict[int, str] = {}
+    for case_id, label in rows:
+        labels[case_id] = label
+    return labels
 
 
 def own_notification(user: User, notification_id: int) -> Notification | None:
