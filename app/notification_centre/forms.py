@@ -6,7 +6,7 @@ from typing import Any
 
 from wtforms import BooleanField, SelectField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.forms import BaseForm
 from app.notifications import KindPreference, Preferences, time_zone_names
@@ -37,6 +37,18 @@ def field_name(code: str) -> str:
     return "kind_" + code.replace(".", "_").replace("-", "_")
 
 
+def _chosen(form: BaseForm, field: SelectField) -> None:
+    """A choice is needed, but a kind added since the page was opened keeps its current one
+    (so no ``required`` attribute: every option is a real choice, none is a placeholder)."""
+    if not field.data:
+        raise ValidationError("Choose when to hear about this.")
+
+
+def _a_time(form: BaseForm, field: TimeField) -> None:
+    if field.data is None:
+        raise ValidationError(TIME_MESSAGE)
+
+
 def _known_time_zone(form: BaseForm, field: StringField) -> None:
     value = (field.data or "").strip()
     if value not in time_zone_names():
@@ -56,22 +68,24 @@ class PreferencesForm(BaseForm):
         description="Quiet hours and the daily summary follow this clock. Start typing a city.",
         render_kw={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"},
     )
+    # The times carry no "required" flag: each always holds a value, and "(required)" beside
+    # three short labels crowds a phone; an emptied one gets the message all the same.
     quiet_start = ClockTimeField(
         "Quiet from",
-        validators=[InputRequired(message=TIME_MESSAGE)],
+        validators=[_a_time],
         description="No e-mails from this time…",
     )
     quiet_end = ClockTimeField(
         "Quiet until",
-        validators=[InputRequired(message=TIME_MESSAGE)],
+        validators=[_a_time],
         description="…until this time. The same time in both means no quiet hours.",
     )
     digest_time = ClockTimeField(
-        "Send my daily summary at",
-        validators=[InputRequired(message=TIME_MESSAGE)],
+        "Daily summary at",
+        validators=[_a_time],
         description="One e-mail a day listing what you chose to hear about in the summary.",
     )
-    discreet = BooleanField("Discreet e-mails")
+    discreet = BooleanField("Send me discreet e-mails")
 
     kind_fields: list[tuple[KindPreference, str]]
 
@@ -102,8 +116,7 @@ def build(preferences: Preferences, *, formdata: Any = None) -> PreferencesForm:
                 SelectField(
                     pref.name,
                     choices=WHEN_CHOICES,
-                    # A kind added since the page was opened keeps its current choice.
-                    validators=[DataRequired(message="Choose when to hear about this.")],
+                    validators=[_chosen],
                 ),
             )
         fields.append((pref, name))
