@@ -125,7 +125,7 @@ def test_a_counselor_cannot_turn_on_discreet_mode(app, factory, login_as):
 def safety_kind(app):
     """A kind that cannot be switched off (as the safety flags of later features)."""
     kind = NotificationKind(
-        code="test.safety",
+        code="ui_test.safety",
         audience="client",
         title="Something needs you",
         link=lambda n: url_for("client.home"),
@@ -142,6 +142,6 @@ def test_a_kind_that_cannot_be_switched_off_is_shown_always_on(app, factory, log
     client = login_as(user)
     html = client.get(URL).get_data(as_text=True)
     assert "Something needs you" in html and "Always on, straight away" in html
-    assert "someone's safety" in html and 'name="kind_test_safety"' not in html
-    client.post(URL, data={**VALID, "kind_test_safety": "off"})
-    assert _prefs(app, user).kind("test.safety").enabled
+    assert "someone's safety" in html and 'name="kind_ui_test_safety"' not in html
+    client.post(URL, data={**VALID, "kind_ui_test_safety": "off"})
+    assert _prefs(app, user).kind("ui_test.safety").enabled
