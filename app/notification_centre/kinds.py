@@ -20,7 +20,7 @@ from flask import url_for
 
 from app.extensions import db
 from app.models import AssignmentRecipient, Notification, Response
-from app.notifications import NotificationKind, register_kind
+from app.notifications import NotificationKind, get_kind, register_kind
 from app.policy.announcements import may_be_told
 
 NEW_ASSIGNMENT = "assignments.new"
@@ -131,7 +131,5 @@ for _kind in KINDS:
 
 def target_of(n: Notification) -> str:
     """Where opening ``n`` in the list goes."""
-    from app.notifications import get_kind
-
     build = TARGETS.get(n.kind) or get_kind(n.kind).link
     return build(n)
