@@ -27,6 +27,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.services import announcements
 from app.services.concurrency import create_once
 
 
@@ -70,9 +71,13 @@ def assign_module(
 
     assignment, created = create_once(Assignment, request_key, build)
     if created:
-        for user in {u.id: u for u in recipients}.values():
-            db.session.add(AssignmentRecipient(assignment_id=assignment.id, user_id=user.id))
+        copies = [
+            AssignmentRecipient(assignment_id=assignment.id, user_id=user.id)
+            for user in {u.id: u for u in recipients}.values()
+        ]
+        db.session.add_all(copies)
         db.session.flush()
+        announcements.assignment_given(assignment, copies)
         audit.record(
             "assignment.created",
             assignment,
@@ -95,6 +100,7 @@ def save_feedback(
     assignment: Assignment, recipient: AssignmentRecipient, feedback: str, *, mark_reviewed: bool
 ) -> None:
     """The counselor's feedback to one partner; optionally mark that partner's work reviewed."""
+    before = recipient.feedback
     recipient.feedback = feedback.strip() or None
     if mark_reviewed:
         if recipient.status not in (AssignmentStatus.SUBMITTED, AssignmentStatus.REVIEWED):
@@ -107,6 +113,7 @@ def save_feedback(
         assignment,
         detail=f"recipient {recipient.id}" + (", reviewed" if mark_reviewed else ""),
     )
+    announcements.feedback_given(assignment, recipient, before)
 
 
 # --- reading -------------------------------------------------------------------------------

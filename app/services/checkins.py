@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import CaseMember, CheckIn
+from app.services import announcements
 from app.services.concurrency import create_once
 
 
@@ -63,7 +64,7 @@ def record_check_in(
     for key in ITEM_KEYS:
         if not 0 <= int(values[key]) <= 10:
             raise ValueError(f"{key} must be between 0 and 10")
-    return create_once(
+    check_in, created = create_once(
         CheckIn,
         request_key,
         lambda: CheckIn(
@@ -72,6 +73,9 @@ def record_check_in(
             **{key: int(values[key]) for key in ITEM_KEYS},
         ),
     )
+    if created:
+        announcements.check_in_recorded(check_in)
+    return check_in, created
 
 
 def latest_check_in(case_id: int, user_id: int) -> CheckIn | None:

@@ -32,6 +32,8 @@ from app.models import (
     utcnow,
 )
 from app.policy import EVERY_CASE, JOURNAL, CaseScope
+from app.policy.announcements import newly_reaches_counselor, no_longer_reaches_counselor
+from app.services import announcements
 from app.services.journal_search import (
     index_entry,
     matching_entries,
@@ -273,6 +275,8 @@ def submit(entry: JournalEntry, data: EntryInput) -> None:
         entry.created_at = utcnow()
         if entry.visibility.is_shared:
             entry.shared_at = utcnow()
+        db.session.flush()
+        announcements.entry_shared(entry)  # told only if the entry now reaches the counselor
     db.session.flush()
 
 
@@ -291,6 +295,10 @@ def set_visibility(entry: JournalEntry, visibility: Visibility) -> bool:
         entry.shared_at = utcnow()
     entry.version += 1
     db.session.flush()
+    if no_longer_reaches_counselor(visibility, old):
+        announcements.entry_unshared(entry)
+    elif entry.status is ResponseStatus.SUBMITTED and newly_reaches_counselor(visibility, old):
+        announcements.entry_shared(entry)
     return True
 
 
@@ -309,6 +317,7 @@ def add_comment(entry: JournalEntry, author: User, body: str) -> JournalComment:
     db.session.add(comment)
     mark_read(entry, author)
     db.session.flush()
+    announcements.comment_added(entry, comment)
     return comment
 
 

@@ -30,6 +30,8 @@ from app.models import (
     utcnow,
 )
 from app.policy import ANSWER, EVERY_CASE
+from app.policy.announcements import newly_reaches_counselor, no_longer_reaches_counselor
+from app.services import announcements
 from app.services.concurrency import check_version
 
 #: The answer fields of each kind, with their maximum lengths (text) or None (other values).
@@ -186,6 +188,7 @@ def save_answer(
     db.session.flush()
     if submit:
         _complete_if_all_submitted(recipient)
+        announcements.answer_sent(response, recipient.assignment.case_id)
     return response
 
 
@@ -229,8 +232,13 @@ def change_visibility(response: Response, visibility: Visibility, case_id: int) 
     if not policy.changes_audience(visibility, response.visibility):
         return
     detail = f"{response.visibility} -> {visibility}"
+    old = response.visibility
     response.visibility = visibility
     audit.record("response.visibility", response, case_id=case_id, detail=detail)
+    if no_longer_reaches_counselor(visibility, old):
+        announcements.answer_unshared(response)
+    elif response.status is ResponseStatus.SUBMITTED and newly_reaches_counselor(visibility, old):
+        announcements.answer_shared(response, case_id)
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -101,6 +101,11 @@ MATRIX: dict[str, Entry] = {
     "main.index": Entry(SIGNED_IN),
     "auth.logout": Entry(SIGNED_IN),
     "auth.change_password": Entry(SIGNED_IN),
+    # the notification centre: one's own notifications and choices only (scoped by recipient)
+    "notification_centre.index": Entry(SIGNED_IN),
+    "notification_centre.open_one": Entry(SIGNED_IN, {"notification_id": "literal:1"}),
+    "notification_centre.mark_all_read": Entry(SIGNED_IN),
+    "notification_centre.preferences": Entry(SIGNED_IN),
     # second factor: staff only
     "auth.totp_verify": Entry(STAFF),
     "auth.totp_settings": Entry(STAFF),
