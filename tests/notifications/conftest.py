@@ -18,7 +18,7 @@ from aiosmtpd.controller import Controller
 
 from app.extensions import db
 from app.models import Notification, NotificationState, User
-from app.notifications import NotificationKind, announce, kinds
+from app.notifications import NotificationKind, announce, kinds, set_preferences
 from tests.mailbox import Inbox, free_port
 from tests.modules.conftest import break_module_cycle, builtin, couple, give  # noqa: F401  (fixtures)
 
@@ -91,6 +91,20 @@ def smtp_config(inbox) -> dict:
 def app_config(smtp_config) -> dict:
     """By default every notification test mails the real SMTP server of ``inbox``."""
     return dict(smtp_config)
+
+
+@pytest.fixture
+def reminders_only(app, couple) -> None:  # noqa: F811  (the imported fixture)
+    """Both partners have switched off "a new exercise" (tests/notifications_ui covers it), so
+    the e-mails and in-app items these tests count are the reminders alone."""
+    from app.notification_centre.kinds import NEW_ASSIGNMENT
+
+    with app.app_context():
+        for user in (couple.a, couple.b):
+            set_preferences(
+                db.session.get(User, user.id), kinds={NEW_ASSIGNMENT: {"enabled": False}}
+            )
+        db.session.commit()
 
 
 def tell(

@@ -12,7 +12,8 @@ from app.extensions import db
 from app.models import Assignment, AssignmentRecipient, AssignmentStatus, NotificationState, User
 from app.notifications import set_preferences, unread_count
 from app.notifications.reminders import DUE_SOON, OVERDUE, scan
-from tests.notifications.conftest import NOON, rows_of, to
+from tests.notifications.conftest import NOON, to
+from tests.notifications.conftest import rows_of as all_rows_of
 
 DUE = date(2026, 6, 12)
 DUE_MOMENT = datetime(2026, 6, 13, 0, 0, tzinfo=UTC)  # the end of the due date (UTC)
@@ -26,6 +27,11 @@ def no_quiet_hours(app, *users: User) -> None:
         db.session.commit()
 
 
+def rows_of(app, user: User) -> list:
+    """``user``'s reminder rows (the new-exercise notice is switched off: reminders_only)."""
+    return [r for r in all_rows_of(app, user) if r.kind in (DUE_SOON, OVERDUE)]
+
+
 def run_scan(app) -> dict:
     with app.app_context():
         return scan()
@@ -35,6 +41,9 @@ def kinds_sent(inbox, app, user: User) -> list[str]:
     sent = [r for r in rows_of(app, user) if r.state is NotificationState.SENT]
     assert len(to(inbox, user)) == len(sent)
     return sorted(r.kind for r in sent)
+
+
+pytestmark = pytest.mark.usefixtures("reminders_only")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 import time_machine
 
 from app.extensions import db
@@ -18,6 +19,7 @@ from app.notifications.reminders import DUE_SOON, OVERDUE, scan
 from tests.notifications.conftest import NOON, PING, parts, row, tell, to
 
 
+@pytest.mark.usefixtures("reminders_only")
 def test_the_due_and_overdue_reminders(app, couple, give, inbox, run_sweep):
     give(couple.case, [couple.a], due_date=date(2026, 6, 11))
     with app.app_context():

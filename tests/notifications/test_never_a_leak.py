@@ -19,9 +19,9 @@ from app.models import (
     Visibility,
     utcnow,
 )
+from app.notification_centre.kinds import ENTRY_SHARED
 from app.notifications import (
     NotificationKind,
-    cancel_about,
     for_recipient,
     kinds,
     set_preferences,
@@ -32,7 +32,6 @@ from app.services import journal as journal_service
 from tests.notifications.conftest import NOON, everything_in, row, rows_of, tell, to
 
 CANARY = "CANARY-private-7f3a9c"
-SHARED = "test.entry_shared"
 PARTNER_SHARED = "test.partner_shared"
 
 
@@ -46,7 +45,7 @@ def _entry_is_readable(n) -> bool:
 @pytest.fixture(autouse=True)
 def entry_kinds(monkeypatch) -> None:
     """Kinds like the journal's own (the real ones live on the features' branches)."""
-    for code, audience in ((SHARED, "counselor"), (PARTNER_SHARED, "client")):
+    for code, audience in ((PARTNER_SHARED, "client"),):
         monkeypatch.setitem(
             kinds._kinds,
             code,
@@ -83,16 +82,25 @@ def revoke(app, entry_id: int) -> None:
 
 
 def test_sharing_revoked_before_delivery_cancels_the_notification(app, couple, inbox, run_sweep):
+    # Sharing announces the entry to the counselor (the journal's own hook, ENTRY_SHARED);
+    # the partner's notice is a stand-in kind, so the policy re-check is what cancels it.
     entry_id = write(
         app, couple.a, couple.case, "shared then not", Visibility.COUNSELOR_AND_PARTNER
     )
     later = utcnow() + timedelta(minutes=5)
-    for user, kind in ((couple.counselor, SHARED), (couple.b, PARTNER_SHARED)):
-        tell(
-            app, user, kind=kind, case=couple.case, about=("journal_entry", entry_id), due_at=later
-        )
+    tell(
+        app,
+        couple.b,
+        kind=PARTNER_SHARED,
+        case=couple.case,
+        about=("journal_entry", entry_id),
+        due_at=later,
+    )
+    assert [r.kind for r in rows_of(app, couple.counselor)] == [ENTRY_SHARED]
     revoke(app, entry_id)
     with time_machine.travel(later, tick=False):
+        run_sweep()
+    with time_machine.travel(NOON + timedelta(days=1), tick=False):  # past the daily digest
         run_sweep()
     assert inbox.messages == []
     for user in (couple.counselor, couple.b):
@@ -104,20 +112,19 @@ def test_sharing_revoked_before_delivery_cancels_the_notification(app, couple, i
 def test_a_revoked_entry_leaves_the_counselors_digest(app, couple, inbox, run_sweep):
     with app.app_context():
         set_preferences(
-            db.session.get(User, couple.counselor.id), kinds={SHARED: {"timing": "digest"}}
+            db.session.get(User, couple.counselor.id), kinds={ENTRY_SHARED: {"timing": "digest"}}
         )
         db.session.commit()
     entry_id = write(app, couple.a, couple.case, "for the digest", Visibility.COUNSELOR)
-    tell(app, couple.counselor, kind=SHARED, case=couple.case, about=("journal_entry", entry_id))
     with app.app_context():
         assert unread_count(couple.counselor) == 1  # in-app at once
-        cancel_about(("journal_entry", entry_id))  # the journal's hook when sharing is revoked
-        journal_service.set_visibility(db.session.get(JournalEntry, entry_id), Visibility.PRIVATE)
-        db.session.commit()
+    revoke(app, entry_id)  # the journal's hook cancels what it announced
+    with app.app_context():
         assert unread_count(couple.counselor) == 0  # gone from the list too
     with time_machine.travel(NOON + timedelta(days=1) - timedelta(hours=4), tick=False):
         run_sweep()
     assert inbox.messages == []
+    assert [r.state for r in rows_of(app, couple.counselor)] == [NotificationState.CANCELLED]
 
 
 def test_a_partner_is_never_told_of_the_others_private_entry(app, couple, inbox):
@@ -128,7 +135,11 @@ def test_a_partner_is_never_told_of_the_others_private_entry(app, couple, inbox)
     assert row(app, notification_id).state is NotificationState.CANCELLED
     assert to(inbox, couple.b) == []
     notification_id = tell(
-        app, couple.counselor, kind=SHARED, case=couple.case, about=("journal_entry", entry_id)
+        app,
+        couple.counselor,
+        kind=ENTRY_SHARED,
+        case=couple.case,
+        about=("journal_entry", entry_id),
     )
     assert row(app, notification_id).state is NotificationState.CANCELLED
 
@@ -148,7 +159,13 @@ def test_a_canary_in_private_writing_reaches_no_email_and_no_one_elses_list(
     with app.app_context():
         scan()
     for about in (private_id, shared_id):
-        tell(app, couple.counselor, kind=SHARED, case=couple.case, about=("journal_entry", about))
+        tell(
+            app,
+            couple.counselor,
+            kind=ENTRY_SHARED,
+            case=couple.case,
+            about=("journal_entry", about),
+        )
         tell(app, couple.b, kind=PARTNER_SHARED, case=couple.case, about=("journal_entry", about))
     for hours in (12, 20, 36, 44):  # each reminder at midnight, its e-mail at eight
         with time_machine.travel(NOON + timedelta(hours=hours), tick=False):
@@ -172,7 +189,7 @@ def test_a_closed_case_cancels_what_was_waiting(app, couple, inbox, run_sweep):
     notification_id = tell(
         app,
         couple.counselor,
-        kind=SHARED,
+        kind=ENTRY_SHARED,
         case=couple.case,
         about=("journal_entry", entry_id),
         due_at=later,
