@@ -1,4 +1,4 @@
-"""Who may be told about what: the rule behind every notification (NT-1, see docs/security.md).
+"""Who may be told about what: the rule behind every notification (docs/security.md NT-1).
 
 A notification says only that something happened and links to it, yet being told is a read
 too: "a client shared an entry with you" tells its recipient that the entry exists. So a

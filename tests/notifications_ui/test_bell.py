@@ -56,3 +56,19 @@ def test_no_bell_when_signed_out(client):
 def test_the_centre_is_marked_current_in_the_bell(app, factory, login_as):
     html = login_as(factory.client()).get("/notifications").get_data(as_text=True)
     assert 'aria-current="page"' in _bell(html)
+
+
+def test_a_page_still_renders_when_the_count_cannot_be_read(app, factory, login_as, monkeypatch):
+    """An error page after a database failure must not fail again on the bell."""
+    from sqlalchemy.exc import OperationalError
+
+    from app.services import notification_centre
+
+    def broken(user):
+        raise OperationalError("SELECT count(*)", {}, Exception("database is gone"))
+
+    client = login_as(factory.client())
+    monkeypatch.setattr(notification_centre, "bell_count", broken)
+    response = client.get("/me")
+    assert response.status_code == 200
+    assert _text(_bell(response.get_data(as_text=True))) == "Notifications"

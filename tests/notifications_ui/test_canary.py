@@ -1,4 +1,4 @@
-"""NT-1 (docs/security.md): a canary planted in private writing reaches no notification of
+"""docs/security.md NT-1: a canary planted in private writing reaches no notification of
 anyone but its author — not the in-app list, not the bell, not an e-mail's subject or body —
 and no notification names the other partner. Every e-mail goes to a real SMTP server."""
 

@@ -1,4 +1,4 @@
-"""app.policy.announcements: who may be told of what (NT-1, see docs/security.md), deny by default."""
+"""app.policy.announcements: who may be told of what (docs/security.md NT-1), deny by default."""
 
 from __future__ import annotations
 

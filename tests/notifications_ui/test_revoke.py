@@ -1,4 +1,4 @@
-"""NT-1: taking writing back before a notification about it is delivered cancels it.
+"""docs/security.md NT-1: taking writing back before a notification about it is delivered cancels it.
 
 Two ways, both tested: the service cancels what is waiting when the writing is made private
 again (so the counselor's list drops it at once), and delivery asks the policy again
