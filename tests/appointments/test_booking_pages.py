@@ -28,14 +28,16 @@ FORM = {
 
 
 @pytest.fixture
-def counselor_client(couple, login_as):
+def counselor_client(couple, login_as, clock):
     return login_as(couple[3])
 
 
 def _rows(app, case_id):
     with app.app_context():
         rows = db.session.scalars(
-            sa.select(Appointment).where(Appointment.case_id == case_id).order_by(Appointment.starts_at)
+            sa.select(Appointment)
+            .where(Appointment.case_id == case_id)
+            .order_by(Appointment.starts_at)
         ).all()
         db.session.expunge_all()
         return rows
@@ -74,7 +76,9 @@ def test_a_double_submission_books_once(app, couple, counselor_client, clock):
         ({"location": "🌿 " * 150}, "under 200 characters"),
     ],
 )
-def test_bad_input_gets_a_message_next_to_the_field(app, couple, counselor_client, clock, change, message):
+def test_bad_input_gets_a_message_next_to_the_field(
+    app, couple, counselor_client, clock, change, message
+):
     case, a, b, _ = couple
     data = {**FORM, "expected": [a.id, b.id], "request_key": "x", **change}
     answer = counselor_client.post(f"/cases/{case.id}/appointments/new", data=data)
@@ -138,7 +142,9 @@ def test_moving_all_following_splits_the_series_at_the_new_time(
 def test_cancel_needs_a_reason_and_keeps_it(app, couple, counselor_client, book, clock):
     case, a, b, counselor = couple
     (aid,) = book(case, counselor, datetime(2027, 3, 16, 18, 0))
-    answer = counselor_client.post(f"/cases/{case.id}/appointments/{aid}/cancel", data={"reason": ""})
+    answer = counselor_client.post(
+        f"/cases/{case.id}/appointments/{aid}/cancel", data={"reason": ""}
+    )
     assert "Give a short reason" in answer.get_data(as_text=True)
     counselor_client.post(
         f"/cases/{case.id}/appointments/{aid}/cancel", data={"reason": "Counselor ill", "late": "y"}

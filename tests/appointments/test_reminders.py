@@ -68,7 +68,9 @@ def test_each_expected_partner_gets_each_reminder_once_and_the_other_partner_not
     # A joint session on Friday 12 March 18:00, and A's individual session on Saturday 09:30:
     # its 2-hour reminder falls at 07:30, inside the default quiet hours (21:00-08:00).
     book(case, counselor, datetime(2027, 3, 12, 18, 0))
-    book(case, counselor, datetime(2027, 3, 13, 9, 30), kind=SessionKind.INDIVIDUAL, expected=[a.id])
+    book(
+        case, counselor, datetime(2027, 3, 13, 9, 30), kind=SessionKind.INDIVIDUAL, expected=[a.id]
+    )
     run_clock(app, clock, datetime(2027, 3, 13, 12, 0, tzinfo=UTC))
     assert received(inbox) == Counter(
         {
@@ -82,7 +84,9 @@ def test_each_expected_partner_gets_each_reminder_once_and_the_other_partner_not
 
 def test_the_two_hour_reminder_is_not_held_by_quiet_hours(app, couple, book, clock, inbox):
     case, a, b, counselor = couple
-    book(case, counselor, datetime(2027, 3, 13, 9, 30), kind=SessionKind.INDIVIDUAL, expected=[a.id])
+    book(
+        case, counselor, datetime(2027, 3, 13, 9, 30), kind=SessionKind.INDIVIDUAL, expected=[a.id]
+    )
     # 07:35 in Helsinki (05:35 UTC), still inside quiet hours: the 2-hour reminder is there.
     run_clock(app, clock, datetime(2027, 3, 13, 5, 35, tzinfo=UTC), step=timedelta(minutes=35))
     assert received(inbox)[(a.email, "2h")] == 1
