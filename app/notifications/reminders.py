@@ -62,7 +62,7 @@ def _open_and_due_on(n: Notification) -> bool:
     ).first()
     if row is None or row.status not in OPEN or row.due_date is None:
         return False
-    return n.key.rsplit(":", 1)[-1] == row.due_date.isoformat()
+    return bool(n.key.rsplit(":", 1)[-1] == row.due_date.isoformat())
 
 
 register_kind(
@@ -174,7 +174,9 @@ def _insert(values: list[dict[str, Any]]) -> int:
     """One statement for the whole batch; keys announced before are left alone."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = db.session.execute(
-        insert(Notification).on_conflict_do_nothing(index_elements=["key"]), values
+    statement = (
+        insert(Notification)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Notification.id)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return len(db.session.execute(statement, values).all())
