@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from flask import render_template, request
 from flask_login import current_user
 
@@ -18,6 +19,7 @@ from app.appointments import bp
 from app.appointments.forms import STATUS_LABELS
 from app.appointments.people import zone_of
 from app.authz import roles_required
+from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Role, User
 from app.services import appointment_reads
 from app.sessions.forms import MODALITY_LABELS
@@ -115,6 +117,18 @@ def todays_agenda() -> dict[str, Any] | None:
     return {"entries": _entries(current_user, today, 1)[today], "today": today, **_common()}
 
 
+def admin_counts() -> list[tuple[str, int]]:
+    """For the admin's accounts page: booked sessions per counselor, nothing about whom."""
+    if not current_user.is_authenticated:
+        return []
+    counts = appointment_reads.counts_per_counselor(current_user)
+    if not counts:
+        return []
+    names = dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(counts))).all())
+    return sorted((names[uid], count) for uid, count in counts.items())
+
+
 @bp.record_once
 def _register_globals(state: Any) -> None:
     state.app.jinja_env.globals["appointments_agenda"] = todays_agenda
+    state.app.jinja_env.globals["appointment_counts"] = admin_counts

@@ -65,3 +65,9 @@ def test_people_outside_the_case_see_nothing(app, couple, two_sessions, factory,
     other_counselor = login_as(factory.counselor())
     week = other_counselor.get("/calendar?week=2027-03-15").get_data(as_text=True)
     assert CANARY not in week and "No sessions." in week
+
+
+def test_the_admin_page_shows_counts_and_no_case_or_client(couple, two_sessions, factory, login_as):
+    page = login_as(factory.admin()).get("/admin").get_data(as_text=True)
+    assert f"{couple[3].name}: 2" in page
+    assert "Alex" not in page.split("Booked sessions from today", 1)[1].split("</ul>", 1)[0]
