@@ -65,6 +65,7 @@ class Defaults:
     REKINDLE_QUEUE_FILE: str | None = None  # SQLite queue file; instance/queue.db by default
     REKINDLE_QUEUE_IMMEDIATE: bool | None = None  # run tasks in the caller; default: TESTING
     REKINDLE_TIMEZONE = "UTC"  # how times are shown, e.g. "Europe/Helsinki"
+    REKINDLE_CALENDAR_CASE_LABEL = "initials"  # counselors' feeds: "initials" or "case_label"
     REKINDLE_INVITATION_DAYS = 7
     REKINDLE_DEMO_PASSWORD = "rekindle-demo"
     REKINDLE_ENCRYPTION_KEYS: str | None = None  # JSON keyring; a file in instance/ otherwise

@@ -81,6 +81,9 @@ COUNSELOR_ENTRY = Entry(
     C, {"entry_id": "b_entry_for_counselor"}, {"entry_id": "x_entry_for_counselor"}
 )
 MODULE_C = Entry(C, {"module_id": "c_module"}, {"module_id": "o_module"})
+APPOINTMENT_C = Entry(C, _case(aid="case1_appointment"), _foreign_case(aid="case2_appointment"))
+# Partner A's individual session: B (the other partner) may not even download it.
+APPOINTMENT_A = Entry(A, {"aid": "a_appointment"}, {"aid": "x_appointment"})
 # Admin account management: any account but one's own; a counselor's id is the target.
 ACCOUNT_M = Entry(M, {"user_id": "user_C"}, {"user_id": "user_O"})
 
@@ -97,6 +100,7 @@ MATRIX: dict[str, Entry] = {
     "auth.staff_password_reset": ACCOUNT_M,
     "auth.client_password_reset": MEMBER_C,
     "main.healthz": Entry(PUBLIC, public=True),
+    "appointments.feed": Entry(PUBLIC, {"token": "literal:not-a-real-token"}, public=True),
     # any signed-in user
     "main.index": Entry(SIGNED_IN),
     "auth.logout": Entry(SIGNED_IN),
@@ -147,6 +151,14 @@ MATRIX: dict[str, Entry] = {
     "sessions.reviewed": SESSION_C,
     "sessions.sign": SESSION_C,
     "sessions.summary_pdf": SESSION_C,
+    "appointments.new": CASE_C,
+    "appointments.detail": APPOINTMENT_C,
+    "appointments.move": APPOINTMENT_C,
+    "appointments.cancel": APPOINTMENT_C,
+    "appointments.mark": APPOINTMENT_C,
+    "appointments.record": APPOINTMENT_C,
+    "appointments.week": Entry(COUNSELORS),
+    "appointments.day": Entry(COUNSELORS),
     "library.index": Entry(COUNSELORS),
     "library.create": Entry(COUNSELORS),
     "library.detail": MODULE_C,
@@ -176,6 +188,10 @@ MATRIX: dict[str, Entry] = {
     "pdfs.status": PDF_JOB_A,
     "pdfs.download": PDF_JOB_A,
     "sessions.check_in": Entry(CLIENTS),
+    "appointments.client_ics": APPOINTMENT_A,
+    "appointments.feed_settings": Entry(CLIENTS | COUNSELORS),
+    "appointments.feed_on": Entry(CLIENTS | COUNSELORS),
+    "appointments.feed_off": Entry(CLIENTS | COUNSELORS),
     "exercises.index": Entry(CLIENTS),
     "exercises.assignment": RECIPIENT_A,
     "exercises.answer": ANSWER_A,

@@ -15,6 +15,8 @@ from flask import Flask
 
 from app.extensions import db
 from app.models import (
+    Appointment,
+    AppointmentAttendee,
     Assignment,
     AssignmentRecipient,
     AssignmentStatus,
@@ -35,6 +37,7 @@ from app.models import (
     ResponseStatus,
     Role,
     SessionAttendee,
+    SessionKind,
     SessionNote,
     StrategyModule,
     User,
@@ -266,6 +269,23 @@ def _invitation(case: Case, invitee: User | None, counselor: User, marker: str) 
     return invitation
 
 
+def _appointment(case: Case, counselor: User, people: list[User], n: int) -> Appointment:
+    """A booked session tomorrow (joint for two people, individual for one)."""
+    appointment = Appointment(
+        uid=f"scenario-{case.id}-{n}@test",
+        case_id=case.id,
+        counselor_id=counselor.id,
+        starts_at=utcnow() + timedelta(days=1, hours=n),
+        timezone="UTC",
+        location="Room 1",
+        kind=SessionKind.JOINT if len(people) > 1 else SessionKind.INDIVIDUAL,
+    )
+    appointment.expected = [AppointmentAttendee(user_id=p.id) for p in people]
+    db.session.add(appointment)
+    db.session.flush()
+    return appointment
+
+
 def _pdf_job(owner: User):
     """A finished export PDF of ``owner``, waiting in the job queue's store."""
     from app.models import PdfJob
@@ -352,6 +372,13 @@ def build_world(app: Flask, marker: str = "Q") -> World:
         ids["case2_place_invitation"] = _invitation(case2, None, other, marker).id
         ids["a_case_invitation"] = _invitation(case2, a, other, marker).id
         ids["x_case_invitation"] = _invitation(case1, x, counselor, marker).id
+        for key, case, owner, people in (
+            ("case1_appointment", case1, counselor, [a, b]),
+            ("case2_appointment", case2, other, [x, y]),
+            ("a_appointment", case1, counselor, [a]),
+            ("x_appointment", case2, other, [x]),
+        ):
+            ids[key] = _appointment(case, owner, people, len(ids)).id
         ids["a_pdf_job"] = _pdf_job(a).token
         ids["x_pdf_job"] = _pdf_job(x).token
         db.session.commit()

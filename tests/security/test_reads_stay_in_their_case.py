@@ -29,6 +29,8 @@ from tests.security.two_cases import CASES, TwoCases, build_two_cases, other
 #: Sections that show client writing (or its traces) of the case; the others show none at all.
 SHOWS_WRITING = {
     "dataprotection/_erased_members.html": False,
+    # Times and modalities only (the appointment book's own tests keep cases apart).
+    "appointments/_case_section.html": False,
     "assignments/_case_section.html": True,
     "journal/_case_section.html": True,
     "sessions/_case_section.html": True,
