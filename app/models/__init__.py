@@ -22,6 +22,13 @@ from app.models.journal import (
     JournalSearchTerm,
     JournalVisibilityChange,
 )
+from app.models.measure import (
+    MeasureCadence,
+    MeasureResponse,
+    MeasureSchedule,
+    SafetyFlag,
+    SessionMeasureInclusion,
+)
 from app.models.module import Exercise, ExerciseKind, ModuleVersion, StrategyModule
 from app.models.pdf_job import PdfJob, PdfJobStatus
 from app.models.session import (
@@ -64,6 +71,9 @@ __all__ = [
     "JournalSearchTerm",
     "JournalVisibilityChange",
     "LoginSession",
+    "MeasureCadence",
+    "MeasureResponse",
+    "MeasureSchedule",
     "MemberRole",
     "Modality",
     "ModuleVersion",
@@ -76,11 +86,13 @@ __all__ = [
     "Response",
     "ResponseStatus",
     "Role",
+    "SafetyFlag",
     "ServerDraft",
     "SessionAssignmentLink",
     "SessionAttendee",
     "SessionJournalPick",
     "SessionKind",
+    "SessionMeasureInclusion",
     "SessionNote",
     "StrategyModule",
     "UTCDateTime",
