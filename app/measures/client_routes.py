@@ -65,9 +65,9 @@ def answer(schedule_id: int, occurrence: str):
         try:
             sent = service.submit_for_client(current_user, sheet, request.form)
         except MissingAnswers as problem:
-            db.session.rollback()
-            sheet = _existing(schedule, occurrence)
-            answers = {**answers, **catalogue.clean_answers(instrument, request.form)}
+            # Nothing is scored; the answers given are kept as the draft, and stay chosen.
+            db.session.commit()
+            answers = dict(sheet.answers or {})
             missing, message = problem.keys, str(problem)
         else:
             if sent.flag is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.forms import clean_text
@@ -16,15 +17,18 @@ class ScheduleForm(FlaskForm):
 
     instrument = SelectField("Measure")
     who = SelectField("Who answers")
-    cadence = SelectField("When", choices=[(c.value, label) for c, label in CADENCES_OFFERED.items()])
+    cadence = SelectField("When", choices=[SelectChoice(c.value, label) for c, label in CADENCES_OFFERED.items()],
+    )
     share_results = BooleanField("Show each person their own results")
     request_key = HiddenField()
 
     def __init__(self, members, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.instrument.choices = [(i.code, i.name) for i in catalogue.instruments().values()]
-        self.who.choices = [("all", "Every partner")] + [
-            (str(m.user_id), m.user.name) for m in members
+        self.instrument.choices = [
+            SelectChoice(i.code, i.name) for i in catalogue.instruments().values()
+        ]
+        self.who.choices = [SelectChoice("all", "Every partner")] + [
+            SelectChoice(str(m.user_id), m.user.name) for m in members
         ]
 
 
@@ -36,7 +40,7 @@ class PaperForm(FlaskForm):
 
     def __init__(self, members, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.who.choices = [(str(m.user_id), m.user.name) for m in members]
+        self.who.choices = [SelectChoice(str(m.user_id), m.user.name) for m in members]
 
 
 class AcknowledgeForm(FlaskForm):
