@@ -73,6 +73,7 @@ def _unauthorized():
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from app.admin import bp as admin_bp
+    from app.appointments import bp as appointments_bp
     from app.assignments import bp as assignments_bp
     from app.auth import bp as auth_bp
     from app.caseload import bp as caseload_bp
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
         pdfs_bp,
         measures_bp,
         dead_letters_bp,
+        appointments_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -32,6 +32,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.request_sign_in_link",
         "auth.sign_in_link",
         "main.healthz",
+        "appointments.feed",  # calendar apps fetch it with its secret token, no sign-in
     }
 )
 

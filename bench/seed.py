@@ -30,6 +30,10 @@ from app.crypto import keyring, new_uid
 from app.data_keys import new_data_key_row, seal_with_data_key
 from app.extensions import db
 from app.models import (
+    Appointment,
+    AppointmentAttendee,
+    AppointmentSeries,
+    AppointmentStatus,
     Assignment,
     AssignmentRecipient,
     AssignmentStatus,
@@ -378,6 +382,55 @@ class Generator:
         long_notes = cindex == 0 and n == 0
         self.sessions(case_id, counselor_id, members, start, weeks, assignments, rng, long_notes)
         self.journals(case_id, counselor_id, members, start, weeks, rng)
+        if status is not CaseStatus.CLOSED:
+            self.appointments(case_id, counselor_id, [m for m, _ in members])
+
+    def appointments(self, case_id: int, counselor_id: int, members: list[int]) -> None:
+        """A weekly series: two past (attended) and six booked occurrences, UTC wall clock.
+
+        Its own random stream, so the rest of the generated data is the same as before.
+        """
+        rng = random.Random(SEED * 1000 + case_id)
+        first = (self.now - timedelta(weeks=2)).replace(minute=0, second=0, microsecond=0)
+        first = first.replace(hour=rng.randint(8, 17)) + timedelta(days=rng.randint(0, 4))
+        series_id = self.ids.take("appointment_series")
+        self.out.add(
+            AppointmentSeries,
+            id=series_id,
+            uid=f"{new_uid()}@rekindle",
+            case_id=case_id,
+            counselor_id=counselor_id,
+            rrule="FREQ=WEEKLY;INTERVAL=1;COUNT=8",
+            local_start=first.replace(tzinfo=None),
+            timezone="UTC",
+            sequence=0,
+            created_at=first - timedelta(days=7),
+        )
+        for k in range(8):
+            starts = first + timedelta(weeks=k)
+            appointment_id = self.ids.take("appointments")
+            past = starts < self.now
+            self.out.add(
+                Appointment,
+                id=appointment_id,
+                uid=f"{new_uid()}@rekindle",
+                case_id=case_id,
+                counselor_id=counselor_id,
+                series_id=series_id,
+                original_start=starts,
+                starts_at=starts,
+                timezone="UTC",
+                duration_minutes=50,
+                modality=Modality.IN_PERSON.value,
+                location="Room 1",
+                kind=(SessionKind.JOINT if len(members) == 2 else SessionKind.INDIVIDUAL).value,
+                status=(AppointmentStatus.ATTENDED if past else AppointmentStatus.BOOKED).value,
+                sequence=1 if past else 0,
+                created_at=first - timedelta(days=7),
+                updated_at=first - timedelta(days=7),
+            )
+            for user_id in members:
+                self.out.add(AppointmentAttendee, appointment_id=appointment_id, user_id=user_id)
 
     def assignments(
         self,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from app import audit
+from app.appointments import sections as appointment_sections
 from app.assignments import sections as assignment_sections
 from app.auth.forms import PostForm
 from app.authz import (
@@ -54,6 +55,7 @@ CASE_PAGE_SECTIONS = [
     Section(measure_sections.CASE_TEMPLATE, measure_sections.case_section),
     Section(assignment_sections.CASE_TEMPLATE, assignment_sections.assignments_section),
     Section(journal_sections.CASE_TEMPLATE, journal_sections.case_journal_section),
+    Section(appointment_sections.CASE_TEMPLATE, appointment_sections.case_section),
     Section(session_sections.CASE_TEMPLATE, session_sections.sessions_section),
     Section(session_sections.CHECKINS_TEMPLATE, session_sections.checkins_section),
 ]

@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.appointments import client_routes as appointment_routes
 from app.assignments import sections as assignment_sections
 from app.auth.forms import PostForm
 from app.authz import deny, roles_required
@@ -23,6 +24,7 @@ from app.sessions import sections as session_sections
 CLIENT_HOME_SECTIONS = [
     Section(pdf_views.HOME_TEMPLATE, pdf_views.waiting_pdfs_section),
     Section(measure_views.HOME_TEMPLATE, measure_views.due_section),
+    Section(appointment_routes.HOME_TEMPLATE, appointment_routes.upcoming_section),
     Section(assignment_sections.HOME_TEMPLATE, assignment_sections.next_exercises_section),
     Section(session_sections.HOME_TEMPLATE, session_sections.checkin_next_section),
     Section(journal_sections.HOME_TEMPLATE, journal_sections.client_journal_section),

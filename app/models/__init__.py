@@ -2,6 +2,14 @@
 
 from app.crypto import register_model_events
 from app.extensions import db
+from app.models.appointment import (
+    Appointment,
+    AppointmentAttendee,
+    AppointmentChange,
+    AppointmentSeries,
+    AppointmentStatus,
+    CalendarFeed,
+)
 from app.models.assignment import (
     Assignment,
     AssignmentRecipient,
@@ -56,6 +64,12 @@ register_model_events(db.Model)
 
 __all__ = [
     "AccountLink",
+    "Appointment",
+    "AppointmentAttendee",
+    "AppointmentChange",
+    "AppointmentSeries",
+    "AppointmentStatus",
+    "CalendarFeed",
     "Assignment",
     "AssignmentRecipient",
     "AssignmentStatus",

@@ -28,6 +28,7 @@ from app.models import (
     utcnow,
 )
 from app.policy import EVERY_CASE, JOURNAL
+from app.services import appointment_reads
 
 PAGE_SIZE = 20
 DONE = (AssignmentStatus.SUBMITTED, AssignmentStatus.REVIEWED)
@@ -80,14 +81,13 @@ def dashboard(
             sa.func.max(
                 sa.case((CounselingSession.starts_at < now, CounselingSession.starts_at))
             ).label("last_at"),
-            sa.func.min(
-                sa.case((CounselingSession.starts_at >= now, CounselingSession.starts_at))
-            ).label("next_at"),
         )
         .where(CounselingSession.case_id.in_(mine))
         .group_by(CounselingSession.case_id)
         .subquery("s")
     )
+    # "Next session" is the next booked appointment (app.services.appointment_reads).
+    booked = appointment_reads.next_by_case(mine)
     done = AssignmentRecipient.status.in_(DONE)
     work = (
         sa.select(
@@ -152,13 +152,14 @@ def dashboard(
         sa.select(
             Case,
             sessions.c.last_at,
-            sessions.c.next_at,
+            booked.c.next_at,
             sa.func.coalesce(work.c.done, 0),
             sa.func.coalesce(work.c.total, 0),
             overdue_col,
             unread_col,
         )
         .outerjoin(sessions, sessions.c.case_id == Case.id)
+        .outerjoin(booked, booked.c.case_id == Case.id)
         .outerjoin(work, work.c.case_id == Case.id)
         .outerjoin(unread, unread.c.case_id == Case.id)
         .where(*filters)

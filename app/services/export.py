@@ -36,6 +36,7 @@ from app.models import (
     utcnow,
 )
 from app.policy import ANSWER, EVERY_CASE, JOURNAL
+from app.services import appointment_reads
 
 FORMAT = "rekindle-export/1"
 
@@ -196,6 +197,16 @@ def build_export(user: User) -> dict[str, Any]:
                 "kind": s.kind.value,
             }
             for s in sessions
+        ],
+        # Booked sessions this person is expected at (the first is their "next session").
+        "upcoming_sessions": [
+            {
+                "starts_at": _when(a.starts_at),
+                "duration_minutes": a.duration_minutes,
+                "modality": a.modality.value,
+                "kind": a.kind.value,
+            }
+            for a in appointment_reads.upcoming_for(user, limit=20)
         ],
         "shared_with_you_by_your_partner": {
             "journal_entries": [

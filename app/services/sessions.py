@@ -383,16 +383,3 @@ def homework_of(session: CounselingSession) -> list[Assignment]:
     """Assignments given as homework in the session, with module and recipients."""
     ids = linked_assignment_ids(session.id, HOMEWORK)
     return [a for a in case_assignments(session.case_id) if a.id in ids]
-
-
-def next_session_after(session: CounselingSession) -> CounselingSession | None:
-    """The case's next recorded session after this one, if any."""
-    return db.session.scalar(
-        sa.select(CounselingSession)
-        .where(
-            CounselingSession.case_id == session.case_id,
-            CounselingSession.starts_at > session.starts_at,
-        )
-        .order_by(CounselingSession.starts_at)
-        .limit(1)
-    )

@@ -15,8 +15,8 @@ from flask import current_app
 from app.charts import Series, line_chart_svg
 from app.extensions import db
 from app.models import AssignmentStatus, Case, CounselingSession, NoteStatus, User
+from app.services import appointment_reads, session_picks
 from app.services import checkins as checkin_service
-from app.services import session_picks
 from app.services import sessions as service
 from app.templating import day, local_time
 
@@ -82,7 +82,13 @@ def summary_context(
     sections = (note.sections if note else None) or {}
     members = service.case_clients(case.id)
     homework = service.homework_of(session)
-    next_session = service.next_session_after(session)
+    # Each copy names the next *booked* session; the client copy only one that everyone this
+    # summary is for is expected at (a partner's individual session stays theirs).
+    next_session = appointment_reads.next_session(
+        case.id,
+        after=session.starts_at,
+        everyone=[a.user_id for a in session.attendees] if copy == "client" else None,
+    )
     common = {
         "case": case,
         "session": session,

@@ -5,7 +5,7 @@ Answers and scores are encrypted under the answering client's data key; what the
 wrote about a safety flag under the practice keyring.
 
 Revision ID: measures
-Revises: notifications
+Revises: appointments
 """
 
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "measures"
-down_revision = "notifications"
+down_revision = "appointments"
 branch_labels = None
 depends_on = None
 

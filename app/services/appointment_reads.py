@@ -1,0 +1,156 @@
+"""Reads of the appointment book: "next session" everywhere, agendas, upcoming sessions.
+
+"Next session" means one thing in the whole app: the earliest *booked* appointment that has not
+started yet. The caseload, the case page, the client's home, both summary PDFs and the
+client's export all ask here; every read goes through ``app.policy.appointments``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import (
+    Appointment,
+    AppointmentAttendee,
+    AppointmentStatus,
+    Case,
+    CaseMember,
+    User,
+    utcnow,
+)
+from app.policy import appointments as rules
+
+
+def next_by_case(case_ids: sa.ScalarSelect[int] | Iterable[int]) -> sa.Subquery:
+    """A subquery ``(case_id, next_at)``: each case's next booked appointment (caseload)."""
+    now = utcnow()
+    ids = case_ids if isinstance(case_ids, sa.ScalarSelect) else list(case_ids)
+    return (
+        sa.select(
+            Appointment.case_id.label("case_id"),
+            sa.func.min(Appointment.starts_at).label("next_at"),
+        )
+        .where(
+            Appointment.case_id.in_(ids),
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at >= now,
+        )
+        .group_by(Appointment.case_id)
+        .subquery("next_appointments")
+    )
+
+
+def next_session(
+    case_id: int, *, after: datetime | None = None, everyone: Iterable[int] | None = None
+) -> Appointment | None:
+    """The case's next booked appointment after ``after`` (and now).
+
+    ``everyone``: only an appointment all these people are expected at (the client copy of a
+    summary names only a session each partner it is for would see themselves).
+    """
+    since = max(after, utcnow()) if after else utcnow()
+    query = sa.select(Appointment).where(
+        Appointment.case_id == case_id,
+        Appointment.status == AppointmentStatus.BOOKED,
+        Appointment.starts_at > since,
+    )
+    for user_id in sorted(set(everyone or [])):
+        query = query.where(
+            sa.exists().where(
+                AppointmentAttendee.appointment_id == Appointment.id,
+                AppointmentAttendee.user_id == user_id,
+            )
+        )
+    return db.session.scalars(query.order_by(Appointment.starts_at).limit(1)).first()
+
+
+def upcoming_for(viewer: User, *, limit: int = 5, case_id: int | None = None) -> list[Appointment]:
+    """The booked appointments ``viewer`` may see that have not ended, soonest first."""
+    now = utcnow()
+    query = (
+        sa.select(Appointment)
+        .where(
+            rules.visible_to(viewer),
+            Appointment.status == AppointmentStatus.BOOKED,
+            # Still listed while it runs (the video link is needed then); none lasts 10 h.
+            Appointment.starts_at >= now - timedelta(minutes=600),
+        )
+        .options(
+            selectinload(Appointment.expected).selectinload(AppointmentAttendee.user),
+            selectinload(Appointment.series),
+        )
+        .order_by(Appointment.starts_at)
+        .limit(limit)
+    )
+    if case_id is not None:
+        query = query.where(Appointment.case_id == case_id)
+    return [
+        a
+        for a in db.session.scalars(query)
+        if a.starts_at + timedelta(minutes=a.duration_minutes) > now
+    ]
+
+
+def in_range(viewer: User, start: datetime, end: datetime) -> list[Appointment]:
+    """Every appointment ``viewer`` may see starting in ``[start, end)``, with case and people.
+
+    Three statements whatever the caseload: the rows, their expected people, the cases'
+    members (the calendar's constant budget, docs/performance.md T1).
+    """
+    return list(
+        db.session.scalars(
+            sa.select(Appointment)
+            .where(
+                rules.visible_to(viewer),
+                Appointment.starts_at >= start,
+                Appointment.starts_at < end,
+            )
+            .options(
+                selectinload(Appointment.expected),
+                selectinload(Appointment.case)
+                .selectinload(Case.members)
+                .selectinload(CaseMember.user),
+            )
+            .order_by(Appointment.starts_at, Appointment.id)
+        )
+    )
+
+
+def for_feed(viewer: User) -> list[Appointment]:
+    """Every appointment of a feed (past 90 days onwards), with series, case and people."""
+    return list(
+        db.session.scalars(
+            sa.select(Appointment)
+            .where(rules.visible_to(viewer), Appointment.starts_at >= utcnow() - timedelta(days=90))
+            .options(
+                selectinload(Appointment.series),
+                selectinload(Appointment.expected),
+                selectinload(Appointment.case)
+                .selectinload(Case.members)
+                .selectinload(CaseMember.user),
+            )
+            .order_by(Appointment.starts_at, Appointment.id)
+        )
+    )
+
+
+def for_case(viewer: User, case: Case, *, limit: int = 8) -> list[Appointment]:
+    """The case's upcoming appointments for its page (booked ones first to come)."""
+    return upcoming_for(viewer, limit=limit, case_id=case.id)
+
+
+def counts_per_counselor(viewer: User) -> dict[int, int]:
+    """For the admin: how many booked appointments each counselor has from now on."""
+    if not rules.admin_may_count(viewer):
+        return {}
+    rows = db.session.execute(
+        sa.select(Appointment.counselor_id, sa.func.count())
+        .where(Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at >= utcnow())
+        .group_by(Appointment.counselor_id)
+    ).all()
+    return {int(counselor_id): int(count) for counselor_id, count in rows}
