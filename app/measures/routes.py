@@ -78,7 +78,7 @@ def case_page(case_id: int):
         form=form,
         schedules=schedules,
         names=names,
-        cadences={**CADENCES_OFFERED, MeasureCadence.BEFORE_APPOINTMENT: "Before each appointment"},
+        cadences=CADENCES_OFFERED,
         measures=results.case_measures(current_user, case, members),
         flags=service.open_flags(current_user, case),
         ack_form=AcknowledgeForm(),

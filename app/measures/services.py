@@ -6,7 +6,8 @@ each occurrence once (a unique key on schedule, person and occurrence):
 * once: ``once``;
 * weekly: the ISO week, ``2026-W49``;
 * at intake and at the end: ``intake`` at once, ``end`` once the counselor asks for it;
-* before each appointment: ``appt:<id>`` for the next booked appointment (appointments feature).
+* before each appointment: ``appt:<id>`` for the case's next booked appointment, from three
+  days before it starts (the appointment book of the appointments feature).
 """
 
 from __future__ import annotations
@@ -23,9 +24,13 @@ from app.measures import instruments as catalogue
 from app.measures import notifications as notices
 from app.measures import schedule_rules
 from app.measures.instruments import Instrument, MissingAnswers, Score
+from app.measures.schedule_rules import NextAppointment
 from app.models import (
+    Appointment,
+    AppointmentStatus,
     Case,
     CaseMember,
+    CaseStatus,
     MeasureCadence,
     MeasureResponse,
     MeasureSchedule,
@@ -113,13 +118,55 @@ def _members(case: Case) -> list[User]:
 
 def announce_due(case: Case, schedule: MeasureSchedule, now: datetime | None = None) -> int:
     """Announce the schedule's current occurrence to each addressee (idempotent by key)."""
-    occurrence = schedule_rules.current_occurrence(schedule, now or utcnow())
+    occurrence = current_for(schedule, now)
     if occurrence is None:
         return 0
     sent = 0
     for user in recipients(case, schedule):
         notices.announce_due(user, case, schedule, occurrence)
         sent += 1
+    return sent
+
+
+def next_appointments(case_ids: list[int], now: datetime) -> dict[int, NextAppointment]:
+    """Each case's next booked appointment, in one statement."""
+    if not case_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Appointment.case_id, Appointment.id, Appointment.starts_at)
+        .where(
+            Appointment.case_id.in_(case_ids),
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at > now,
+        )
+        .order_by(Appointment.case_id, Appointment.starts_at, Appointment.id)
+    ).all()
+    found: dict[int, NextAppointment] = {}
+    for case_id, appointment_id, starts_at in rows:
+        found.setdefault(case_id, NextAppointment(appointment_id, starts_at))
+    return found
+
+
+def current_for(schedule: MeasureSchedule, now: datetime | None = None) -> str | None:
+    """The schedule's occurrence due now (asking the appointment book when it needs to)."""
+    now = now or utcnow()
+    upcoming = None
+    if schedule.cadence is MeasureCadence.BEFORE_APPOINTMENT:
+        upcoming = next_appointments([schedule.case_id], now).get(schedule.case_id)
+    return schedule_rules.current_occurrence(schedule, now, upcoming)
+
+
+def announce_running(now: datetime | None = None) -> int:
+    """Announce the current occurrence of every running schedule (the periodic task)."""
+    now = now or utcnow()
+    schedules = db.session.scalars(
+        sa.select(MeasureSchedule)
+        .join(Case, Case.id == MeasureSchedule.case_id)
+        .where(MeasureSchedule.stopped_at.is_(None), Case.status != CaseStatus.CLOSED)
+    ).all()
+    sent = 0
+    for schedule in schedules:
+        sent += announce_due(db.session.get_one(Case, schedule.case_id), schedule, now)
     return sent
 
 
@@ -148,9 +195,15 @@ def due_for(client: User, now: datetime | None = None) -> list[Due]:
         .where(rules.schedules_for_client(client))
         .order_by(MeasureSchedule.created_at, MeasureSchedule.id)
     ).all()
+    appointments = next_appointments(
+        sorted({s.case_id for s in schedules if s.cadence is MeasureCadence.BEFORE_APPOINTMENT}),
+        now,
+    )
     wanted = {}
     for schedule in schedules:
-        occurrence = schedule_rules.current_occurrence(schedule, now)
+        occurrence = schedule_rules.current_occurrence(
+            schedule, now, appointments.get(schedule.case_id)
+        )
         if occurrence is not None:
             wanted[(schedule.id, occurrence)] = schedule
     if not wanted:
@@ -177,7 +230,7 @@ def open_sheet(client: User, schedule: MeasureSchedule, occurrence: str) -> Meas
     """The client's answer sheet for this occurrence, made on first opening (one per person)."""
     if not rules.may_answer(client, schedule):
         raise NotAllowed
-    if occurrence != schedule_rules.current_occurrence(schedule, utcnow()):
+    if occurrence != current_for(schedule):
         raise NotAllowed
     key = {
         "schedule_id": schedule.id,

@@ -102,7 +102,7 @@ def upgrade():
             "schedule_id",
             "user_id",
             "occurrence",
-            name=op.f("uq_measure_responses_schedule_id_user_id_occurrence"),
+            name=op.f("uq_measure_responses_schedule_id"),
         ),
         sa.UniqueConstraint("request_key", name=op.f("uq_measure_responses_request_key")),
     )

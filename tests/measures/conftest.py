@@ -75,10 +75,9 @@ def answer(app: Flask) -> Callable[..., object]:
 
     def _answer(client: FlaskClient, schedule: MeasureSchedule, values: dict[str, str], follow=False):
         with app.app_context():
-            from app.measures.schedule_rules import current_occurrence
-            from app.models import utcnow
+            from app.measures.services import current_for
 
-            occurrence = current_occurrence(schedule, utcnow())
+            occurrence = current_for(db.session.merge(schedule))
         return client.post(f"/me/measures/{schedule.id}/{occurrence}", data=values, follow_redirects=follow)
 
     return _answer
