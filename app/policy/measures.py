@@ -167,3 +167,25 @@ def shows_crisis_resources(viewer: User, response: MeasureResponse) -> bool:
         db.session.scalar(sa.select(SafetyFlag.id).where(SafetyFlag.response_id == response.id))
         is not None
     )
+
+
+def author_sees_score(viewer: User, response: MeasureResponse) -> bool:
+    """Whether the client who answered may see this sheet's score (shared by the counselor)."""
+    return (
+        viewer.role is Role.CLIENT
+        and response.user_id == viewer.id
+        and response.status is ResponseStatus.SUBMITTED
+        and response.shared_with_client
+    )
+
+
+def client_copy_members(case: Case, member_ids: list[int], included: bool) -> set[int]:
+    """Whose measures the session summary's client copy may show.
+
+    Nobody's unless the counselor included measures for that session. The copy is one
+    document for everyone in the case, so a couple's copy never shows either partner's
+    measures (each partner would read the other's); an individual's copy may show their own.
+    """
+    if not included or len(member_ids) != 1:
+        return set()
+    return set(member_ids)
