@@ -83,7 +83,7 @@ def case_page(case_id: int):
         flags=service.open_flags(current_user, case),
         ack_form=AcknowledgeForm(),
         instruments=catalogue.instruments(),
-        post_form=PostForm(),
+        action_form=PostForm(),
     )
 
 
@@ -194,7 +194,7 @@ def response_detail(case_id: int, response_id: int):
         sheet=sheet,
         name=names.get(sheet.user_id, "A former member"),
         instrument=catalogue.get(sheet.instrument),
-        post_form=PostForm(),
+        action_form=PostForm(),
     )
 
 
