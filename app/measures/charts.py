@@ -92,9 +92,19 @@ class _Frame:
             self.parts.append(
                 f'<rect x="{LEFT}" y="{top:.1f}" width="{self.plot_w}" '
                 f'height="{bottom - top:.1f}" fill="{BAND_FILLS[k % len(BAND_FILLS)]}"/>'
-                f'<text x="{WIDTH - RIGHT + 6}" y="{(top + bottom) / 2 + 4:.1f}" '
-                f'fill="#6b5a55">{escape(band.label)}</text>'
             )
+            # Long band names wrap onto a second line instead of running off the chart.
+            words, lines = band.label.split(), [""]
+            for word in words:
+                if lines[-1] and len(lines[-1]) + len(word) > 20:
+                    lines.append("")
+                lines[-1] = f"{lines[-1]} {word}".strip()
+            middle = (top + bottom) / 2 + 4 - 6 * (len(lines) - 1)
+            for n, line in enumerate(lines):
+                self.parts.append(
+                    f'<text x="{WIDTH - RIGHT + 6}" y="{middle + 12 * n:.1f}" '
+                    f'fill="#6b5a55">{escape(line)}</text>'
+                )
 
     def cutoff(self) -> None:
         cy = self.y(self.instrument.cutoff)
