@@ -17,7 +17,9 @@ class ScheduleForm(FlaskForm):
 
     instrument = SelectField("Measure")
     who = SelectField("Who answers")
-    cadence = SelectField("When", choices=[SelectChoice(c.value, label) for c, label in CADENCES_OFFERED.items()],
+    cadence = SelectField(
+        "When",
+        choices=[SelectChoice(c.value, label) for c, label in CADENCES_OFFERED.items()],
     )
     share_results = BooleanField("Show each person their own results")
     request_key = HiddenField()
@@ -48,6 +50,9 @@ class AcknowledgeForm(FlaskForm):
 
     action = TextAreaField(
         "What you did",
-        validators=[DataRequired("Please say what you did (for example: called the client)."), Length(max=4000)],
+        validators=[
+            DataRequired("Please say what you did (for example: called the client)."),
+            Length(max=4000),
+        ],
         filters=[clean_text],
     )

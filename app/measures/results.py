@@ -148,6 +148,7 @@ def partner_gap(
     labels: dict[str, str] = {}
     for side, rows in (("a", a_rows), ("b", b_rows)):
         for row in rows:
+            assert row.submitted_at is not None  # only submitted sheets are read
             week = week_key(row.submitted_at)
             by_week.setdefault(week, {})[side] = int(row.score["total"])
             labels[week] = local_time(row.submitted_at, "%d %b")

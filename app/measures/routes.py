@@ -138,7 +138,10 @@ def paper(case_id: int):
             if entered.flag is not None:
                 audit.record("measure.safety_flag", entered.flag, case_id=case.id)
             db.session.commit()
-            flash(f"{instrument.title} saved: {entered.score.total} ({entered.score.band}).", "success")
+            flash(
+                f"{instrument.title} saved: {entered.score.total} ({entered.score.band}).",
+                "success",
+            )
             return _back(case)
     return render_template(
         "measures/paper.html",
@@ -237,7 +240,9 @@ def include_in_client_copy(case_id: int, session_id: int):
         db.select(SessionMeasureInclusion).where(SessionMeasureInclusion.session_id == session_id)
     )
     if request.form.get("include") == "1" and existing is None:
-        db.session.add(SessionMeasureInclusion(session_id=session_id, created_by_id=current_user.id))
+        db.session.add(
+            SessionMeasureInclusion(session_id=session_id, created_by_id=current_user.id)
+        )
     elif request.form.get("include") != "1" and existing is not None:
         db.session.delete(existing)
     db.session.commit()

@@ -261,7 +261,9 @@ def open_sheet(client: User, schedule: MeasureSchedule, occurrence: str) -> Meas
 def own_sheet(client: User, response_id: int) -> MeasureResponse:
     """One of the client's own sheets (404 for anyone else's)."""
     sheet = db.session.scalar(
-        sa.select(MeasureResponse).where(MeasureResponse.id == response_id, rules.own_answers(client))
+        sa.select(MeasureResponse).where(
+            MeasureResponse.id == response_id, rules.own_answers(client)
+        )
     )
     if sheet is None:
         raise NotAllowed
@@ -313,7 +315,9 @@ def _raise_flag_if_needed(
     return flag
 
 
-def submit_for_client(client: User, sheet: MeasureResponse, answers: Mapping[str, Any]) -> Submitted:
+def submit_for_client(
+    client: User, sheet: MeasureResponse, answers: Mapping[str, Any]
+) -> Submitted:
     """The client sends their own sheet; sharing of the result follows the schedule."""
     if sheet.user_id != client.id:
         raise NotAllowed

@@ -34,7 +34,14 @@ def for_clinician(counselor: User, case: Case, members: Any, session: Counseling
     measures = results.case_measures(counselor, case, members, until=until)
     since = _previous_start(session)
     recent = [
-        (trend, [p for p, s in zip(trend.points, trend.sheets, strict=True) if since is None or s.submitted_at > since])
+        (
+            trend,
+            [
+                p
+                for p, s in zip(trend.points, trend.sheets, strict=True)
+                if since is None or s.submitted_at > since
+            ],
+        )
         for trend in measures.trends
     ]
     return {"all": measures, "recent": [(t, pts) for t, pts in recent if pts], "since": since}
@@ -65,7 +72,5 @@ def for_client(case: Case, members: Any, session: CounselingSession) -> Any:
     shown = [m for m in members if m.user_id in allowed]
     until = session.starts_at + timedelta(days=1)
     measures = results.case_measures(counselor, case, shown, until=until)
-    trends = [
-        t for t in measures.trends if all(s.shared_with_client for s in t.sheets)
-    ]
+    trends = [t for t in measures.trends if all(s.shared_with_client for s in t.sheets)]
     return {"trends": trends} if trends else None

@@ -72,7 +72,9 @@ class MeasureResponse(Model):
     score_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     score = EncryptedText("score_ct", json_value=True, owner="user_id")
     shared_with_client: Mapped[bool] = mapped_column(default=False)
-    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    entered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     draft_seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -36,7 +36,9 @@ def _history(app, case, alex, sam) -> None:
     """Three earlier CSI-16 answers per partner (a paper schedule of earlier weeks)."""
     csi = catalogue.get("CSI-16")
     with app.app_context():
-        schedule = MeasureSchedule(case_id=case.id, instrument="CSI-16", cadence=MeasureCadence.ONCE)
+        schedule = MeasureSchedule(
+            case_id=case.id, instrument="CSI-16", cadence=MeasureCadence.ONCE
+        )
         schedule.stopped_at = utcnow()
         db.session.add(schedule)
         db.session.flush()
@@ -51,7 +53,11 @@ def _history(app, case, alex, sam) -> None:
                         occurrence=f"earlier-{week}",
                         status=ResponseStatus.SUBMITTED,
                         answers={},
-                        score={"total": total, "band": csi.band_of(total).label, "beyond": total < 51.5},
+                        score={
+                            "total": total,
+                            "band": csi.band_of(total).label,
+                            "beyond": total < 51.5,
+                        },
                         submitted_at=utcnow() - timedelta(days=7 * (len(PAST) - week)),
                     )
                 )

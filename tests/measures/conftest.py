@@ -48,9 +48,16 @@ def positions_for(code: str, total: int) -> dict[str, str]:
 def schedule_measure(app: Flask, login_as) -> Callable[..., MeasureSchedule]:
     """The counselor schedules a measure through the form; returns the new schedule."""
 
-    def _schedule(couple: Couple, code: str, *, who: str = "all", cadence=MeasureCadence.WEEKLY, share=False):
+    def _schedule(
+        couple: Couple, code: str, *, who: str = "all", cadence=MeasureCadence.WEEKLY, share=False
+    ):
         counselor = login_as(couple.counselor)
-        data = {"instrument": code, "who": who, "cadence": cadence.value, "request_key": f"k-{code}-{who}-{cadence}"}
+        data = {
+            "instrument": code,
+            "who": who,
+            "cadence": cadence.value,
+            "request_key": f"k-{code}-{who}-{cadence}",
+        }
         if share:
             data["share_results"] = "y"
         response = counselor.post(f"/cases/{couple.case.id}/measures", data=data)
@@ -73,12 +80,16 @@ def newest(app: Flask, model):
 def answer(app: Flask) -> Callable[..., object]:
     """A client sends a due measure through the form; returns the HTTP response."""
 
-    def _answer(client: FlaskClient, schedule: MeasureSchedule, values: dict[str, str], follow=False):
+    def _answer(
+        client: FlaskClient, schedule: MeasureSchedule, values: dict[str, str], follow=False
+    ):
         with app.app_context():
             from app.measures.services import current_for
 
             occurrence = current_for(db.session.merge(schedule))
-        return client.post(f"/me/measures/{schedule.id}/{occurrence}", data=values, follow_redirects=follow)
+        return client.post(
+            f"/me/measures/{schedule.id}/{occurrence}", data=values, follow_redirects=follow
+        )
 
     return _answer
 

@@ -29,7 +29,9 @@ def _week():
     return week_key(utcnow())
 
 
-def test_missing_answers_are_refused_with_a_message_and_kept(couple, schedule_measure, login_as, answer, rows):
+def test_missing_answers_are_refused_with_a_message_and_kept(
+    couple, schedule_measure, login_as, answer, rows
+):
     schedule = schedule_measure(couple, "PHQ-9")
     a = login_as(couple.a)
     values = positions_for("PHQ-9", 3)
@@ -50,7 +52,9 @@ def test_autosave_keeps_answers_in_order(couple, schedule_measure, login_as, row
     url = f"/me/measures/{schedule.id}/{_week()}/autosave"
     headers = csrf_headers(a)
     assert a.post(url, json={"seq": 5, "fields": {"gad7_1": "2"}}, headers=headers).json["saved"]
-    assert not a.post(url, json={"seq": 4, "fields": {"gad7_1": "0"}}, headers=headers).json["saved"]
+    assert not a.post(url, json={"seq": 4, "fields": {"gad7_1": "0"}}, headers=headers).json[
+        "saved"
+    ]
     a.post(url, json={"seq": 6, "fields": {"gad7_2": "3", "gad7_3": "9"}}, headers=headers)
     [sheet] = rows(MeasureResponse)
     assert sheet.answers == {"gad7_1": 2, "gad7_2": 3}
@@ -59,7 +63,9 @@ def test_autosave_keeps_answers_in_order(couple, schedule_measure, login_as, row
     assert "<span data-answered>2</span> of 7 answered" in page
 
 
-def test_sending_scores_once_and_the_measure_leaves_the_home(couple, schedule_measure, login_as, answer, rows):
+def test_sending_scores_once_and_the_measure_leaves_the_home(
+    couple, schedule_measure, login_as, answer, rows
+):
     schedule = schedule_measure(couple, "CSI-16")
     a = login_as(couple.a)
     sent = answer(a, schedule, positions_for("CSI-16", 60))

@@ -17,8 +17,14 @@ def weekly_answers(app, couple, schedule_measure, login_as, answer, a_totals, b_
     start = utcnow()
     for week, (a_total, b_total) in enumerate(zip(a_totals, b_totals, strict=True)):
         with time_machine.travel(start + timedelta(days=7 * week), tick=False):
-            assert answer(login_as(couple.a), schedule, positions_for("CSI-16", a_total)).status_code == 302
-            assert answer(login_as(couple.b), schedule, positions_for("CSI-16", b_total)).status_code == 302
+            assert (
+                answer(login_as(couple.a), schedule, positions_for("CSI-16", a_total)).status_code
+                == 302
+            )
+            assert (
+                answer(login_as(couple.b), schedule, positions_for("CSI-16", b_total)).status_code
+                == 302
+            )
 
 
 def test_reliable_steps_by_hand():
@@ -33,9 +39,13 @@ def test_gap_steps_by_hand():
     assert gap_steps(csi, [5, 20, 18, 4]) == [None, "widened", None, "narrowed"]
 
 
-def test_case_measures_page_shows_trends_and_the_gap(app, couple, schedule_measure, login_as, answer):
+def test_case_measures_page_shows_trends_and_the_gap(
+    app, couple, schedule_measure, login_as, answer
+):
     weekly_answers(app, couple, schedule_measure, login_as, answer, [60, 62, 70], [58, 40, 41])
-    page = login_as(couple.counselor).get(f"/cases/{couple.case.id}/measures").get_data(as_text=True)
+    page = (
+        login_as(couple.counselor).get(f"/cases/{couple.case.id}/measures").get_data(as_text=True)
+    )
     assert page.count("<svg") == 3  # two trends and the gap
     assert "cutoff 51.5" in page
     assert 'class="reliable-change"' in page
@@ -69,32 +79,23 @@ def test_fhir_export_validates_with_loinc(app, couple, schedule_measure, login_a
     assert couple.a.name not in response.get_data(as_text=True)
 
 
-def test_fhir_gad7_and_csi(app, couple, schedule_measure, login_as, answer, rows):
+def test_fhir_gad7_and_csi(app, couple, schedule_measure, login_as, answer):
+    from app.extensions import db
     from app.measures.fhir import questionnaire_response
 
     for code in ("GAD-7", "CSI-4"):
-        schedule_measure(couple, code, cadence=MeasureCadence.ONCE)
-    from tests.measures.conftest import newest
-    from app.models import MeasureSchedule
-
+        schedule = schedule_measure(couple, code, cadence=MeasureCadence.ONCE)
+        assert answer(login_as(couple.a), schedule, positions_for(code, 7)).status_code == 302
     with app.app_context():
-        from app.extensions import db
-
-        schedules = list(db.session.scalars(db.select(MeasureSchedule)))
-        for s in schedules:
-            db.session.expunge(s)
-    for s in schedules:
-        answer(login_as(couple.a), s, positions_for(s.instrument, 7))
-    with app.app_context():
-        from app.extensions import db
-
-        for sheet in db.session.scalars(db.select(MeasureResponse)):
-            data = questionnaire_response(sheet)
-            if sheet.instrument == "GAD-7":
-                assert data["questionnaire"] == "http://loinc.org/q/69737-5"
-            else:
-                assert data["questionnaire"].startswith("urn:rekindle:measures/CSI-4")
-    assert newest  # the helper stays importable
+        found = {
+            sheet.instrument: questionnaire_response(sheet)
+            for sheet in db.session.scalars(db.select(MeasureResponse))
+        }
+    assert found["GAD-7"]["questionnaire"] == "http://loinc.org/q/69737-5"
+    assert found["GAD-7"]["meta"]["tag"][0]["code"] == "69737-5"
+    assert found["CSI-4"]["questionnaire"] == "urn:rekindle:measures/CSI-4|1"
+    for resource in found.values():
+        assert QuestionnaireResponse.model_validate(resource).status == "completed"
 
 
 def test_paper_entry_refuses_missing_answers(couple, login_as, rows):

@@ -83,7 +83,8 @@ def test_hand_computed_reliable_change_thresholds():
 
 
 @pytest.mark.parametrize(
-    ("code", "panel"), [("PHQ-9", "44249-1"), ("GAD-7", "69737-5"), ("CSI-16", None), ("CSI-4", None)]
+    ("code", "panel"),
+    [("PHQ-9", "44249-1"), ("GAD-7", "69737-5"), ("CSI-16", None), ("CSI-4", None)],
 )
 def test_loinc_panels(code, panel):
     assert catalogue.get(code).loinc_panel == panel

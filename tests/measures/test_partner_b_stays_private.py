@@ -28,19 +28,25 @@ CANARIES = {
 def world(app, couple, factory, schedule_measure, login_as, answer):
     """A answers CSI-16 (71, shared with A); B answers CSI-16 (17) and a PHQ-9 for B (18)."""
     csi = schedule_measure(couple, "CSI-16", cadence=MeasureCadence.WEEKLY, share=True)
-    phq = schedule_measure(couple, "PHQ-9", who=str(couple.b.id), cadence=MeasureCadence.ONCE, share=True)
+    phq = schedule_measure(
+        couple, "PHQ-9", who=str(couple.b.id), cadence=MeasureCadence.ONCE, share=True
+    )
     a, b = login_as(couple.a), login_as(couple.b)
     assert answer(a, csi, positions_for("CSI-16", 71)).status_code == 302
     assert answer(b, csi, positions_for("CSI-16", 17)).status_code == 302
     assert answer(b, phq, positions_for("PHQ-9", 18)).status_code == 302
     with app.app_context():
         session = CounselingSession(
-            case_id=couple.case.id, counselor_id=couple.counselor.id, starts_at=utcnow() + timedelta(hours=1)
+            case_id=couple.case.id,
+            counselor_id=couple.counselor.id,
+            starts_at=utcnow() + timedelta(hours=1),
         )
         db.session.add(session)
         db.session.commit()
         b_sheets = list(
-            db.session.scalars(sa.select(MeasureResponse.id).where(MeasureResponse.user_id == couple.b.id))
+            db.session.scalars(
+                sa.select(MeasureResponse.id).where(MeasureResponse.user_id == couple.b.id)
+            )
         )
         session_id = session.id
     other = factory.counselor()
@@ -122,7 +128,9 @@ def test_no_notification_of_bs_measures(app, world, who):
     b_only = [k for k in keys if f":{couple.b.id}:" in k]
     with app.app_context():
         recipients = set(
-            db.session.scalars(sa.select(Notification.recipient_id).where(Notification.key.in_(b_only)))
+            db.session.scalars(
+                sa.select(Notification.recipient_id).where(Notification.key.in_(b_only))
+            )
         )
     assert recipients <= {couple.b.id}
 

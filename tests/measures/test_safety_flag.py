@@ -26,7 +26,9 @@ def phq9_schedule(couple, schedule_measure):
 def flag_notices(app) -> list[Notification]:
     with app.app_context():
         found = list(
-            db.session.scalars(sa.select(Notification).where(Notification.kind == "measure.safety_flag"))
+            db.session.scalars(
+                sa.select(Notification).where(Notification.kind == "measure.safety_flag")
+            )
         )
         for row in found:
             db.session.expunge(row)
@@ -44,7 +46,9 @@ def test_kind_cannot_be_switched_off_and_bypasses_quiet_hours():
 
 
 @pytest.mark.parametrize("item9", [1, 2, 3])
-def test_item9_above_zero_raises_one_flag_and_one_notice(app, couple, phq9_schedule, login_as, answer, rows, item9):
+def test_item9_above_zero_raises_one_flag_and_one_notice(
+    app, couple, phq9_schedule, login_as, answer, rows, item9
+):
     sent = answer(login_as(couple.a), phq9_schedule, phq9(item9))
     assert sent.status_code == 302
     [flag] = rows(SafetyFlag)
@@ -62,7 +66,9 @@ def test_item9_zero_raises_nothing(app, couple, phq9_schedule, login_as, answer,
     assert rows(SafetyFlag) == [] and flag_notices(app) == []
 
 
-def test_client_sees_crisis_resources_right_after_sending(app, couple, phq9_schedule, login_as, answer):
+def test_client_sees_crisis_resources_right_after_sending(
+    app, couple, phq9_schedule, login_as, answer
+):
     a = login_as(couple.a)
     page = answer(a, phq9_schedule, phq9(2), follow=True).get_data(as_text=True)
     assert 'id="crisis-resources"' in page
@@ -80,14 +86,18 @@ def test_no_crisis_box_without_a_safety_answer(couple, phq9_schedule, login_as, 
     assert "crisis-resources" not in page
 
 
-def test_banner_stays_until_the_counselor_records_what_they_did(app, couple, phq9_schedule, login_as, answer, rows):
+def test_banner_stays_until_the_counselor_records_what_they_did(
+    app, couple, phq9_schedule, login_as, answer, rows
+):
     answer(login_as(couple.a), phq9_schedule, phq9(1))
     counselor = login_as(couple.counselor)
     case_url = f"/cases/{couple.case.id}"
     assert 'id="measure-flags"' in counselor.get(case_url).get_data(as_text=True)
     assert 'id="measure-flags"' in counselor.get(case_url).get_data(as_text=True)  # still there
     [flag] = rows(SafetyFlag)
-    empty = counselor.post(f"/cases/{couple.case.id}/measures/flags/{flag.id}", data={"action": " "})
+    empty = counselor.post(
+        f"/cases/{couple.case.id}/measures/flags/{flag.id}", data={"action": " "}
+    )
     assert empty.status_code == 302
     assert 'id="measure-flags"' in counselor.get(case_url).get_data(as_text=True)
     done = counselor.post(
@@ -121,7 +131,9 @@ def test_the_partner_learns_nothing(app, couple, phq9_schedule, login_as, answer
     assert theirs == 0
 
 
-def test_another_counselor_cannot_acknowledge(app, couple, phq9_schedule, login_as, answer, rows, factory):
+def test_another_counselor_cannot_acknowledge(
+    app, couple, phq9_schedule, login_as, answer, rows, factory
+):
     answer(login_as(couple.a), phq9_schedule, phq9(1))
     [flag] = rows(SafetyFlag)
     other = login_as(factory.counselor())

@@ -22,13 +22,26 @@ def answers_for(code: str, total: int) -> dict[str, int]:
 
 
 PHQ9_BANDS = [
-    (0, "Minimal"), (4, "Minimal"), (5, "Mild"), (9, "Mild"), (10, "Moderate"),
-    (14, "Moderate"), (15, "Moderately severe"), (19, "Moderately severe"),
-    (20, "Severe"), (27, "Severe"),
+    (0, "Minimal"),
+    (4, "Minimal"),
+    (5, "Mild"),
+    (9, "Mild"),
+    (10, "Moderate"),
+    (14, "Moderate"),
+    (15, "Moderately severe"),
+    (19, "Moderately severe"),
+    (20, "Severe"),
+    (27, "Severe"),
 ]
 GAD7_BANDS = [
-    (0, "Minimal"), (4, "Minimal"), (5, "Mild"), (9, "Mild"), (10, "Moderate"),
-    (14, "Moderate"), (15, "Severe"), (21, "Severe"),
+    (0, "Minimal"),
+    (4, "Minimal"),
+    (5, "Mild"),
+    (9, "Mild"),
+    (10, "Moderate"),
+    (14, "Moderate"),
+    (15, "Severe"),
+    (21, "Severe"),
 ]
 
 
@@ -45,10 +58,18 @@ def test_gad7_band_boundaries(total, band):
 @pytest.mark.parametrize(
     ("code", "total", "beyond"),
     [
-        ("PHQ-9", 9, False), ("PHQ-9", 10, True),
-        ("GAD-7", 9, False), ("GAD-7", 10, True),
-        ("CSI-4", 13, True), ("CSI-4", 14, False), ("CSI-4", 0, True), ("CSI-4", 21, False),
-        ("CSI-16", 51, True), ("CSI-16", 52, False), ("CSI-16", 0, True), ("CSI-16", 81, False),
+        ("PHQ-9", 9, False),
+        ("PHQ-9", 10, True),
+        ("GAD-7", 9, False),
+        ("GAD-7", 10, True),
+        ("CSI-4", 13, True),
+        ("CSI-4", 14, False),
+        ("CSI-4", 0, True),
+        ("CSI-4", 21, False),
+        ("CSI-16", 51, True),
+        ("CSI-16", 52, False),
+        ("CSI-16", 0, True),
+        ("CSI-16", 81, False),
     ],
 )
 def test_cutoffs(code, total, beyond):
@@ -56,7 +77,9 @@ def test_cutoffs(code, total, beyond):
 
 
 def test_phq9_hand_computed():
-    answers = dict(zip([f"phq9_{n}" for n in range(1, 10)], [1, 2, 0, 3, 1, 0, 2, 1, 0], strict=True))
+    answers = dict(
+        zip([f"phq9_{n}" for n in range(1, 10)], [1, 2, 0, 3, 1, 0, 2, 1, 0], strict=True)
+    )
     result = score(catalogue.get("PHQ-9"), answers)
     assert (result.total, result.band, result.beyond_cutoff) == (10, "Moderate", True)
 

@@ -56,13 +56,19 @@ def with_measures(app, caseloads):
                         occurrence=f"w{week}",
                         status=ResponseStatus.SUBMITTED,
                         answers={},
-                        score={"total": total, "band": csi.band_of(total).label, "beyond": total < 51.5},
+                        score={
+                            "total": total,
+                            "band": csi.band_of(total).label,
+                            "beyond": total < 51.5,
+                        },
                         submitted_at=now - timedelta(days=7 * (weeks - week)),
                     )
                     db.session.add(sheet)
                     if week == weeks - 1 and case.id in first_cases:
                         db.session.flush()
-                        db.session.add(SafetyFlag(case_id=case.id, user_id=user_id, response_id=sheet.id))
+                        db.session.add(
+                            SafetyFlag(case_id=case.id, user_id=user_id, response_id=sheet.id)
+                        )
         db.session.commit()
     return caseloads
 
@@ -73,7 +79,8 @@ def test_dashboard_with_measures_adds_one_statement(with_measures, bench_login, 
     (The dashboard's whole budget, ``MAX_DASHBOARD``, is tests/performance/test_dashboard_queries.py;
     the measures' share of it is this one statement.)"""
     statements = {
-        size: statements_of(bench_login(email), "/caseload") for size, email in with_measures.items()
+        size: statements_of(bench_login(email), "/caseload")
+        for size, email in with_measures.items()
     }
     counts = {size: len(found) for size, found in statements.items()}
     assert counts[10] == counts[40] == counts[150], counts
@@ -116,9 +123,7 @@ def test_measures_section_costs_two_statements_at_any_size(app, with_measures):
 
 def test_measures_page_does_not_grow(app, with_measures, bench_login, statements_of):
     counts = {
-        size: len(
-            statements_of(bench_login(email), f"/cases/{first_case_of(app, email)}/measures")
-        )
+        size: len(statements_of(bench_login(email), f"/cases/{first_case_of(app, email)}/measures"))
         for size, email in with_measures.items()
     }
     assert counts[10] == counts[40] == counts[150], counts
