@@ -53,20 +53,16 @@ def _entries(viewer: User, first: date, days: int) -> dict[date, list[Entry]]:
     start = datetime.combine(first, time(0), tzinfo=tz).astimezone(UTC)
     end = datetime.combine(first + timedelta(days=days), time(0), tzinfo=tz).astimezone(UTC)
     by_day: dict[date, list[Entry]] = {first + timedelta(days=n): [] for n in range(days)}
-    for appointment in appointment_reads.in_range(viewer, start, end):
-        expected = {a.user_id for a in appointment.expected}
-        names = [
-            m.user.name
-            for m in appointment.case.members
-            if m.user_id in expected and m.erased_at is None
-        ]
+    rows = appointment_reads.in_range(viewer, start, end)
+    names = appointment_reads.expected_names([a.id for a in rows])
+    for appointment in rows:
         local = appointment.starts_at.astimezone(tz)
         by_day.setdefault(local.date(), []).append(
             Entry(
                 appointment=appointment,
                 start=local,
                 end=local + timedelta(minutes=appointment.duration_minutes),
-                who=" & ".join(names) or appointment.case.label,
+                who=" & ".join(names.get(appointment.id, [])) or appointment.case.label,
             )
         )
     return by_day

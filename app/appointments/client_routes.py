@@ -50,7 +50,7 @@ def upcoming_section(viewer: User, memberships: list[CaseMember]) -> dict[str, A
         }
         for a in appointment_reads.upcoming_for(viewer, limit=4)
     ]
-    return {"items": items, "zone": str(tz.key), "link_minutes": 30}
+    return {"upcoming": items, "zone": str(tz.key), "link_minutes": 30}
 
 
 @bp.route("/me/appointments/<int:aid>.ics")

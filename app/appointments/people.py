@@ -1,29 +1,41 @@
 """What the appointment book needs to know about a person: their time zone, discreet mode.
 
-Both come from the person's notification preferences (``app.notifications``); anyone who never
-chose a zone sees the practice's.
+Both are the person's notification preferences (``app.notifications``); anyone who never chose
+a zone sees the practice's. The zone is read once per request (one small statement), since
+the calendar pages and the caseload's agenda must stay within their statement budgets.
 """
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app
+import sqlalchemy as sa
+from flask import current_app, g, has_request_context
 
-from app.models import User
+from app.extensions import db
+from app.models import NotificationSettings, User
 from app.notifications import preferences_for
-
-
-def zone_of(user: User) -> ZoneInfo:
-    """The person's own time zone (their preference, else the practice's)."""
-    return preferences_for(user).zone
-
-
-def is_discreet(user: User) -> bool:
-    """Whether the person asked for discreet mode (no practice name, no details)."""
-    return bool(preferences_for(user).discreet)
 
 
 def practice_zone() -> ZoneInfo:
     """The practice's time zone."""
     return ZoneInfo(current_app.config.get("REKINDLE_TIMEZONE", "UTC"))
+
+
+def zone_of(user: User) -> ZoneInfo:
+    """The person's own time zone (their preference, else the practice's)."""
+    cache = g.setdefault("appointment_zones", {}) if has_request_context() else {}
+    if user.id not in cache:
+        name = db.session.scalar(
+            sa.select(NotificationSettings.time_zone).where(NotificationSettings.user_id == user.id)
+        )
+        try:
+            cache[user.id] = ZoneInfo(name) if name else practice_zone()
+        except (ZoneInfoNotFoundError, ValueError):
+            cache[user.id] = practice_zone()
+    return cache[user.id]
+
+
+def is_discreet(user: User) -> bool:
+    """Whether the person asked for discreet mode (no practice name, no details)."""
+    return bool(preferences_for(user).discreet)

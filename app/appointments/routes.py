@@ -16,7 +16,7 @@ from app.appointments.people import practice_zone
 from app.auth.forms import PostForm
 from app.authz import case_for_counselor, deny, roles_required
 from app.extensions import db
-from app.models import Appointment, AppointmentStatus, Case, Modality, Role, SessionKind
+from app.models import Appointment, AppointmentStatus, Case, Modality, Role, SessionKind, utcnow
 from app.services import appointments as book_service
 from app.services import recurrence
 from app.services import sessions as session_service
@@ -133,7 +133,7 @@ def detail(case_id: int, aid: int):
         status_labels=STATUS_LABELS,
         mark_form=MarkForm(),
         rule=recurrence.describe(appointment.series.rrule) if appointment.series else None,
-        can_mark=appointment.starts_at <= book_service.utcnow() + timedelta(minutes=15),
+        can_mark=appointment.starts_at <= utcnow() + timedelta(minutes=15),
         names={m.user_id: m.user.name for m in session_service.case_clients(case.id)},
     )
 

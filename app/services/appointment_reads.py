@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -97,10 +97,10 @@ def upcoming_for(viewer: User, *, limit: int = 5, case_id: int | None = None) ->
 
 
 def in_range(viewer: User, start: datetime, end: datetime) -> list[Appointment]:
-    """Every appointment ``viewer`` may see starting in ``[start, end)``, with case and people.
+    """Every appointment ``viewer`` may see starting in ``[start, end)``, with its case.
 
-    Three statements whatever the caseload: the rows, their expected people, the cases'
-    members (the calendar's constant budget, docs/performance.md T1).
+    One statement whatever the caseload; ``expected_names`` gives the people in one more
+    (the calendar's constant budget, docs/performance.md T1).
     """
     return list(
         db.session.scalars(
@@ -110,15 +110,35 @@ def in_range(viewer: User, start: datetime, end: datetime) -> list[Appointment]:
                 Appointment.starts_at >= start,
                 Appointment.starts_at < end,
             )
-            .options(
-                selectinload(Appointment.expected),
-                selectinload(Appointment.case)
-                .selectinload(Case.members)
-                .selectinload(CaseMember.user),
-            )
+            .options(joinedload(Appointment.case))
             .order_by(Appointment.starts_at, Appointment.id)
         )
     )
+
+
+def expected_names(appointment_ids: list[int]) -> dict[int, list[str]]:
+    """``{appointment id: names of the current members expected}`` in one statement."""
+    if not appointment_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(AppointmentAttendee.appointment_id, User.name)
+        .join(User, User.id == AppointmentAttendee.user_id)
+        .join(Appointment, Appointment.id == AppointmentAttendee.appointment_id)
+        .join(
+            CaseMember,
+            sa.and_(
+                CaseMember.case_id == Appointment.case_id,
+                CaseMember.user_id == AppointmentAttendee.user_id,
+                CaseMember.erased_at.is_(None),
+            ),
+        )
+        .where(AppointmentAttendee.appointment_id.in_(appointment_ids))
+        .order_by(AppointmentAttendee.appointment_id, CaseMember.role)
+    ).all()
+    names: dict[int, list[str]] = {}
+    for appointment_id, name in rows:
+        names.setdefault(int(appointment_id), []).append(str(name))
+    return names
 
 
 def for_feed(viewer: User) -> list[Appointment]:

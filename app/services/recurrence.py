@@ -45,7 +45,7 @@ def until_utc(day: date, tz: ZoneInfo) -> datetime:
 def expand(rule: str, local_start: datetime, tz: ZoneInfo) -> list[datetime]:
     """Every occurrence's start, in UTC, from the rule and the naive local first start."""
     start = local_start.replace(tzinfo=tz)
-    occurrences = []
+    occurrences: list[datetime] = []
     for when in rrulestr(rule, dtstart=start):
         if len(occurrences) >= MAX_OCCURRENCES or when - start > MAX_SPAN:
             break

@@ -1,5 +1,5 @@
 """Feeds parse with ``icalendar`` and, independently, ``recurring-ical-events`` expands them to
-exactly the appointment book, across the DST change (docs/security.md APPT-FEED)."""
+exactly the appointment book, across the DST change (docs/security.md CAL-1)."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from flask import Flask
 
 from app.extensions import db
 from app.models import (
+    Appointment,
     Assignment,
     AssignmentRecipient,
     AssignmentStatus,
@@ -76,10 +77,13 @@ def populate_caseload(
                         counselor_id=counselor_id,
                         starts_at=now - timedelta(days=7),
                     ),
-                    CounselingSession(
+                    # The next session is a booked appointment (the appointment book).
+                    Appointment(
+                        uid=f"{prefix}{i}@test",
                         case_id=case.id,
                         counselor_id=counselor_id,
                         starts_at=now + timedelta(days=7),
+                        timezone="UTC",
                     ),
                 ]
             )
