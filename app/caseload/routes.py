@@ -29,5 +29,5 @@ def index():
         status=status,
         search=search,
         status_labels=STATUS_LABELS,
-        latest_csi=latest_csi(current_user, [row.case.id for row in result.rows]),
+        latest_csi=latest_csi(current_user, [row.case for row in result.rows]),
     )

@@ -18,6 +18,7 @@ from app.measures import instruments as catalogue
 from app.measures.charts import GapPoint, Point, gap_steps, gap_svg, reliable_steps, trend_svg
 from app.measures.schedule_rules import week_key
 from app.models import MeasureResponse, User
+from app.models.measure import RELATIONSHIP_MEASURES
 from app.policy import measures as rules
 from app.templating import local_time
 
@@ -172,24 +173,36 @@ class LatestCsi:
     beyond_cutoff: bool
 
 
-def latest_csi(counselor: User, case_ids: Sequence[int]) -> dict[tuple[int, int], LatestCsi]:
-    """``{(case id, user id): latest CSI}`` for the page of cases, in one statement."""
-    if not case_ids:
-        return {}
-    codes = [c for c in catalogue.instruments() if catalogue.is_relationship_measure(c)]
+def latest_csi(counselor: User, cases: Sequence[Any]) -> dict[tuple[int, int], LatestCsi]:
+    """``{(case id, user id): latest CSI}`` for a page of cases loaded with their members and
+    each member's ``recent_relationship_scores`` (no statement of its own)."""
+    latest = {}
+    for case in cases:
+        if not rules.is_case_counselor(counselor, case):
+            continue
+        for member in case.members:
+            sheets: list[MeasureResponse] = list(getattr(member, "recent_relationship_scores"))
+            if not sheets:
+                continue
+            latest[(case.id, member.user_id)] = _latest_of(sheets)
+    return latest
+
+
+def latest_for_case(counselor: User, case: Any) -> dict[tuple[int, int], LatestCsi]:
+    """The same for one case, read in one statement (the case page's section)."""
     ranked = (
         sa.select(
             MeasureResponse.id.label("id"),
             sa.func.row_number()
             .over(
-                partition_by=(MeasureResponse.case_id, MeasureResponse.user_id),
+                partition_by=MeasureResponse.user_id,
                 order_by=(MeasureResponse.submitted_at.desc(), MeasureResponse.id.desc()),
             )
             .label("rank"),
         )
         .where(
-            rules.counselor_reads_cases(counselor, case_ids),
-            MeasureResponse.instrument.in_(codes),
+            rules.counselor_reads(counselor, case),
+            MeasureResponse.instrument.in_(RELATIONSHIP_MEASURES),
         )
         .subquery()
     )
@@ -199,17 +212,19 @@ def latest_csi(counselor: User, case_ids: Sequence[int]) -> dict[tuple[int, int]
         .where(ranked.c.rank <= 2)
         .order_by(MeasureResponse.submitted_at, MeasureResponse.id)
     ).all()
-    history: dict[tuple[int, int], list[MeasureResponse]] = {}
+    history: dict[int, list[MeasureResponse]] = {}
     for row in rows:
-        history.setdefault((row.case_id, row.user_id), []).append(row)
-    latest = {}
-    for key, sheets in history.items():
-        last = sheets[-1]
-        total = int(last.score["total"])
-        if len(sheets) < 2 or sheets[0].instrument != last.instrument:
-            direction = "first"
-        else:
-            before = int(sheets[0].score["total"])
-            direction = "up" if total > before else "down" if total < before else "same"
-        latest[key] = LatestCsi(last.instrument, total, direction, bool(last.score["beyond"]))
-    return latest
+        history.setdefault(row.user_id, []).append(row)
+    return {(case.id, uid): _latest_of(sheets) for uid, sheets in history.items()}
+
+
+def _latest_of(sheets: list[MeasureResponse]) -> LatestCsi:
+    """The last of one person's (up to two) latest sheets, with the direction from the one before."""
+    last = sheets[-1]
+    total = int(last.score["total"])
+    if len(sheets) < 2 or sheets[-2].instrument != last.instrument:
+        direction = "first"
+    else:
+        before = int(sheets[-2].score["total"])
+        direction = "up" if total > before else "down" if total < before else "same"
+    return LatestCsi(last.instrument, total, direction, bool(last.score["beyond"]))

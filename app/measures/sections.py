@@ -19,7 +19,7 @@ def case_section(viewer: User, case: Case) -> dict[str, Any] | None:
     if not rules.is_case_counselor(viewer, case):
         return None
     members = case_members(case)
-    latest = results.latest_csi(viewer, [case.id])
+    latest = results.latest_for_case(viewer, case)
     return {
         "case": case,
         "flags": service.open_flags(viewer, case),

@@ -117,3 +117,53 @@ class SessionMeasureInclusion(Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def _recent_relationship_scores() -> None:
+    """``CaseMember.recent_relationship_scores``: a member's two latest submitted CSI sheets.
+
+    Loaded with the caseload's members (one statement for the whole page, docs/performance.md
+    T1) and read only through ``app.measures.results``, which asks the policy; the caseload
+    lists the counselor's own cases only.
+    """
+    from sqlalchemy.orm import aliased, relationship
+
+    from app.models.case import CaseMember
+
+    rank = (
+        sa.func.row_number()
+        .over(
+            partition_by=(MeasureResponse.case_id, MeasureResponse.user_id),
+            order_by=(MeasureResponse.submitted_at.desc(), MeasureResponse.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        sa.select(MeasureResponse, rank)
+        .where(
+            MeasureResponse.status == ResponseStatus.SUBMITTED,
+            MeasureResponse.instrument.in_(RELATIONSHIP_MEASURES),
+        )
+        .subquery("recent_csi")
+    )
+    recent = aliased(MeasureResponse, ranked)
+    setattr(  # noqa: B010 - declarative adds the relationship to the mapped class
+        CaseMember,
+        "recent_relationship_scores",
+        relationship(
+            recent,
+            primaryjoin=sa.and_(
+                sa.orm.foreign(ranked.c.case_id) == CaseMember.case_id,
+                sa.orm.foreign(ranked.c.user_id) == CaseMember.user_id,
+                ranked.c.rank <= 2,
+            ),
+            order_by=(ranked.c.submitted_at, ranked.c.id),
+            viewonly=True,
+            lazy="raise",
+        ),
+    )
+
+
+#: The relationship measures (the instrument files with ``audience = "partner"``).
+RELATIONSHIP_MEASURES = ("CSI-4", "CSI-16")
+_recent_relationship_scores()

@@ -163,7 +163,11 @@ def dashboard(
         .outerjoin(work, work.c.case_id == Case.id)
         .outerjoin(unread, unread.c.case_id == Case.id)
         .where(*filters)
-        .options(selectinload(Case.members).joinedload(CaseMember.user))
+        .options(
+            selectinload(Case.members).joinedload(CaseMember.user),
+            # Each partner's latest relationship scores, in the members' statement (measures).
+            selectinload(Case.members).joinedload(CaseMember.recent_relationship_scores),
+        )
         .order_by(
             sa.case((Case.status == CaseStatus.CLOSED, 1), else_=0),
             sa.case((attention > 0, 0), else_=1),

@@ -118,3 +118,10 @@ def test_the_check_in_is_not_styled_as_a_licensed_measure():
     words = " ".join(f"{i.question} {i.short}" for i in checkins.ITEMS).lower()
     for name in ("outcome rating", "session rating", "ors", "srs", "dyadic", "gottman"):
         assert f" {name} " not in f" {words} "
+
+
+def test_relationship_measures_are_the_partner_instruments():
+    from app.models.measure import RELATIONSHIP_MEASURES
+
+    partner = {c for c, i in catalogue.instruments().items() if i.audience == "partner"}
+    assert set(RELATIONSHIP_MEASURES) == partner
