@@ -181,7 +181,7 @@ def latest_csi(counselor: User, cases: Sequence[Any]) -> dict[tuple[int, int], L
         if not rules.is_case_counselor(counselor, case):
             continue
         for member in case.members:
-            sheets: list[MeasureResponse] = list(getattr(member, "recent_relationship_scores"))
+            sheets: list[MeasureResponse] = list(member.recent_relationship_scores)
             if not sheets:
                 continue
             latest[(case.id, member.user_id)] = _latest_of(sheets)

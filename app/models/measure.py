@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -167,3 +168,10 @@ def _recent_relationship_scores() -> None:
 #: The relationship measures (the instrument files with ``audience = "partner"``).
 RELATIONSHIP_MEASURES = ("CSI-4", "CSI-16")
 _recent_relationship_scores()
+
+
+def member_recent_scores() -> Any:
+    """``CaseMember.recent_relationship_scores`` for loader options (typed code cannot name it)."""
+    from app.models.case import CaseMember
+
+    return sa.inspect(CaseMember).relationships["recent_relationship_scores"].class_attribute

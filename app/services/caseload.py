@@ -27,6 +27,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.models.measure import member_recent_scores
 from app.policy import EVERY_CASE, JOURNAL
 from app.services import appointment_reads
 
@@ -166,7 +167,7 @@ def dashboard(
         .options(
             selectinload(Case.members).joinedload(CaseMember.user),
             # Each partner's latest relationship scores, in the members' statement (measures).
-            selectinload(Case.members).joinedload(CaseMember.recent_relationship_scores),
+            selectinload(Case.members).joinedload(member_recent_scores()),
         )
         .order_by(
             sa.case((Case.status == CaseStatus.CLOSED, 1), else_=0),
