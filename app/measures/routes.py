@@ -93,7 +93,9 @@ def schedule_action(case_id: int, schedule_id: int, action: str):
     """Stop a schedule, or ask for the end measure of an intake-and-end one."""
     case = case_for_counselor(case_id, writable=True)
     schedule = _schedule_of(case, schedule_id)
-    if not own_views.valid_post() or action not in ("stop", "end"):
+    if action not in ("stop", "end"):
+        deny(f"measure schedule action {action[:10]}", case_id=case.id)
+    if not own_views.valid_post():
         abort(400)
     if action == "stop":
         service.stop(current_user, case, schedule)
@@ -105,14 +107,14 @@ def schedule_action(case_id: int, schedule_id: int, action: str):
     return _back(case)
 
 
-@bp.route("/cases/<int:case_id>/measures/paper", methods=["GET", "POST"])
+@bp.route("/cases/<int:case_id>/measures/paper/<instrument_code>", methods=["GET", "POST"])
 @roles_required(Role.COUNSELOR)
-def paper(case_id: int):
+def paper(case_id: int, instrument_code: str):
     """Type in a measure a client answered on paper."""
     case = case_for_counselor(case_id, writable=True)
-    instrument = catalogue.instruments().get(request.args.get("instrument", ""))
+    instrument = catalogue.instruments().get(instrument_code)
     if instrument is None:
-        abort(404)
+        deny(f"measure {instrument_code[:20]}", case_id=case.id)
     members = case_members(case)
     form = PaperForm(members)
     if request.method == "GET":
@@ -159,6 +161,8 @@ def paper(case_id: int):
 def acknowledge(case_id: int, flag_id: int):
     """Record what the counselor did about a safety flag; the banner goes."""
     case = case_for_counselor(case_id)
+    if not any(flag.id == flag_id for flag in service.open_flags(current_user, case)):
+        deny(f"safety flag {flag_id}", case_id=case.id)
     form = AcknowledgeForm()
     if not form.validate_on_submit():
         flash(form.action.errors[0] if form.action.errors else "Please try again.", "danger")
@@ -206,6 +210,7 @@ def response_detail(case_id: int, response_id: int):
 def share(case_id: int, response_id: int):
     """Show this result to the client who answered (or stop showing it)."""
     case = case_for_counselor(case_id)
+    _sheet(case, response_id)
     if not own_views.valid_post():
         abort(400)
     shared = request.form.get("shared") == "1"

@@ -103,7 +103,7 @@ def test_paper_entry_refuses_missing_answers(couple, login_as, rows):
     values = positions_for("CSI-4", 10)
     del values["csi4_2"]
     page = counselor.post(
-        f"/cases/{couple.case.id}/measures/paper?instrument=CSI-4",
+        f"/cases/{couple.case.id}/measures/paper/CSI-4",
         data={**values, "who": str(couple.a.id), "request_key": "p1"},
     )
     assert page.status_code == 200
@@ -114,7 +114,7 @@ def test_paper_entry_refuses_missing_answers(couple, login_as, rows):
 def test_paper_entry_twice_is_one_sheet(couple, login_as, rows):
     counselor = login_as(couple.counselor)
     data = {**positions_for("CSI-4", 10), "who": str(couple.a.id), "request_key": "same"}
-    url = f"/cases/{couple.case.id}/measures/paper?instrument=CSI-4"
+    url = f"/cases/{couple.case.id}/measures/paper/CSI-4"
     assert counselor.post(url, data=data).status_code == 302
     assert counselor.post(url, data=data).status_code == 302
     [sheet] = rows(MeasureResponse)

@@ -145,7 +145,7 @@ def test_another_counselor_cannot_acknowledge(
 def test_paper_entry_with_item9_flags_too(app, couple, login_as, rows):
     counselor = login_as(couple.counselor)
     data = {**phq9(1), "who": str(couple.b.id), "request_key": "paper-1"}
-    response = counselor.post(f"/cases/{couple.case.id}/measures/paper?instrument=PHQ-9", data=data)
+    response = counselor.post(f"/cases/{couple.case.id}/measures/paper/PHQ-9", data=data)
     assert response.status_code == 302
     [flag] = rows(SafetyFlag)
     assert flag.user_id == couple.b.id
