@@ -49,10 +49,15 @@ def for_clinician(counselor: User, case: Case, members: Any, session: Counseling
 
 def included(session: CounselingSession) -> bool:
     """Whether the counselor chose to show measures in this session's client copy."""
+    return included_id(session.id)
+
+
+def included_id(session_id: int) -> bool:
+    """The same, by the session's id."""
     return (
         db.session.scalar(
             sa.select(SessionMeasureInclusion.id).where(
-                SessionMeasureInclusion.session_id == session.id
+                SessionMeasureInclusion.session_id == session_id
             )
         )
         is not None
