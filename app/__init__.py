@@ -84,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from app.library import bp as library_bp
     from app.main import bp as main_bp
     from app.notification_centre import bp as notification_centre_bp
+    from app.measures import bp as measures_bp
     from app.notifications.admin import bp as dead_letters_bp
     from app.pdf.views import bp as pdfs_bp
     from app.sessions import bp as sessions_bp
@@ -101,9 +102,10 @@ def register_blueprints(app: Flask) -> None:
         client_bp,
         admin_bp,
         pdfs_bp,
-        appointments_bp,
+        measures_bp,
         dead_letters_bp,
         notification_centre_bp,
+        appointments_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -47,6 +47,13 @@ class Defaults:
     REKINDLE_ABSOLUTE_SESSION_HOURS = 12
 
     REKINDLE_PRACTICE_NAME = "Rekindle Counseling Practice"
+    # Shown to a client right after a safety answer on a measure (PHQ-9 item 9); set it to
+    # the practice's own numbers. Plain text, line breaks kept.
+    REKINDLE_CRISIS_RESOURCES = (
+        "If you are in danger or might act on these thoughts, call your local emergency number now.\n"
+        "You can also call or text a crisis line at any hour (in the US: 988).\n"
+        "Your counselor will see your answers and get in touch."
+    )
     REKINDLE_PAGE_SIZE = "A4"  # or "Letter"
     REKINDLE_PDF_TIMEOUT = 20.0  # seconds before a render is stopped
     REKINDLE_PDF_WORKERS = 2  # warm render processes per web process (and concurrent renders)

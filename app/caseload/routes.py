@@ -7,6 +7,7 @@ from app.authz import roles_required
 from app.caseload import bp
 from app.cases.routes import STATUS_LABELS
 from app.forms import clean_text
+from app.measures.results import latest_csi
 from app.models import Role
 from app.services.caseload import STATUS_FILTERS, dashboard
 
@@ -28,4 +29,5 @@ def index():
         status=status,
         search=search,
         status_labels=STATUS_LABELS,
+        latest_csi=latest_csi(current_user, [row.case for row in result.rows]),
     )

@@ -25,6 +25,7 @@ from app.cases.forms import NewCaseForm, ReopenForm, StatusForm
 from app.dataprotection_sections import ERASED_TEMPLATE, erased_members_section
 from app.extensions import db
 from app.journal import sections as journal_sections
+from app.measures import sections as measure_sections
 from app.models import (
     Case,
     CaseKind,
@@ -51,6 +52,7 @@ STATUS_LABELS = {
 #: What the features show on the case page, in this order; each loader takes the viewer first.
 CASE_PAGE_SECTIONS = [
     Section(ERASED_TEMPLATE, erased_members_section),
+    Section(measure_sections.CASE_TEMPLATE, measure_sections.case_section),
     Section(assignment_sections.CASE_TEMPLATE, assignment_sections.assignments_section),
     Section(journal_sections.CASE_TEMPLATE, journal_sections.case_journal_section),
     Section(appointment_sections.CASE_TEMPLATE, appointment_sections.case_section),

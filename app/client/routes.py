@@ -11,6 +11,7 @@ from app.client import bp
 from app.dataprotection_sections import EXPORT_LINK_TEMPLATE, export_link_section
 from app.extensions import db
 from app.journal import sections as journal_sections
+from app.measures import own_views as measure_views
 from app.models import Role
 from app.pdf import views as pdf_views
 from app.sections import Section, load_sections
@@ -22,6 +23,7 @@ from app.sessions import sections as session_sections
 #: What the features show on the client's home, in this order; each loader takes the viewer.
 CLIENT_HOME_SECTIONS = [
     Section(pdf_views.HOME_TEMPLATE, pdf_views.waiting_pdfs_section),
+    Section(measure_views.HOME_TEMPLATE, measure_views.due_section),
     Section(appointment_routes.HOME_TEMPLATE, appointment_routes.upcoming_section),
     Section(assignment_sections.HOME_TEMPLATE, assignment_sections.next_exercises_section),
     Section(session_sections.HOME_TEMPLATE, session_sections.checkin_next_section),

@@ -30,6 +30,13 @@ from app.models.journal import (
     JournalSearchTerm,
     JournalVisibilityChange,
 )
+from app.models.measure import (
+    MeasureCadence,
+    MeasureResponse,
+    MeasureSchedule,
+    SafetyFlag,
+    SessionMeasureInclusion,
+)
 from app.models.module import Exercise, ExerciseKind, ModuleVersion, StrategyModule
 from app.models.notification import (
     Notification,
@@ -84,6 +91,9 @@ __all__ = [
     "JournalSearchTerm",
     "JournalVisibilityChange",
     "LoginSession",
+    "MeasureCadence",
+    "MeasureResponse",
+    "MeasureSchedule",
     "MemberRole",
     "Modality",
     "ModuleVersion",
@@ -100,11 +110,13 @@ __all__ = [
     "Response",
     "ResponseStatus",
     "Role",
+    "SafetyFlag",
     "ServerDraft",
     "SessionAssignmentLink",
     "SessionAttendee",
     "SessionJournalPick",
     "SessionKind",
+    "SessionMeasureInclusion",
     "SessionNote",
     "StrategyModule",
     "UTCDateTime",

@@ -27,6 +27,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.models.measure import member_recent_scores
 from app.policy import EVERY_CASE, JOURNAL
 from app.services import appointment_reads
 
@@ -163,7 +164,11 @@ def dashboard(
         .outerjoin(work, work.c.case_id == Case.id)
         .outerjoin(unread, unread.c.case_id == Case.id)
         .where(*filters)
-        .options(selectinload(Case.members).joinedload(CaseMember.user))
+        .options(
+            selectinload(Case.members).joinedload(CaseMember.user),
+            # Each partner's latest relationship scores, in the members' statement (measures).
+            selectinload(Case.members).joinedload(member_recent_scores()),
+        )
         .order_by(
             sa.case((Case.status == CaseStatus.CLOSED, 1), else_=0),
             sa.case((attention > 0, 0), else_=1),

@@ -14,6 +14,7 @@ from flask import current_app
 
 from app.charts import Series, line_chart_svg
 from app.extensions import db
+from app.measures import summary as measure_summary
 from app.models import AssignmentStatus, Case, CounselingSession, NoteStatus, User
 from app.services import appointment_reads, session_picks
 from app.services import checkins as checkin_service
@@ -108,6 +109,7 @@ def summary_context(
             "title": "Your session summary",
             "focus": sections.get("focus", ""),
             "next_steps": sections.get("next_steps", ""),
+            "measures": measure_summary.for_client(case, members, session),
         }
     counselor = db.session.get_one(User, case.counselor_id)
     return "pdf/session_clinician.html", {
@@ -133,4 +135,5 @@ def summary_context(
             for e in service.picked_entries(counselor, case, session)
         ],
         "withdrawn": session_picks.withdrawn_excerpts(counselor, case, session),
+        "measures": measure_summary.for_clinician(counselor, case, members, session),
     }

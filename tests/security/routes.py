@@ -126,6 +126,47 @@ MATRIX: dict[str, Entry] = {
     "admin.deactivate": ACCOUNT_M,
     "admin.reactivate": ACCOUNT_M,
     "admin.reissue_invitation": ACCOUNT_M,
+    # measures: the scenario holds no measure objects, so their own-object routes are checked
+    # with ids nobody holds (every role is refused, each refusal audited); the case-level ones
+    # with the scenario's cases (tests/measures/ cover the rest with real objects).
+    "measures.case_page": CASE_C,
+    "measures.paper": Entry(
+        C, _case(instrument_code="literal:CSI-4"), _foreign_case(instrument_code="literal:CSI-4")
+    ),
+    "measures.include_in_client_copy": Entry(
+        C, _case(session_id="case1_session"), _foreign_case(session_id="case2_session")
+    ),
+    "measures.schedule_action": Entry(
+        frozenset(),
+        _case(schedule_id="literal:999999", action="literal:stop"),
+        _foreign_case(schedule_id="literal:999999", action="literal:stop"),
+    ),
+    "measures.acknowledge": Entry(
+        frozenset(), _case(flag_id="literal:999999"), _foreign_case(flag_id="literal:999999")
+    ),
+    "measures.response_detail": Entry(
+        frozenset(),
+        _case(response_id="literal:999999"),
+        _foreign_case(response_id="literal:999999"),
+    ),
+    "measures.share": Entry(
+        frozenset(),
+        _case(response_id="literal:999999"),
+        _foreign_case(response_id="literal:999999"),
+    ),
+    "measures.fhir_export": Entry(
+        frozenset(),
+        _case(response_id="literal:999999"),
+        _foreign_case(response_id="literal:999999"),
+    ),
+    "measures.answer": Entry(
+        frozenset(), {"schedule_id": "literal:999999", "occurrence": "literal:once"}
+    ),
+    "measures.autosave": Entry(
+        frozenset(), {"schedule_id": "literal:999999", "occurrence": "literal:once"}
+    ),
+    "measures.sent": Entry(frozenset(), {"response_id": "literal:999999"}),
+    "measures.my_results": Entry(CLIENTS),
     "dead_letters.index": Entry(M),
     "dead_letters.retry": Entry(M, {"notification_id": "literal:999999"}),
     # counselors: caseload, cases, sessions, modules, shared journal
