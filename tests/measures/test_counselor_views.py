@@ -46,7 +46,7 @@ def test_case_measures_page_shows_trends_and_the_gap(
     page = (
         login_as(couple.counselor).get(f"/cases/{couple.case.id}/measures").get_data(as_text=True)
     )
-    assert page.count("<svg") == 3  # two trends and the gap
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') == 3  # two trends, the gap
     assert "cutoff 51.5" in page
     assert 'class="reliable-change"' in page
     assert "reliable: worse" in page  # B: 58 → 40
