@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from app.journal import bp as journal_bp
     from app.library import bp as library_bp
     from app.main import bp as main_bp
+    from app.messages import bp as messages_bp
     from app.pdf.views import bp as pdfs_bp
     from app.sessions import bp as sessions_bp
 
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
         client_bp,
         admin_bp,
         pdfs_bp,
+        messages_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -22,6 +22,15 @@ from app.models.journal import (
     JournalSearchTerm,
     JournalVisibilityChange,
 )
+from app.models.message import (
+    Message,
+    MessageDraft,
+    MessageRead,
+    MessageRules,
+    MessageThread,
+    ThreadKind,
+    thread_slot,
+)
 from app.models.module import Exercise, ExerciseKind, ModuleVersion, StrategyModule
 from app.models.pdf_job import PdfJob, PdfJobStatus
 from app.models.session import (
@@ -65,6 +74,11 @@ __all__ = [
     "JournalVisibilityChange",
     "LoginSession",
     "MemberRole",
+    "Message",
+    "MessageDraft",
+    "MessageRead",
+    "MessageRules",
+    "MessageThread",
     "Modality",
     "ModuleVersion",
     "NoteAmendment",
@@ -83,8 +97,10 @@ __all__ = [
     "SessionKind",
     "SessionNote",
     "StrategyModule",
+    "ThreadKind",
     "UTCDateTime",
     "User",
     "Visibility",
+    "thread_slot",
     "utcnow",
 ]
