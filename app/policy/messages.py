@@ -210,6 +210,13 @@ def thread_title(viewer: User, thread: MessageThread, readers: Participants) -> 
     return f"Private with {client}"
 
 
+def export_label(thread: MessageThread) -> str:
+    """How the client's own copy of their data names a conversation."""
+    if thread.kind is ThreadKind.JOINT:
+        return "joint conversation: you, your partner and your counselor"
+    return "private conversation: only you and your counselor"
+
+
 def export_threads_of(user: User) -> ColumnElement[bool]:
     """The threads a client's own copy of their data holds: the joint ones and their own."""
     if user.role is not Role.CLIENT:

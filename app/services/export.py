@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import policy
 from app.extensions import db
+from app.messages import lifecycle as message_lifecycle
 from app.models import (
     Assignment,
     AssignmentRecipient,
@@ -197,6 +198,7 @@ def build_export(user: User) -> dict[str, Any]:
             }
             for s in sessions
         ],
+        "messages": message_lifecycle.export_for(user),
         "shared_with_you_by_your_partner": {
             "journal_entries": [
                 {"author": name, **_entry(e, with_comments=False)} for e, name in partner_entries
