@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.forms import BaseForm
@@ -34,8 +35,8 @@ class RulesForm(BaseForm):
     clients_may_start = RadioField(
         "Who may start a conversation",
         choices=[
-            ("yes", "Clients may start a conversation"),
-            ("no", "Clients only reply to what I write"),
+            SelectChoice("yes", "Clients may start a conversation"),
+            SelectChoice("no", "Clients only reply to what I write"),
         ],
         default="yes",
     )
