@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from app.library import bp as library_bp
     from app.main import bp as main_bp
     from app.messages import bp as messages_bp
+    from app.notifications.admin import bp as dead_letters_bp
     from app.pdf.views import bp as pdfs_bp
     from app.sessions import bp as sessions_bp
 
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         pdfs_bp,
         messages_bp,
+        dead_letters_bp,
     ):
         app.register_blueprint(blueprint)
 

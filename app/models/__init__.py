@@ -32,6 +32,12 @@ from app.models.message import (
     thread_slot,
 )
 from app.models.module import Exercise, ExerciseKind, ModuleVersion, StrategyModule
+from app.models.notification import (
+    Notification,
+    NotificationKindSetting,
+    NotificationSettings,
+    NotificationState,
+)
 from app.models.pdf_job import PdfJob, PdfJobStatus
 from app.models.session import (
     CheckIn,
@@ -84,6 +90,10 @@ __all__ = [
     "NoteAmendment",
     "NoteFormat",
     "NoteStatus",
+    "Notification",
+    "NotificationKindSetting",
+    "NotificationSettings",
+    "NotificationState",
     "PdfJob",
     "PdfJobStatus",
     "ProcessNote",
