@@ -23,6 +23,7 @@ from app.models import (
     MessageDraft,
     MessageRead,
     MessageThread,
+    Notification,
     User,
     utcnow,
 )
@@ -87,6 +88,15 @@ class MessagesErased:
 def erase_messages_of(user: User) -> MessagesErased:
     """Remove the client's private threads and blank their joint messages (flushes)."""
     session = db.session
+    # Notifications about messages that no longer exist go with them.
+    private_messages = sa.select(Message.id).where(
+        Message.thread_id.in_(sa.select(MessageThread.id).where(policy.private_threads_of(user)))
+    )
+    session.execute(
+        sa.delete(Notification).where(
+            Notification.about_type == "message", Notification.about_id.in_(private_messages)
+        )
+    )
     private = rows_changed(
         session.execute(sa.delete(MessageThread).where(policy.private_threads_of(user)))
     )

@@ -193,9 +193,20 @@ def withdraw(message_id: int):
     if message.thread.case.is_closed:
         ensure_open(message.thread.case)
     if services.withdraw(message):
+        notifications.withdrawn(message)
         audit.record("message.withdrawn", message, case_id=message.thread.case_id)
         db.session.commit()
         flash("Your message is withdrawn.", "success")
     else:
         flash("Messages can be withdrawn only in the first five minutes.", "warning")
     return redirect(url_for(".thread", thread_id=message.thread_id))
+
+
+@bp.route("/messages/find/<int:message_id>")
+@roles_required(*STAFF_AND_CLIENTS)
+def open_message(message_id: int):
+    """Where a notification links: the message in its thread, if the viewer may read it."""
+    thread_id = services.thread_of_message(current_user, message_id)
+    if thread_id is None:
+        deny(f"message {message_id} (notification link)")
+    return redirect(url_for(".thread", thread_id=thread_id) + f"#m{message_id}")

@@ -299,6 +299,15 @@ def message_for_author(author: User, message_id: int) -> Message | None:
     )
 
 
+def thread_of_message(viewer: User, message_id: int) -> int | None:
+    """The thread of a message the viewer may read, or None."""
+    return db.session.scalar(
+        sa.select(Message.thread_id).where(
+            Message.id == message_id, policy.messages_readable_by(viewer)
+        )
+    )
+
+
 def may_withdraw(message: Message, now: datetime | None = None) -> bool:
     """The author may take a message back within five minutes of sending it."""
     now = now or utcnow()

@@ -1,14 +1,14 @@
 """Secure messages: threads per case, messages (encrypted), read markers, drafts and rules.
 
 Revision ID: messages
-Revises: 0008
+Revises: notifications
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 revision = "messages"
-down_revision = "0008"
+down_revision = "notifications"
 branch_labels = None
 depends_on = None
 

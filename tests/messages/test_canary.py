@@ -10,8 +10,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
+import time_machine
+
+from app.extensions import db
+from app.models import Message, Notification
 
 from tests.messages.conftest import send
 from tests.messages.crawl import crawl
@@ -32,9 +38,22 @@ TOKENS = re.compile(
 )
 
 
+@pytest.fixture
+def app_config(inbox):
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": inbox.port}
+
+
+@pytest.fixture(autouse=True)
+def at_noon():
+    """A working day's noon, so e-mails go out at once (no quiet hours)."""
+    with time_machine.travel(datetime(2026, 12, 2, 12, 0, tzinfo=UTC), tick=True):
+        yield
+
+
 @dataclass
 class World:
     viewers: dict
+    users: dict
     b_private: int
     a_private: int
     joint: int
@@ -47,16 +66,18 @@ def world(app, factory, login_as, couple, open_threads) -> World:
     other_client = factory.client(name="Riley")
     factory.case(couple.counselor, [other_client], label="Riley alone")
     factory.case(other_counselor, [factory.client(), factory.client()], label="Other couple")
-    viewers = {
-        "partner": login_as(couple.a),
-        "other_client": login_as(other_client),
-        "other_counselor": login_as(other_counselor),
-        "admin": login_as(factory.admin()),
+    users = {
+        "partner": couple.a,
+        "other_client": other_client,
+        "other_counselor": other_counselor,
+        "admin": factory.admin(),
     }
+    viewers = {role: login_as(user) for role, user in users.items()}
     for client in viewers.values():
         client.get("/me/messages")  # threads of their own cases exist too
     world = World(
         viewers=viewers,
+        users=users,
         b_private=open_threads[f"private-{couple.b.id}"],
         a_private=open_threads[f"private-{couple.a.id}"],
         joint=open_threads["joint"],
@@ -125,3 +146,23 @@ def test_partner_b_and_the_counselor_do_read_it(app, login_as, couple, world):
     assert REPLY_CANARY in inbox
     data = json.loads(login_as(couple.b).get("/me/export.json").get_data(as_text=True))
     assert CANARY in json.dumps(data["messages"])
+
+
+@pytest.mark.parametrize("role", list(START))
+def test_no_notification_or_email_tells_of_it(app, login_as, couple, world, inbox, role):
+    user = world.users[role]
+    mails_before = len(inbox.messages)
+    plant(login_as, couple, world)
+    with app.app_context():
+        private = sa.select(Message.id).where(Message.thread_id == world.b_private)
+        told = db.session.execute(
+            sa.select(Notification.recipient_id).where(
+                Notification.about_type == "message", Notification.about_id.in_(private)
+            )
+        ).scalars()
+        told = set(told)
+    assert told == {couple.counselor.id, couple.b.id}
+    assert user.id not in told
+    new_mail = inbox.messages[mails_before:]
+    assert [m["To"] for m in new_mail if m["To"] == user.email] == []
+    assert all(CANARY not in m.as_string() and REPLY_CANARY not in m.as_string() for m in inbox.messages)
