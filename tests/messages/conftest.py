@@ -43,6 +43,17 @@ def threads_of(app, case_id: int) -> dict[str, int]:
     return dict(rows)
 
 
+def create_threads(app, case_id: int) -> dict[str, int]:
+    """Create a case's threads directly (for tests whose clients cannot post without CSRF)."""
+    from app.messages import services
+
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        services.ensure_threads([(case, services.memberships_in(case))])
+        db.session.commit()
+    return threads_of(app, case_id)
+
+
 @pytest.fixture
 def open_threads(app, login_as, couple):
     """Open the case's messages once (creating its threads); ``{slot: id}``."""
