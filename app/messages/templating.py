@@ -9,7 +9,8 @@ from app.messages import bp, services
 from app.models import Role
 
 
-def _unread_by_case() -> dict[int, int]:
+def unread_by_case() -> dict[int, int]:
+    """``{case id: unread messages}`` of the signed-in person, read once per request."""
     # One statement per request however many places show a count (menu, caseload rows).
     if "messages_unread_by_case" not in g:
         if current_user.is_authenticated and current_user.role in (Role.CLIENT, Role.COUNSELOR):
@@ -22,13 +23,13 @@ def _unread_by_case() -> dict[int, int]:
 @bp.app_template_global()
 def messages_unread() -> int:
     """Unread messages of the signed-in person, over every thread they may read."""
-    return sum(_unread_by_case().values())
+    return sum(unread_by_case().values())
 
 
 @bp.app_template_global()
 def messages_unread_in_case(case_id: int) -> int:
     """Unread messages of the signed-in person in one case (the caseload's badge)."""
-    return _unread_by_case().get(case_id, 0)
+    return unread_by_case().get(case_id, 0)
 
 
 @bp.app_template_global()
