@@ -45,7 +45,9 @@ def export_for(user: User) -> list[dict[str, Any]]:
     messages = list(
         db.session.scalars(
             sa.select(Message)
-            .where(Message.thread_id.in_([t.id for t in threads]), policy.messages_readable_by(user))
+            .where(
+                Message.thread_id.in_([t.id for t in threads]), policy.messages_readable_by(user)
+            )
             .options(joinedload(Message.author))
             .order_by(Message.thread_id, Message.id)
         )
@@ -116,4 +118,3 @@ def erase_messages_of(user: User) -> MessagesErased:
 def count_written_by(user: User) -> int:
     """How many messages the client wrote (the admin sees this number, never a message)."""
     return db.session.scalar(sa.select(sa.func.count()).where(policy.authored_by(user))) or 0
-

@@ -79,16 +79,16 @@ def case_threads(case_id: int):
     if request.method == "POST" and form.validate_on_submit():
         ensure_open(case)
         services.set_rules(case, form.clients_may_start.data == "yes")
-        audit.record("message.rules", case, detail=f"clients_may_start={form.clients_may_start.data}")
+        audit.record(
+            "message.rules", case, detail=f"clients_may_start={form.clients_may_start.data}"
+        )
         db.session.commit()
         flash("Saved who may start a conversation in this case.", "success")
         return redirect(url_for(".case_threads", case_id=case.id))
     views = services.threads_of_cases(current_user, [case.id])
     unread = services.unread_by_thread(current_user, [v.thread.id for v in views])
     audit.record("message.threads_listed", case, detail=f"{len(views)} threads")
-    return render_template(
-        "messages/case.html", case=case, views=views, unread=unread, form=form
-    )
+    return render_template("messages/case.html", case=case, views=views, unread=unread, form=form)
 
 
 # --- one thread ---------------------------------------------------------------------------
@@ -146,7 +146,10 @@ def send(thread_id: int):
         return _render_thread(view, form, 422)
     if not view.may_write:
         return render_template(
-            "messages/closed.html", view=view, text=form.body.data or "", reason=services.refusal(view)
+            "messages/closed.html",
+            view=view,
+            text=form.body.data or "",
+            reason=services.refusal(view),
         ), 403
     key = form.request_key.data if REQUEST_KEY.match(form.request_key.data or "") else None
     message, created = services.send(view, current_user, form.body.data or "", key)

@@ -249,7 +249,9 @@ def page_of(thread: MessageThread, before: int | None = None) -> MessagePage:
     return MessagePage(messages=messages, older=older, reads=reads)
 
 
-def send(view: ThreadView, author: User, body: str, request_key: str | None) -> tuple[Message, bool]:
+def send(
+    view: ThreadView, author: User, body: str, request_key: str | None
+) -> tuple[Message, bool]:
     """Send ``body`` in the thread once per ``request_key``; returns (message, created)."""
     if not view.may_write:
         raise NotAllowed(refusal(view))
@@ -311,8 +313,10 @@ def thread_of_message(viewer: User, message_id: int) -> int | None:
 def may_withdraw(message: Message, now: datetime | None = None) -> bool:
     """The author may take a message back within five minutes of sending it."""
     now = now or utcnow()
-    return message.withdrawn_at is None and message.removed_at is None and (
-        now - message.created_at <= WITHDRAW_WINDOW
+    return (
+        message.withdrawn_at is None
+        and message.removed_at is None
+        and (now - message.created_at <= WITHDRAW_WINDOW)
     )
 
 
@@ -400,7 +404,7 @@ def unread_by_thread(viewer: User, thread_ids: list[int] | None = None) -> dict[
     )
     if thread_ids is not None:
         query = query.where(Message.thread_id.in_(thread_ids))
-    return {key: count for key, count in db.session.execute(query)}
+    return {int(key): int(count) for key, count in db.session.execute(query).all()}
 
 
 def unread_by_case(viewer: User) -> dict[int, int]:
@@ -416,4 +420,4 @@ def unread_by_case(viewer: User) -> dict[int, int]:
         .where(policy.threads_readable_by(viewer), policy.unread_for(viewer))
         .group_by(MessageThread.case_id)
     )
-    return {key: count for key, count in db.session.execute(query)}
+    return {int(key): int(count) for key, count in db.session.execute(query).all()}

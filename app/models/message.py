@@ -79,9 +79,7 @@ class Message(Model):
     __table_args__ = (sa.Index("ix_messages_thread_id", "thread_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    thread_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("message_threads.id", ondelete="CASCADE")
-    )
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("message_threads.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     body_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     body = EncryptedText("body_ct", owner="author_id")
@@ -122,12 +120,8 @@ class MessageDraft(Model):
     __table_args__ = (sa.UniqueConstraint("thread_id", "owner_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    thread_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("message_threads.id", ondelete="CASCADE")
-    )
-    owner_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("message_threads.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     draft_seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     body_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     body = EncryptedText("body_ct", owner="owner_id")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -45,10 +44,10 @@ def _requested(case: CaseScope) -> list[int] | None:
         return [case.id]
     if isinstance(case, int):
         return [case]
-    return list(cast(Sequence[int], case))
+    return list(case)
 
 
-def _member_cases(viewer: User) -> sa.Select[tuple[int]]:
+def _member_cases(viewer: User) -> sa.Select[int]:
     return sa.select(CaseMember.case_id).where(
         CaseMember.user_id == viewer.id, CaseMember.erased_at.is_(None)
     )
@@ -155,7 +154,9 @@ def clients_may_start(rules: MessageRules | None) -> bool:
     return True if rules is None else rules.clients_may_start
 
 
-def recipients(thread: MessageThread, case: Case, members: Iterable[CaseMember], author: User) -> list[User]:
+def recipients(
+    thread: MessageThread, case: Case, members: Iterable[CaseMember], author: User
+) -> list[User]:
     """Who is told about a new message: every reader of the thread but its author."""
     readers = participants(thread, case, members)
     everyone = [readers.counselor, *readers.clients]
@@ -226,10 +227,9 @@ def export_threads_of(user: User) -> ColumnElement[bool]:
 
 def authored_by(user: User) -> ColumnElement[bool]:
     """A criterion on ``Message``: written by ``user`` (erasure, the admin's counts)."""
-    return cast(ColumnElement[bool], Message.author_id == user.id)
+    return Message.author_id == user.id
 
 
 def private_threads_of(user: User) -> ColumnElement[bool]:
     """A criterion on ``MessageThread``: the client's own private threads (erasure)."""
     return sa.and_(MessageThread.kind == ThreadKind.PRIVATE, MessageThread.client_id == user.id)
-

@@ -28,14 +28,26 @@ def poisoned(app, factory):
         for thread_id in slots.values():
             for n, payload in enumerate([ALL, *PAYLOADS[:40]]):
                 session.add(
-                    Message(thread_id=thread_id, author_id=(a.id, b.id, counselor.id)[n % 3], body=payload)
+                    Message(
+                        thread_id=thread_id,
+                        author_id=(a.id, b.id, counselor.id)[n % 3],
+                        body=payload,
+                    )
                 )
             session.flush()
-            last = session.scalar(sa.select(sa.func.max(Message.id)).where(Message.thread_id == thread_id))
+            last = session.scalar(
+                sa.select(sa.func.max(Message.id)).where(Message.thread_id == thread_id)
+            )
             thread = session.get(MessageThread, thread_id)
-            thread.last_message_id, thread.last_message_at, thread.needs_reply = last, sa.func.now(), True
+            thread.last_message_id, thread.last_message_at, thread.needs_reply = (
+                last,
+                sa.func.now(),
+                True,
+            )
             for owner in (a, b, counselor):
-                session.add(MessageDraft(thread_id=thread_id, owner_id=owner.id, draft_seq=1, body=ALL))
+                session.add(
+                    MessageDraft(thread_id=thread_id, owner_id=owner.id, draft_seq=1, body=ALL)
+                )
         for user in session.scalars(sa.select(User)):
             user.name = SHORT
         for row in session.scalars(sa.select(Case)):
@@ -48,7 +60,9 @@ def pages_for(role: str, world) -> list[str]:
     slots, case = world["slots"], world["case"]
     if role == "C":
         threads = list(slots.values())
-        return ["/inbox", "/caseload", f"/cases/{case.id}/messages"] + [f"/messages/{t}" for t in threads]
+        return ["/inbox", "/caseload", f"/cases/{case.id}/messages"] + [
+            f"/messages/{t}" for t in threads
+        ]
     own = slots[f"private-{world[role].id}"]
     return ["/me/messages", f"/messages/{slots['joint']}", f"/messages/{own}", "/me"]
 

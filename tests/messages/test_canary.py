@@ -18,7 +18,6 @@ import time_machine
 
 from app.extensions import db
 from app.models import Message, Notification
-
 from tests.messages.conftest import send
 from tests.messages.crawl import crawl
 from tests.pdf.helpers import pdf_text
@@ -109,7 +108,9 @@ def test_no_page_shows_the_canary_or_any_sign_of_the_thread(app, login_as, coupl
         assert CANARY not in body and REPLY_CANARY not in body, url
         assert f"/messages/{world.b_private}" not in body, url
     # Not even a count or a time changes: the pages read exactly as before.
-    changed = [url for url, body in after.items() if before.get(url) not in (None, normalised(body))]
+    changed = [
+        url for url, body in after.items() if before.get(url) not in (None, normalised(body))
+    ]
     assert changed == [] or all(u.startswith("/admin/audit") for u in changed)
 
 
@@ -165,4 +166,6 @@ def test_no_notification_or_email_tells_of_it(app, login_as, couple, world, inbo
     assert user.id not in told
     new_mail = inbox.messages[mails_before:]
     assert [m["To"] for m in new_mail if m["To"] == user.email] == []
-    assert all(CANARY not in m.as_string() and REPLY_CANARY not in m.as_string() for m in inbox.messages)
+    assert all(
+        CANARY not in m.as_string() and REPLY_CANARY not in m.as_string() for m in inbox.messages
+    )

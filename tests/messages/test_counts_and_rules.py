@@ -32,9 +32,7 @@ def test_the_caseload_shows_unread_messages_per_case(app, login_as, couple, open
 
 def test_clients_only_reply_when_the_counselor_says_so(app, login_as, couple, open_threads):
     counselor, a = login_as(couple.counselor), login_as(couple.a)
-    response = counselor.post(
-        f"/cases/{couple.case.id}/messages", data={"clients_may_start": "no"}
-    )
+    response = counselor.post(f"/cases/{couple.case.id}/messages", data={"clients_may_start": "no"})
     assert response.status_code == 302
     private = open_threads[f"private-{couple.a.id}"]
     page = a.get(f"/messages/{private}").get_data(as_text=True)

@@ -74,7 +74,10 @@ def test_the_email_says_only_that_there_is_a_message(app, login_as, couple, open
     assert link and link[0].endswith(f"/messages/find/{message.id}")
     b = login_as(couple.b)
     opened = b.get(f"/messages/find/{message.id}")
-    assert opened.status_code == 302 and f"/messages/{open_threads['joint']}#m" in opened.headers["Location"]
+    assert (
+        opened.status_code == 302
+        and f"/messages/{open_threads['joint']}#m" in opened.headers["Location"]
+    )
 
 
 def test_the_link_of_a_notification_works_only_for_its_readers(app, login_as, couple, open_threads):

@@ -23,7 +23,9 @@ def test_a_double_clicked_send_creates_one_message(app, login_as, couple, open_t
 
 def test_another_persons_request_key_is_refused(app, login_as, couple, open_threads):
     send(login_as(couple.a), open_threads["joint"], "A's words", key="shared-key-0123456789")
-    response = send(login_as(couple.b), open_threads["joint"], "B's words", key="shared-key-0123456789")
+    response = send(
+        login_as(couple.b), open_threads["joint"], "B's words", key="shared-key-0123456789"
+    )
     assert response.status_code == 404
     assert [m.body for m in messages_in(app, open_threads["joint"])] == ["A's words"]
 
@@ -104,7 +106,9 @@ def test_the_draft_is_autosaved_for_its_author_alone(app, login_as, couple, open
     )
     assert again.get_json()["saved"] is False
     assert "half a thought" in a.get(f"/messages/{joint}").get_data(as_text=True)
-    assert "half a thought" not in login_as(couple.b).get(f"/messages/{joint}").get_data(as_text=True)
+    assert "half a thought" not in login_as(couple.b).get(f"/messages/{joint}").get_data(
+        as_text=True
+    )
     send(a, joint, "the whole thought")
     assert "half a thought" not in a.get(f"/messages/{joint}").get_data(as_text=True)
 

@@ -80,9 +80,7 @@ def test_older_pages_use_a_keyset_and_cost_the_same(app, login_as, couple, threa
     assert "message 4880" in page  # 5000 - 4 pages of 30
 
 
-def test_the_inbox_costs_the_same_whatever_the_messages_and_the_caseload(
-    app, login_as, factory
-):
+def test_the_inbox_costs_the_same_whatever_the_messages_and_the_caseload(app, login_as, factory):
     counselor = factory.counselor(name="Dr. Lee")
     counselor_client = login_as(counselor)
 
