@@ -94,8 +94,11 @@ def retry(notification_id: int):
     form = RetryForm()
     if not form.validate_on_submit():
         abort(400)
-    if not retry_dead(notification_id):
+    if db.session.get(Notification, notification_id) is None:
         abort(404)
+    if not retry_dead(notification_id):  # tried again already (a second click)
+        flash("That notification is no longer waiting here.", "info")
+        return redirect(url_for("dead_letters.index"))
     audit.record("notification.retried", detail=f"notification {notification_id}")
     db.session.commit()
     flash("The notification is back in the outbox and will be tried again now.", "success")

@@ -11,7 +11,8 @@ longer hold, and sends one e-mail naming the others by their fixed titles only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -37,23 +38,28 @@ register_kind(
 
 
 def make_digests(now: datetime | None = None) -> int:
-    """Create today's digest for everyone whose digest time has come (commits); how many."""
+    """Make the digests whose time has come (commits); returns how many.
+
+    A digest goes at the person's latest digest moment (today's, or yesterday's when today's
+    is still ahead) and carries the rows that began waiting before that moment; rows that came
+    later wait for the next one. A consumer that was down catches up at its next sweep.
+    """
     now = now or utcnow()
-    waiting = db.session.scalars(
-        sa.select(Notification.recipient_id)
+    waiting = db.session.execute(
+        sa.select(Notification.recipient_id, sa.func.min(Notification.shown_at))
         .where(Notification.state == NotificationState.DIGEST, Notification.digest_id.is_(None))
-        .distinct()
+        .group_by(Notification.recipient_id)
     ).all()
     made = 0
-    for user_id in waiting:
+    for user_id, oldest in waiting:
         user = db.session.get(User, user_id)
-        if user is None:
+        if user is None or oldest is None:
             continue
         preferences = preferences_for(user)
-        local = now.astimezone(preferences.zone)
-        if local < datetime.combine(local.date(), preferences.digest_time, tzinfo=preferences.zone):
-            continue  # today's digest time is still ahead
-        day = local.date()
+        moment = latest_moment(now, preferences.digest_time, preferences.zone)
+        if oldest >= moment:
+            continue  # everything waiting came after the latest digest moment
+        day = moment.astimezone(preferences.zone).date()
         digest_id = announce(
             recipient=user_id,
             kind=DIGEST_KIND,
@@ -62,19 +68,29 @@ def make_digests(now: datetime | None = None) -> int:
             key=f"{DIGEST_KIND}:{user_id}:{day.isoformat()}",
         )
         if digest_id is None:
-            continue  # today's was made already: these wait for tomorrow's
+            continue  # that day's digest went already: these wait for the next one
         db.session.execute(
             sa.update(Notification)
             .where(
                 Notification.recipient_id == user_id,
                 Notification.state == NotificationState.DIGEST,
                 Notification.digest_id.is_(None),
+                Notification.shown_at < moment,
             )
             .values(digest_id=digest_id)
         )
         db.session.commit()
         made += 1
     return made
+
+
+def latest_moment(now: datetime, at: time, zone: ZoneInfo) -> datetime:
+    """The last instant at or before ``now`` when the wall clock in ``zone`` showed ``at``."""
+    local = now.astimezone(zone)
+    today = datetime.combine(local.date(), at, tzinfo=zone)
+    if today > local:
+        today = datetime.combine(local.date() - timedelta(days=1), at, tzinfo=zone)
+    return today.astimezone(UTC)
 
 
 def deliver_digest(row: Notification, recipient: User, mailer: email.Mailer) -> str:

@@ -174,7 +174,9 @@ def _insert(values: list[dict[str, Any]]) -> int:
     """One statement for the whole batch; keys announced before are left alone."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = db.session.execute(
-        insert(Notification).on_conflict_do_nothing(index_elements=["key"]), values
+    statement = (
+        insert(Notification)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Notification.id)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return len(db.session.execute(statement, values).all())
