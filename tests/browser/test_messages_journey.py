@@ -68,6 +68,7 @@ def test_two_phones_and_the_inbox(app, people, new_visitor, inbox):
     assert "not for emergencies" in page.inner_text("main")
     write(page, "Hi Sam, hi Dr. Lee 👋")
     assert "Hi Sam, hi Dr. Lee 👋" in page.inner_text(".message-list")
+    assert page.get_by_label("Your message").input_value() == ""  # nothing restored once sent
 
     # B reads it and answers; A sees the answer.
     page = open_thread(b, "Joint conversation")
