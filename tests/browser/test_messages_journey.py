@@ -36,8 +36,8 @@ def people(factory):
     counselor = factory.counselor(name="Dr. Lee", email="lee@example.test")
     alex = factory.client(name="Alex", email="alex@example.test")
     sam = factory.client(name="Sam", email="sam@example.test")
-    factory.case(counselor, [alex, sam], label="Alex and Sam")
-    return counselor, alex, sam
+    case = factory.case(counselor, [alex, sam], label="Alex and Sam")
+    return counselor, alex, sam, case
 
 
 def open_thread(visitor, title: str):
@@ -55,7 +55,7 @@ def write(page, text: str) -> None:
 
 
 def test_two_phones_and_the_inbox(app, people, new_visitor, inbox):
-    counselor, alex, sam = people
+    counselor, alex, sam, case = people
     a = new_visitor("alex", viewport=PHONE)
     b = new_visitor("sam", viewport=PHONE)
     c = new_visitor("lee", viewport=DESKTOP)
@@ -113,6 +113,10 @@ def test_two_phones_and_the_inbox(app, people, new_visitor, inbox):
     assert "Your reply is sent." in inbox_page.inner_text("main")
     assert inbox_page.locator(".inbox-row.needs-reply").count() == 0
     c.check_page()
+    c.screenshot("inbox-answered", viewport=DESKTOP)
+    threads = c.visit(f"/cases/{case.id}/messages")
+    assert "Private with Sam" in threads.inner_text("main")
+    c.screenshot("case-threads", viewport=DESKTOP)
 
     # Each partner reads the answer meant for them, and only that.
     assert PRIVATE_REPLY in open_thread(a, "Private with Dr. Lee").inner_text(".message-list")
@@ -124,6 +128,8 @@ def test_two_phones_and_the_inbox(app, people, new_visitor, inbox):
         assert PRIVATE not in content and PRIVATE_REPLY not in content
     open_thread(b, "Joint conversation")
     b.screenshot("joint-thread", viewport=PHONE)
+    b.visit("/me")
+    b.screenshot("home", viewport=PHONE)
 
     # The e-mails: "You have a new message" and a link, nothing of what was written, no names.
     assert inbox.messages, "no e-mail reached the sink"

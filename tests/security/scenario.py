@@ -300,9 +300,7 @@ def _messages(world: World, case1: Case, case2: Case, a: User, b: User, x: User)
     from app.messages.services import ensure_threads, memberships_in
 
     ensure_threads([(case1, memberships_in(case1)), (case2, memberships_in(case2))])
-    threads = {
-        (t.case_id, t.slot): t for t in db.session.scalars(sa.select(MessageThread))
-    }
+    threads = {(t.case_id, t.slot): t for t in db.session.scalars(sa.select(MessageThread))}
     ids, c = world.ids, world.canaries
     for key, case, user in (("a", case1, a), ("b", case1, b), ("x", case2, x)):
         ids[f"{key}_private_thread"] = threads[(case.id, f"private-{user.id}")].id
