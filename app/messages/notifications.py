@@ -30,18 +30,27 @@ def _still_relevant(notification: Notification) -> bool:
     return policy.still_may_read_message(notification.recipient_id, notification.about_id)
 
 
-for _code, _audience in ((FOR_CLIENTS, "client"), (FOR_COUNSELORS, "counselor")):
-    register_kind(
-        NotificationKind(
-            code=_code,
-            audience=_audience,  # type: ignore[arg-type]
-            title=TITLE,
-            label="A new message",
-            link=_link,
-            still_relevant=_still_relevant,
-            default_timing="immediate",
-        )
+# One kind per audience (a kind is for clients or for counselors), with the same words.
+register_kind(
+    NotificationKind(
+        code=FOR_CLIENTS,
+        audience="client",
+        title=TITLE,
+        label="A new message",
+        link=_link,
+        still_relevant=_still_relevant,
     )
+)
+register_kind(
+    NotificationKind(
+        code=FOR_COUNSELORS,
+        audience="counselor",
+        title=TITLE,
+        label="A new message",
+        link=_link,
+        still_relevant=_still_relevant,
+    )
+)
 
 
 def announce_message(view: ThreadView, message: Message, author: User) -> None:

@@ -101,3 +101,13 @@ def test_the_inbox_costs_the_same_whatever_the_messages_and_the_caseload(app, lo
     assert small == large
     filtered = len(statements(app, counselor_client, "/inbox?needs=reply"))
     assert filtered == large
+    # 33 cases, 66 threads with messages: the older pages follow a keyset cursor.
+    first = counselor_client.get("/inbox").get_data(as_text=True)
+    older = re.findall(r'href="(/inbox\?after=[^"]+)"', first)
+    assert older
+    url = older[0].replace("&amp;", "&")
+    second = counselor_client.get(url).get_data(as_text=True)
+    shown = set(re.findall(r'fw-semibold" href="/messages/(\d+)"', first))
+    more = set(re.findall(r'fw-semibold" href="/messages/(\d+)"', second))
+    assert len(shown) == 25 and len(more) == 25 and not shown & more
+    assert len(statements(app, counselor_client, url)) == large
