@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.messages import services
+from app.messages import counts, services
 from app.models import Case, CaseStatus, Message, MessageThread, User, utcnow
 from app.policy import messages as policy
 
@@ -95,7 +95,7 @@ def inbox(
             .options(joinedload(Message.author))
         )
     }
-    unread = services.unread_by_thread(counselor, [t.id for t in threads])
+    unread = counts.unread_by_thread(counselor, [t.id for t in threads])
     rows = [
         InboxRow(
             view=services._view(counselor, t, None, members),

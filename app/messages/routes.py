@@ -14,7 +14,7 @@ from app.authz import case_for_counselor, deny, ensure_open, roles_required
 from app.database import defer_write
 from app.drafts import read_autosave_payload
 from app.extensions import csrf, db
-from app.messages import bp, notifications, services
+from app.messages import bp, counts, notifications, services
 from app.messages.forms import MessageForm, RulesForm
 from app.models import Case, CaseMember, Role
 from app.policy import messages as policy
@@ -62,7 +62,7 @@ def mine():
     _ensure_threads(members)
     case_ids = [case.id for case, _ in members]
     views = services.threads_of_cases(current_user, case_ids)
-    unread = services.unread_by_thread(current_user, [v.thread.id for v in views])
+    unread = counts.unread_by_thread(current_user, [v.thread.id for v in views])
     audit.record("message.threads_listed", detail=f"{len(views)} threads")
     return render_template("messages/mine.html", views=views, unread=unread)
 
@@ -86,7 +86,7 @@ def case_threads(case_id: int):
         flash("Saved who may start a conversation in this case.", "success")
         return redirect(url_for(".case_threads", case_id=case.id))
     views = services.threads_of_cases(current_user, [case.id])
-    unread = services.unread_by_thread(current_user, [v.thread.id for v in views])
+    unread = counts.unread_by_thread(current_user, [v.thread.id for v in views])
     audit.record("message.threads_listed", case, detail=f"{len(views)} threads")
     return render_template("messages/case.html", case=case, views=views, unread=unread, form=form)
 

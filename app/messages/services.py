@@ -385,39 +385,3 @@ def set_rules(case: Case, clients_may_start: bool) -> MessageRules:
 def rules_of(case: Case) -> MessageRules | None:
     """The case's rule row (None: the default, clients may start)."""
     return db.session.get(MessageRules, case.id)
-
-
-# --- counts ------------------------------------------------------------------------------
-
-
-def unread_by_thread(viewer: User, thread_ids: list[int] | None = None) -> dict[int, int]:
-    """``{thread id: unread messages}`` over the threads the viewer may read (one statement)."""
-    query = (
-        sa.select(Message.thread_id, sa.func.count())
-        .join(MessageThread, MessageThread.id == Message.thread_id)
-        .outerjoin(
-            MessageRead,
-            sa.and_(MessageRead.thread_id == Message.thread_id, MessageRead.user_id == viewer.id),
-        )
-        .where(policy.threads_readable_by(viewer), policy.unread_for(viewer))
-        .group_by(Message.thread_id)
-    )
-    if thread_ids is not None:
-        query = query.where(Message.thread_id.in_(thread_ids))
-    return {int(key): int(count) for key, count in db.session.execute(query).all()}
-
-
-def unread_by_case(viewer: User) -> dict[int, int]:
-    """``{case id: unread messages}`` for the caseload (one statement)."""
-    query = (
-        sa.select(MessageThread.case_id, sa.func.count())
-        .select_from(Message)
-        .join(MessageThread, MessageThread.id == Message.thread_id)
-        .outerjoin(
-            MessageRead,
-            sa.and_(MessageRead.thread_id == Message.thread_id, MessageRead.user_id == viewer.id),
-        )
-        .where(policy.threads_readable_by(viewer), policy.unread_for(viewer))
-        .group_by(MessageThread.case_id)
-    )
-    return {int(key): int(count) for key, count in db.session.execute(query).all()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, g
 from flask_login import current_user
 
-from app.messages import bp, services
+from app.messages import bp, counts
 from app.models import Role
 
 
@@ -14,7 +14,7 @@ def unread_by_case() -> dict[int, int]:
     # One statement per request however many places show a count (menu, caseload rows).
     if "messages_unread_by_case" not in g:
         if current_user.is_authenticated and current_user.role in (Role.CLIENT, Role.COUNSELOR):
-            g.messages_unread_by_case = services.unread_by_case(current_user)
+            g.messages_unread_by_case = counts.unread_by_case(current_user)
         else:
             g.messages_unread_by_case = {}
     return g.messages_unread_by_case
