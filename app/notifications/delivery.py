@@ -50,9 +50,10 @@ def deliver_batch(ids: list[int]) -> dict[str, int]:
         for notification_id in ids:
             try:
                 outcome = deliver(notification_id, mailer)
-            except Exception:
+            except Exception as exc:
                 db.session.rollback()
                 log.exception("notification %s could not be delivered", notification_id)
+                _failed_unless_claimed(notification_id, exc)
                 outcome = "error"
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
@@ -207,6 +208,19 @@ def _failed(notification_id: int, exc: BaseException) -> None:
         deliver_notifications.schedule(args=([notification_id],), delay=delay.total_seconds())
     except Exception as error:  # noqa: BLE001
         log.warning("retry of %s waits for the sweep: %s", notification_id, type(error).__name__)
+
+
+def _failed_unless_claimed(notification_id: int, exc: BaseException) -> None:
+    """An unexpected error (a template, a link) counts as a failed attempt, so it ends as a
+    dead letter rather than retrying forever. A claimed row is left to the sweep: whether its
+    e-mail left is not known here."""
+    state = db.session.scalar(
+        sa.select(Notification.state).where(Notification.id == notification_id)
+    )
+    if state is NotificationState.PENDING:
+        _failed(notification_id, exc)
+    else:
+        db.session.rollback()
 
 
 def describe(exc: BaseException) -> str:

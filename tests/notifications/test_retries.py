@@ -76,3 +76,30 @@ def test_an_unreachable_server_is_a_failed_attempt_too(app, factory, ping):
     assert failed.state is NotificationState.PENDING and failed.attempts == 1
     assert failed.last_error == "ConnectionRefusedError"
     assert failed.next_attempt_at > utcnow()
+
+
+def test_a_link_that_cannot_be_built_is_a_failed_attempt_not_a_silent_loop(
+    app, factory, moody_inbox, monkeypatch
+):
+    from app.notifications import NotificationKind, kinds
+
+    def broken(n):
+        raise RuntimeError("no such endpoint")
+
+    monkeypatch.setitem(
+        kinds._kinds,
+        "test.broken",
+        NotificationKind(
+            code="test.broken",
+            audience="client",
+            title="Something new",
+            link=broken,
+            still_relevant=lambda n: True,
+        ),
+    )
+    client = factory.client()
+    notification_id = tell(app, client, kind="test.broken")
+    failed = row(app, notification_id)
+    assert failed.state is NotificationState.PENDING
+    assert failed.attempts == 1 and failed.last_error == "RuntimeError"
+    assert to(moody_inbox, client) == []
