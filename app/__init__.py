@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.notification_centre import bp as notification_centre_bp
     from app.measures import bp as measures_bp
+    from app.messages import bp as messages_bp
     from app.notifications.admin import bp as dead_letters_bp
     from app.pdf.views import bp as pdfs_bp
     from app.sessions import bp as sessions_bp
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         pdfs_bp,
         measures_bp,
+        messages_bp,
         dead_letters_bp,
         notification_centre_bp,
         appointments_bp,

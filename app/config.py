@@ -54,6 +54,11 @@ class Defaults:
         "You can also call or text a crisis line at any hour (in the US: 988).\n"
         "Your counselor will see your answers and get in touch."
     )
+    # Shown above every client's message composer (app/messages): messages are no crisis line.
+    REKINDLE_MESSAGES_NOTICE = (
+        "Messages are read on working days, usually within two working days. They are not for"
+        " emergencies: if you or someone else is in danger, call your local emergency number."
+    )
     REKINDLE_PAGE_SIZE = "A4"  # or "Letter"
     REKINDLE_PDF_TIMEOUT = 20.0  # seconds before a render is stopped
     REKINDLE_PDF_WORKERS = 2  # warm render processes per web process (and concurrent renders)

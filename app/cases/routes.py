@@ -26,6 +26,7 @@ from app.dataprotection_sections import ERASED_TEMPLATE, erased_members_section
 from app.extensions import db
 from app.journal import sections as journal_sections
 from app.measures import sections as measure_sections
+from app.messages import sections as message_sections
 from app.models import (
     Case,
     CaseKind,
@@ -58,6 +59,7 @@ CASE_PAGE_SECTIONS = [
     Section(appointment_sections.CASE_TEMPLATE, appointment_sections.case_section),
     Section(session_sections.CASE_TEMPLATE, session_sections.sessions_section),
     Section(session_sections.CHECKINS_TEMPLATE, session_sections.checkins_section),
+    Section(message_sections.CASE_TEMPLATE, message_sections.case_messages_section),
 ]
 STATUS_ACTIONS = {
     CaseStatus.ACTIVE: "Active",

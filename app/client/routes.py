@@ -12,6 +12,7 @@ from app.dataprotection_sections import EXPORT_LINK_TEMPLATE, export_link_sectio
 from app.extensions import db
 from app.journal import sections as journal_sections
 from app.measures import own_views as measure_views
+from app.messages import sections as message_sections
 from app.models import Role
 from app.pdf import views as pdf_views
 from app.sections import Section, load_sections
@@ -28,6 +29,7 @@ CLIENT_HOME_SECTIONS = [
     Section(assignment_sections.HOME_TEMPLATE, assignment_sections.next_exercises_section),
     Section(session_sections.HOME_TEMPLATE, session_sections.checkin_next_section),
     Section(journal_sections.HOME_TEMPLATE, journal_sections.client_journal_section),
+    Section(message_sections.HOME_TEMPLATE, message_sections.client_messages_section),
     Section(EXPORT_LINK_TEMPLATE, export_link_section),
 ]
 

@@ -13,7 +13,7 @@ import importlib
 
 from flask import current_app
 
-STEPS = ["accounts", "caseload", "modules", "journal", "sessions", "appointments"]
+STEPS = ["accounts", "caseload", "modules", "journal", "sessions", "appointments", "messages"]
 
 
 def seed_demo() -> None:

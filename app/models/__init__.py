@@ -37,6 +37,15 @@ from app.models.measure import (
     SafetyFlag,
     SessionMeasureInclusion,
 )
+from app.models.message import (
+    Message,
+    MessageDraft,
+    MessageRead,
+    MessageRules,
+    MessageThread,
+    ThreadKind,
+    thread_slot,
+)
 from app.models.module import Exercise, ExerciseKind, ModuleVersion, StrategyModule
 from app.models.notification import (
     Notification,
@@ -95,6 +104,11 @@ __all__ = [
     "MeasureResponse",
     "MeasureSchedule",
     "MemberRole",
+    "Message",
+    "MessageDraft",
+    "MessageRead",
+    "MessageRules",
+    "MessageThread",
     "Modality",
     "ModuleVersion",
     "NoteAmendment",
@@ -119,8 +133,10 @@ __all__ = [
     "SessionMeasureInclusion",
     "SessionNote",
     "StrategyModule",
+    "ThreadKind",
     "UTCDateTime",
     "User",
     "Visibility",
+    "thread_slot",
     "utcnow",
 ]

@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from app import client_key_store, data_keys
 from app.database import rows_changed
 from app.extensions import db
+from app.messages import lifecycle as message_lifecycle
 from app.models import (
     Assignment,
     AssignmentRecipient,
@@ -53,6 +54,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.policy import messages as message_policy
 
 ERASED_NAME = "Erased client"
 #: What replaces a word of an erased client's name in text that stays (labels, reasons, notes).
@@ -238,6 +240,7 @@ def erase_client(user: User) -> ErasureSummary:
             erased_at=now,
         )
     )
+    message_lifecycle.erase_messages_of(user)
     _shred_data_key(user.id)
     session.flush()
     session.expire(user)
@@ -289,6 +292,7 @@ def what_will_go(user: User) -> dict[str, int]:
         ("journal entry", "journal entries", JournalEntry.author_id == user.id),
         ("exercise answer", "exercise answers", Response.recipient_id.in_(recipient_ids)),
         ("check-in", "check-ins", CheckIn.user_id == user.id),
+        ("message", "messages", message_policy.authored_by(user)),
     ]
     result = {}
     for singular, plural, condition in counts:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app import policy
 from app.extensions import db
 from app.measures import export as measure_export
+from app.messages import lifecycle as message_lifecycle
 from app.models import (
     Assignment,
     AssignmentRecipient,
@@ -210,6 +211,7 @@ def build_export(user: User) -> dict[str, Any]:
             for a in appointment_reads.upcoming_for(user, limit=20)
         ],
         "measures": measure_export.own_measures(user),
+        "messages": message_lifecycle.export_for(user),
         "shared_with_you_by_your_partner": {
             "journal_entries": [
                 {"author": name, **_entry(e, with_comments=False)} for e, name in partner_entries

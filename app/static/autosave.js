@@ -230,10 +230,11 @@
     if (restoreLocal(form, key)) schedule();
   }
 
-  document.querySelectorAll("form[data-autosave-url]").forEach(attach);
-
-  // A page that confirms a successful submit clears that draft's local copy.
+  // A page that confirms a successful submit clears that draft's local copy — before any
+  // editor on the same page (a message thread's composer) could restore the text just sent.
   document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
     window.localStorage.removeItem(ownPrefix + el.getAttribute("data-clear-draft"));
   });
+
+  document.querySelectorAll("form[data-autosave-url]").forEach(attach);
 })();

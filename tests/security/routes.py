@@ -87,6 +87,17 @@ APPOINTMENT_A = Entry(A, {"aid": "a_appointment"}, {"aid": "x_appointment"})
 # Admin account management: any account but one's own; a counselor's id is the target.
 ACCOUNT_M = Entry(M, {"user_id": "user_C"}, {"user_id": "user_O"})
 
+JOINT_THREAD = Entry(
+    frozenset({"A", "B", "C"}),
+    {"thread_id": "case1_joint_thread"},
+    {"thread_id": "case2_joint_thread"},
+)
+JOINT_MESSAGE = Entry(
+    frozenset({"A", "B", "C"}),
+    {"message_id": "a_joint_message"},
+    {"message_id": "x_joint_message"},
+)
+
 MATRIX: dict[str, Entry] = {
     # public
     "static": Entry(PUBLIC, {"filename": "literal:app.css"}, public=True),
@@ -247,6 +258,20 @@ MATRIX: dict[str, Entry] = {
     "journal.autosave": ENTRY_A,
     "journal.share": ENTRY_A,
     "journal.discard_kept_edit": ENTRY_A,
+    # messages: the joint thread's readers; B's private thread is B's and C's alone
+    "messages.mine": Entry(CLIENTS),
+    "messages.inbox": Entry(COUNSELORS),
+    "messages.case_threads": CASE_C,
+    "messages.thread": JOINT_THREAD,
+    "messages.send": JOINT_THREAD,
+    "messages.autosave": JOINT_THREAD,
+    "messages.mark_done": Entry(
+        C, {"thread_id": "case1_joint_thread"}, {"thread_id": "case2_joint_thread"}
+    ),
+    "messages.open_message": JOINT_MESSAGE,
+    "messages.withdraw": Entry(
+        A, {"message_id": "a_joint_message"}, {"message_id": "x_joint_message"}
+    ),
     "journal.partner_entry": Entry(
         frozenset({"B"}),
         {"entry_id": "a_entry_for_both"},

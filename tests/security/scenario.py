@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import Flask
 
 from app.extensions import db
@@ -30,6 +31,8 @@ from app.models import (
     Invitation,
     JournalEntry,
     MemberRole,
+    Message,
+    MessageThread,
     ModuleVersion,
     NoteFormat,
     ProcessNote,
@@ -74,6 +77,9 @@ CANARY_READERS: dict[str, frozenset[str]] = {
     "x_answer_counselor_only": frozenset({"X", "O"}),
     "o_process_note": frozenset({"O"}),
     "o_note_assessment": frozenset({"O"}),
+    "b_private_message": frozenset({"B", "C"}),
+    "a_joint_message": frozenset({"A", "B", "C"}),
+    "x_private_message": frozenset({"X", "O"}),
 }
 
 
@@ -309,6 +315,32 @@ def _blank_pdf() -> bytes:
     return out.getvalue()
 
 
+def _messages(world: World, case1: Case, case2: Case, a: User, b: User, x: User) -> None:
+    """Each case's threads; canaries in B's and X's private threads and in case 1's joint one."""
+    from app.messages.services import ensure_threads, memberships_in
+
+    ensure_threads([(case1, memberships_in(case1)), (case2, memberships_in(case2))])
+    threads = {(t.case_id, t.slot): t for t in db.session.scalars(sa.select(MessageThread))}
+    ids, c = world.ids, world.canaries
+    for key, case, user in (("a", case1, a), ("b", case1, b), ("x", case2, x)):
+        ids[f"{key}_private_thread"] = threads[(case.id, f"private-{user.id}")].id
+    ids["case1_joint_thread"] = threads[(case1.id, "joint")].id
+    ids["case2_joint_thread"] = threads[(case2.id, "joint")].id
+    for name, thread_key, author in (
+        ("b_private_message", "b_private_thread", b),
+        ("a_joint_message", "case1_joint_thread", a),
+        ("x_private_message", "x_private_thread", x),
+        ("x_joint_message", "case2_joint_thread", x),
+    ):
+        message = Message(thread_id=ids[thread_key], author_id=author.id, body=c.get(name, name))
+        db.session.add(message)
+        db.session.flush()
+        thread = db.session.get(MessageThread, ids[thread_key])
+        thread.last_message_id, thread.last_message_at = message.id, utcnow()
+        thread.needs_reply = True
+        ids[name] = message.id
+
+
 def build_world(app: Flask, marker: str = "Q") -> World:
     """Create the whole scenario in one transaction and return its ids and canaries."""
     world = World()
@@ -381,5 +413,6 @@ def build_world(app: Flask, marker: str = "Q") -> World:
             ids[key] = _appointment(case, owner, people, len(ids)).id
         ids["a_pdf_job"] = _pdf_job(a).token
         ids["x_pdf_job"] = _pdf_job(x).token
+        _messages(world, case1, case2, a, b, x)
         db.session.commit()
     return world

@@ -1,0 +1,38 @@
+"""Template globals of messages: the unread badge in the menu and on the caseload, the notice."""
+
+from __future__ import annotations
+
+from flask import current_app, g
+from flask_login import current_user
+
+from app.messages import bp, counts
+from app.models import Role
+
+
+def unread_by_case() -> dict[int, int]:
+    """``{case id: unread messages}`` of the signed-in person, read once per request."""
+    # One statement per request however many places show a count (menu, caseload rows).
+    if "messages_unread_by_case" not in g:
+        if current_user.is_authenticated and current_user.role in (Role.CLIENT, Role.COUNSELOR):
+            g.messages_unread_by_case = counts.unread_by_case(current_user)
+        else:
+            g.messages_unread_by_case = {}
+    return g.messages_unread_by_case
+
+
+@bp.app_template_global()
+def messages_unread() -> int:
+    """Unread messages of the signed-in person, over every thread they may read."""
+    return sum(unread_by_case().values())
+
+
+@bp.app_template_global()
+def messages_unread_in_case(case_id: int) -> int:
+    """Unread messages of the signed-in person in one case (the caseload's badge)."""
+    return unread_by_case().get(case_id, 0)
+
+
+@bp.app_template_global()
+def messages_notice() -> str:
+    """The practice's notice above every client composer (``REKINDLE_MESSAGES_NOTICE``)."""
+    return str(current_app.config["REKINDLE_MESSAGES_NOTICE"])
