@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from app.cases import bp as cases_bp
     from app.client import bp as client_bp
     from app.exercises import bp as exercises_bp
+    from app.intake import bp as intake_bp
     from app.journal import bp as journal_bp
     from app.library import bp as library_bp
     from app.main import bp as main_bp
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
         client_bp,
         admin_bp,
         pdfs_bp,
+        intake_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -32,6 +32,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.request_sign_in_link",
         "auth.sign_in_link",
         "main.healthz",
+        "intake.neutral",  # the quick exit's neutral page
     }
 )
 

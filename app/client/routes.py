@@ -9,6 +9,7 @@ from app.authz import deny, roles_required
 from app.client import bp
 from app.dataprotection_sections import EXPORT_LINK_TEMPLATE, export_link_section
 from app.extensions import db
+from app.intake import sections as intake_sections
 from app.journal import sections as journal_sections
 from app.models import Role
 from app.pdf import views as pdf_views
@@ -21,6 +22,7 @@ from app.sessions import sections as session_sections
 #: What the features show on the client's home, in this order; each loader takes the viewer.
 CLIENT_HOME_SECTIONS = [
     Section(pdf_views.HOME_TEMPLATE, pdf_views.waiting_pdfs_section),
+    Section(intake_sections.HOME_TEMPLATE, intake_sections.home_safety_section),
     Section(assignment_sections.HOME_TEMPLATE, assignment_sections.next_exercises_section),
     Section(session_sections.HOME_TEMPLATE, session_sections.checkin_next_section),
     Section(journal_sections.HOME_TEMPLATE, journal_sections.client_journal_section),
