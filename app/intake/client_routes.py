@@ -12,7 +12,7 @@ from app.drafts import read_autosave_payload
 from app.extensions import csrf, db
 from app.intake import bp, consents, safety
 from app.intake.forms import SignForm
-from app.models import ConsentDocument, MemberRole, Role
+from app.models import Case, ConsentDocument, MemberRole, Role
 from app.netaddr import client_address
 from app.pdf import views as pdf_views
 from app.policy import confidentiality
@@ -22,11 +22,10 @@ def _waiting() -> list[dict]:
     """Per open case still to sign: its documents, each with the exact text to sign."""
     rows = []
     for case_id in consents.unsigned_cases(current_user):
-        member = membership_for_client(case_id)
         setting = consents.case_policy(case_id)
         rows.append(
             {
-                "case": member.case,
+                "case": db.session.get_one(Case, case_id),
                 "documents": [
                     {
                         "document": r.document,
@@ -61,7 +60,8 @@ def consents_page():
 @roles_required(Role.CLIENT)
 def sign(case_id: int, document_id: int):
     """Sign one document in one case, on the client's own login."""
-    member = membership_for_client(case_id)
+    membership_for_client(case_id)
+    case = db.session.get_one(Case, case_id)
     document = db.session.get(ConsentDocument, document_id)
     if document is None:
         deny(f"consent document {document_id}", case_id=case_id)
@@ -70,7 +70,7 @@ def sign(case_id: int, document_id: int):
         try:
             consents.sign(
                 current_user,
-                member.case,
+                case,
                 document,
                 full_name=form.full_name.data or "",
                 agreed=bool(form.agree.data),
@@ -125,23 +125,24 @@ def signed_list():
 # --- the private safety check ---------------------------------------------------------------
 
 
-def _check_member(case_id: int):
+def _check_case(case_id: int) -> Case:
+    """The signed-in partner's couple case (404 otherwise)."""
     member = membership_for_client(case_id)
     if member.role is MemberRole.INDIVIDUAL:
         abort(404)
-    return member
+    return db.session.get_one(Case, case_id)
 
 
 @bp.route("/me/safety/<int:case_id>")
 @roles_required(Role.CLIENT)
 def safety_check(case_id: int):
     """The check: questions that save as they are answered, a quick exit always in view."""
-    member = _check_member(case_id)
+    case = _check_case(case_id)
     check = safety.check_to_answer(current_user, case_id)
     db.session.commit()  # the draft exists before the first autosave arrives
     return render_template(
         "intake/safety_check.html",
-        case=member.case,
+        case=case,
         check=check,
         content=safety.content(),
         answers=check.answers or {},
@@ -155,7 +156,7 @@ def safety_check(case_id: int):
 @csrf.exempt  # read_autosave_payload checks the token (app/drafts.py)
 def safety_autosave(case_id: int):
     """Keep the answers so far (the quick exit loses nothing saved)."""
-    _check_member(case_id)
+    _check_case(case_id)
     payload = read_autosave_payload()
     check = safety.latest_check(current_user, case_id)
     if check is None:
@@ -172,7 +173,7 @@ def safety_autosave(case_id: int):
 @roles_required(Role.CLIENT)
 def safety_send(case_id: int):
     """Send the answers to the counselor."""
-    member = _check_member(case_id)
+    case = _check_case(case_id)
     check = safety.latest_check(current_user, case_id)
     from app.auth.forms import PostForm
 
@@ -180,13 +181,13 @@ def safety_send(case_id: int):
         return redirect(url_for("intake.safety_check", case_id=case_id), code=303)
     raw = {q.key: request.form.get(q.key) for q in safety.content().questions}
     try:
-        safety.submit(check, raw, member.case)
+        safety.submit(check, raw, case)
     except safety.SafetyError as exc:
         safety.autosave(check, check.draft_seq + 1, raw)  # keep what was chosen
         db.session.commit()
         return render_template(
             "intake/safety_check.html",
-            case=member.case,
+            case=case,
             check=check,
             content=safety.content(),
             answers=safety.clean_answers(raw),
@@ -201,8 +202,8 @@ def safety_send(case_id: int):
 @roles_required(Role.CLIENT)
 def safety_sent(case_id: int):
     """Thanks, in the same words whatever the answers were."""
-    member = _check_member(case_id)
-    return render_template("intake/safety_sent.html", case=member.case, exit_url=quick_exit_url())
+    case = _check_case(case_id)
+    return render_template("intake/safety_sent.html", case=case, exit_url=quick_exit_url())
 
 
 def quick_exit_url() -> str:

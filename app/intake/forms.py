@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.forms import BaseForm
@@ -37,7 +38,7 @@ class PolicyForm(BaseForm):
 
     policy = RadioField(
         "Confidentiality policy",
-        choices=[(p.value, LABELS[p]) for p in ConfidentialityPolicy],
+        choices=[SelectChoice(p.value, LABELS[p]) for p in ConfidentialityPolicy],
         validators=[InputRequired("Choose a policy.")],
     )
 
@@ -47,7 +48,7 @@ class DecisionForm(BaseForm):
 
     decision = SelectField(
         "Your decision",
-        choices=[(d.value, label) for d, label in DECISION_LABELS.items()],
+        choices=[SelectChoice(d.value, label) for d, label in DECISION_LABELS.items()],
         validators=[InputRequired("Choose a decision.")],
     )
     note = TextAreaField(
