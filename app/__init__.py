@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from app.journal import bp as journal_bp
     from app.library import bp as library_bp
     from app.main import bp as main_bp
+    from app.notifications.admin import bp as dead_letters_bp
     from app.pdf.views import bp as pdfs_bp
     from app.sessions import bp as sessions_bp
 
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
         client_bp,
         admin_bp,
         pdfs_bp,
+        dead_letters_bp,
         intake_bp,
     ):
         app.register_blueprint(blueprint)

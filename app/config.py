@@ -82,9 +82,21 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = False
     REKINDLE_TRUSTED_PROXIES = 0  # how many proxies' X-Forwarded-For to believe
 
-    MAIL_SERVER: str | None = None
+    MAIL_SERVER: str | None = None  # no server: notification e-mails go to instance/mail/*.eml
     MAIL_PORT = 25
-    MAIL_SENDER = "Rekindle <no-reply@rekindle.test>"
+    MAIL_SENDER = "Rekindle <no-reply@rekindle.test>"  # its address sends in the practice's name
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False  # STARTTLS on MAIL_PORT
+    MAIL_USE_SSL = False  # TLS from the first byte (port 465)
+    MAIL_TIMEOUT = 30.0
+    MAIL_DISCREET_NAME = "Notifications"  # the sender's name in discreet mode
+    MAIL_FILE_DIR: str | None = None  # where .eml files go without a server; instance/mail/
+    # Notification delivery: failed attempts before a dead letter, the first retry's delay
+    # (doubling, at most an hour), and how old a sending claim is before the sweep checks it.
+    REKINDLE_NOTIFY_MAX_ATTEMPTS = 8
+    REKINDLE_NOTIFY_RETRY_SECONDS = 60.0
+    REKINDLE_NOTIFY_CLAIM_MINUTES = 10.0
 
 
 def load_config(app: Flask, overrides: dict | None = None) -> None:

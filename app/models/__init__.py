@@ -38,6 +38,12 @@ from app.models.journal import (
     JournalVisibilityChange,
 )
 from app.models.module import Exercise, ExerciseKind, ModuleVersion, StrategyModule
+from app.models.notification import (
+    Notification,
+    NotificationKindSetting,
+    NotificationSettings,
+    NotificationState,
+)
 from app.models.pdf_job import PdfJob, PdfJobStatus
 from app.models.session import (
     CheckIn,
@@ -98,6 +104,10 @@ __all__ = [
     "NoteAmendment",
     "NoteFormat",
     "NoteStatus",
+    "Notification",
+    "NotificationKindSetting",
+    "NotificationSettings",
+    "NotificationState",
     "PdfJob",
     "PdfJobStatus",
     "ProcessNote",

@@ -44,6 +44,9 @@ from app.models import (
     Invitation,
     JournalEntry,
     LoginSession,
+    Notification,
+    NotificationKindSetting,
+    NotificationSettings,
     PdfJob,
     Response,
     Role,
@@ -204,6 +207,12 @@ def erase_client(user: User) -> ErasureSummary:
     )
     session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id))
     session.execute(sa.delete(PdfJob).where(PdfJob.user_id == user.id))  # their own exports
+    # Their notifications and notification choices (time zone, quiet hours) go too.
+    session.execute(sa.delete(Notification).where(Notification.recipient_id == user.id))
+    session.execute(sa.delete(NotificationSettings).where(NotificationSettings.user_id == user.id))
+    session.execute(
+        sa.delete(NotificationKindSetting).where(NotificationKindSetting.user_id == user.id)
+    )
     session.execute(
         sa.update(Invitation)
         .where(Invitation.user_id == user.id, Invitation.used_at.is_(None))

@@ -155,6 +155,7 @@ def _in_app_context(app: Flask, func: Callable[..., Any]) -> Callable[..., Any]:
 
 def init_app(app: Flask) -> None:
     """Create the app's queue and register every task on it."""
+    from app.notifications import tasks as _notifications  # noqa: F401  (their tasks)
     from app.pdf import documents  # noqa: F401  (registers the PDF kinds and tasks)
 
     huey = make_huey(app)
