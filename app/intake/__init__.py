@@ -7,7 +7,7 @@ bp = Blueprint("intake", __name__)
 
 from app.intake import (  # noqa: E402,F401
     admin_routes,
-    alerts,
+    notifications,
     client_routes,
     counselor_routes,
     documents,

@@ -154,7 +154,7 @@ def submit(check: SafetyCheck, raw: dict[str, Any], case: Case) -> SafetyConcern
     concern = SafetyConcern(case_id=case.id, user_id=check.user_id, check_id=check.id)
     db.session.add(concern)
     db.session.flush()
-    from app.intake import alerts
+    from app.intake import notifications as alerts
 
     alerts.concern_raised(concern, case)
     return concern
@@ -184,7 +184,7 @@ def decide(
     concern.decided_at = utcnow()
     db.session.flush()
     audit.record("safety.decision_recorded", concern, case_id=concern.case_id, detail=decision.value)
-    from app.intake import alerts
+    from app.intake import notifications as alerts
 
     alerts.concern_decided(concern)
     return concern

@@ -2,7 +2,7 @@
 the private safety check, its concerns and the counselor's decisions.
 
 Revision ID: intake
-Revises: 0008
+Revises: notifications
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "intake"
-down_revision = "0008"
+down_revision = "notifications"
 branch_labels = None
 depends_on = None
 

@@ -159,3 +159,36 @@ def masked(text: str) -> str:
     for pattern, replacement in _MASKS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def share_entry(app, author: User, case: Case, body: str, visibility=None) -> int:
+    """A sent journal entry shared with the counselor and the partner (now)."""
+    from app.models import JournalEntry, ResponseStatus, Visibility, utcnow
+
+    with app.app_context():
+        entry = JournalEntry(
+            case_id=case.id,
+            author_id=author.id,
+            visibility=visibility or Visibility.COUNSELOR_AND_PARTNER,
+            status=ResponseStatus.SUBMITTED,
+            shared_at=utcnow(),
+        )
+        entry.title, entry.body, entry.tags = f"Note: {body}", body, []
+        db.session.add(entry)
+        db.session.commit()
+        return entry.id
+
+
+def partner_reads(app, reader: User, case: Case) -> list[str]:
+    """The bodies of journal entries ``reader`` may read from their partner in ``case``."""
+    from app import policy
+    from app.models import JournalEntry
+
+    with app.app_context():
+        viewer = db.session.get_one(User, reader.id)
+        rows = db.session.scalars(
+            sa.select(JournalEntry)
+            .where(policy.readable_by_partner(policy.JOURNAL, viewer, case.id))
+            .order_by(JournalEntry.id)
+        )
+        return [row.body for row in rows]
