@@ -220,3 +220,36 @@ def neutral():
 def reminder_for(case_id: int) -> bool:
     """Whether the private and individual pages of this case remind the partner before writing."""
     return confidentiality.reminds_before_writing(confidentiality.policy_of(case_id))
+
+
+@bp.app_template_global()
+def private_item_reminder(assignment) -> bool:
+    """Whether the answer page of this homework reminds the author before they write.
+
+    Under "No secrets", homework given in an individual session may be brought into joint
+    sessions; the page says so before the partner writes.
+    """
+    from app.intake.disclosures import private_homework
+
+    if not reminder_for(assignment.case_id):
+        return False
+    return any(a.id == assignment.id for a, _user in private_homework(assignment.case_id))
+
+
+@bp.route("/me/disclosures/<int:request_id>", methods=["POST"])
+@roles_required(Role.CLIENT)
+def answer_disclosure(request_id: int):
+    """The author agrees, or not, to bring one private item into a joint session."""
+    from app.auth.forms import PostForm
+    from app.intake import disclosures
+
+    if not PostForm().validate_on_submit():
+        return redirect(url_for("client.home"), code=303)
+    request_row = disclosures.answer(
+        current_user, request_id, agreed=request.form.get("answer") == "agree"
+    )
+    if request_row is None:
+        deny(f"disclosure request {request_id}")
+    db.session.commit()
+    flash("Your answer is recorded. Thank you.", "success")
+    return redirect(url_for("client.home"), code=303)

@@ -159,3 +159,22 @@ def override_caution(case_id: int):
     else:
         _flash_errors(form)
     return _back(case.id)
+
+
+@bp.route("/cases/<int:case_id>/intake/disclosures/<int:assignment_id>", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def ask_disclosure(case_id: int, assignment_id: int):
+    """Limited secrets: ask the author to bring one private homework into a joint session."""
+    from app.auth.forms import PostForm
+    from app.intake import disclosures
+
+    case = case_for_counselor(case_id, writable=True)
+    if PostForm().validate_on_submit():
+        try:
+            disclosures.ask(current_user, case, assignment_id)
+        except disclosures.DisclosureError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash("Asked. The item is brought in only if its author agrees.", "success")
+    return _back(case.id)

@@ -124,7 +124,22 @@ def case_intake_section(viewer: User, case: Case) -> dict[str, Any] | None:
         "decision_labels": safety.DECISION_LABELS,
         "blocked": blocked,
         "override_form": OverrideForm(),
+        "private_homework": _private_homework(case, setting),
+        "names_by_id": names,
     }
+
+
+def _private_homework(case: Case, setting: Any) -> list[dict[str, Any]]:
+    """Under limited secrets: each private homework, and whether its author was asked."""
+    from app.intake import disclosures
+
+    if setting is None or not confidentiality.may_ask_to_disclose(setting.policy):
+        return []
+    requests = disclosures.requests_of_case(case.id)
+    return [
+        {"assignment": a, "author_id": user_id, "request": requests.get(a.id)}
+        for a, user_id in disclosures.private_homework(case.id)
+    ]
 
 
 def home_safety_section(viewer: User, memberships: list[CaseMember]) -> dict[str, Any] | None:
@@ -140,4 +155,7 @@ def home_safety_section(viewer: User, memberships: list[CaseMember]) -> dict[str
         and not m.case.is_closed
         and safety.is_due(viewer, m.case_id, before_joint_work=m.case.status is CaseStatus.INTAKE)
     ]
-    return {"due": due} if due else None
+    from app.intake import disclosures
+
+    asked = disclosures.pending_for(viewer)
+    return {"due": due, "disclosures": asked} if due or asked else None

@@ -14,7 +14,8 @@ from flask import current_app
 
 from app.charts import Series, line_chart_svg
 from app.extensions import db
-from app.models import AssignmentStatus, Case, CounselingSession, NoteStatus, User
+from app.models import AssignmentStatus, Case, CounselingSession, NoteStatus, SessionKind, User
+from app.policy import confidentiality
 from app.services import checkins as checkin_service
 from app.services import session_picks
 from app.services import sessions as service
@@ -81,7 +82,13 @@ def summary_context(
     note = session.note
     sections = (note.sections if note else None) or {}
     members = service.case_clients(case.id)
-    homework = service.homework_of(session)
+    # A joint session's PDFs leave out the private items the case's policy keeps.
+    withheld = (
+        confidentiality.withheld_assignment_ids(case.id)
+        if session.kind is SessionKind.JOINT
+        else set()
+    )
+    homework = [a for a in service.homework_of(session) if a.id not in withheld]
     next_session = service.next_session_after(session)
     common = {
         "case": case,
@@ -115,7 +122,7 @@ def summary_context(
         "client_sections": service.CLIENT_SECTIONS,
         "amendments": note.amendments if note else [],
         "charts": check_in_charts(case, members, until=session.starts_at + timedelta(days=1)),
-        "assignments": service.case_assignments(case.id),
+        "assignments": [a for a in service.case_assignments(case.id) if a.id not in withheld],
         "reviewed_ids": service.linked_assignment_ids(session.id, service.REVIEWED),
         "picked": [
             {
