@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.forms import BaseForm
+from app.forms import BaseForm, RequiredSelectField
 from app.intake.safety import DECISION_LABELS
 from app.models import ConfidentialityPolicy
 from app.policy.confidentiality import LABELS
@@ -46,8 +46,9 @@ class PolicyForm(BaseForm):
 class DecisionForm(BaseForm):
     """The counselor's decision after a safety concern."""
 
-    decision = SelectField(
+    decision = RequiredSelectField(
         "Your decision",
+        placeholder="Choose a decision…",
         choices=[SelectChoice(d.value, label) for d, label in DECISION_LABELS.items()],
         validators=[InputRequired("Choose a decision.")],
     )
