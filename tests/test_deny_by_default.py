@@ -26,6 +26,7 @@ def test_public_allowlist_is_small_and_known():
         "auth.request_sign_in_link",
         "auth.sign_in_link",
         "main.healthz",
+        "intake.neutral",
     } == PUBLIC_ENDPOINTS
 
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import Flask
 
 from app.extensions import db
+from tests.security.intake_scenario import add_intake
 from app.models import (
     Assignment,
     AssignmentRecipient,
@@ -354,5 +355,6 @@ def build_world(app: Flask, marker: str = "Q") -> World:
         ids["x_case_invitation"] = _invitation(case1, x, counselor, marker).id
         ids["a_pdf_job"] = _pdf_job(a).token
         ids["x_pdf_job"] = _pdf_job(x).token
+        add_intake(world, case1, case2, {"A": a, "B": b, "X": x, "Y": y})
         db.session.commit()
     return world
