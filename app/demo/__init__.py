@@ -13,7 +13,7 @@ import importlib
 
 from flask import current_app
 
-STEPS = ["accounts", "caseload", "modules", "journal", "sessions"]
+STEPS = ["accounts", "caseload", "modules", "journal", "sessions", "intake"]
 
 
 def seed_demo() -> None:

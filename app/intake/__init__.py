@@ -7,9 +7,9 @@ bp = Blueprint("intake", __name__)
 
 from app.intake import (  # noqa: E402,F401
     admin_routes,
-    notifications,
     client_routes,
     counselor_routes,
     documents,
     gate,
+    notifications,
 )

@@ -35,8 +35,14 @@ def edit_consent(kind: str):
         abort(404)
     current = consents.current_documents().get(consent_kind)
     form = VersionForm()
-    if not form.is_submitted() and current is not None:
-        form.title.data, form.text.data = current.title, current.text
+    if not form.is_submitted():
+        # A kind never published starts from the text shipped with the app, to adapt.
+        title, text = (
+            (current.title, current.text)
+            if current is not None
+            else consents.shipped_text(consent_kind)
+        )
+        form.title.data, form.text.data = title, text
     if form.validate_on_submit():
         try:
             document = consents.publish(

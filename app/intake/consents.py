@@ -89,6 +89,12 @@ def publish(kind: ConsentKind, title: str, text: str, by: User | None) -> Consen
     return document
 
 
+def shipped_text(kind: ConsentKind) -> tuple[str, str]:
+    """The title and text shipped with the app for ``kind`` (``content/consents.toml``)."""
+    data = tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))[kind.value]
+    return data["title"], canonical(data["text"])
+
+
 def load_defaults(by: User | None = None) -> list[ConsentDocument]:
     """Publish the shipped texts of every kind that has no version yet (idempotent)."""
     data = tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
@@ -240,7 +246,10 @@ def sign(
     db.session.add(signature)
     db.session.flush()
     audit.record(
-        "consent.signed", signature, case_id=case.id, detail=f"{document.kind.value} {document.sha256[:12]}"
+        "consent.signed",
+        signature,
+        case_id=case.id,
+        detail=f"{document.kind.value} {document.sha256[:12]}",
     )
     return signature
 

@@ -131,7 +131,9 @@ def decide(case_id: int, concern_id: int):
         deny(f"safety concern {concern_id}", case_id=case.id)
     form = DecisionForm()
     if form.validate_on_submit():
-        safety.decide(current_user, concern, SafetyDecision(form.decision.data), form.note.data or "")
+        safety.decide(
+            current_user, concern, SafetyDecision(form.decision.data), form.note.data or ""
+        )
         db.session.commit()
         flash("Decision recorded.", "success")
     else:

@@ -52,7 +52,9 @@ def private_homework(case_id: int) -> list[tuple[Assignment, int]]:
 def ask(counselor: User, case: Case, assignment_id: int) -> DisclosureRequest:
     """Ask the author of a private homework to bring it into a joint session (once)."""
     if not confidentiality.may_ask_to_disclose(confidentiality.policy_of(case.id)):
-        raise DisclosureError("Only under “Limited secrets” can you ask to bring a private item in.")
+        raise DisclosureError(
+            "Only under “Limited secrets” can you ask to bring a private item in."
+        )
     item = next(((a, u) for a, u in private_homework(case.id) if a.id == assignment_id), None)
     if item is None:
         raise DisclosureError("That is not a private item of this case.")

@@ -52,9 +52,7 @@ class DecisionForm(BaseForm):
         choices=[SelectChoice(d.value, label) for d, label in DECISION_LABELS.items()],
         validators=[InputRequired("Choose a decision.")],
     )
-    note = TextAreaField(
-        "Your note (only you can read it)", validators=[Length(max=5000)]
-    )
+    note = TextAreaField("Your note (only you can read it)", validators=[Length(max=5000)])
 
 
 class OverrideForm(BaseForm):
@@ -70,5 +68,7 @@ class OverrideForm(BaseForm):
 class VersionForm(BaseForm):
     """The admin edits a consent text; saving publishes a new version."""
 
-    title = StringField("Title", validators=[DataRequired("Give the document a title."), Length(max=200)])
+    title = StringField(
+        "Title", validators=[DataRequired("Give the document a title."), Length(max=200)]
+    )
     text = TextAreaField("Text", validators=[DataRequired("Write the text."), Length(max=20_000)])

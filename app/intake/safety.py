@@ -143,7 +143,9 @@ def submit(check: SafetyCheck, raw: dict[str, Any], case: Case) -> SafetyConcern
     answers = clean_answers(raw)
     missing = [q for q in content().questions if q.key not in answers]
     if missing:
-        raise SafetyError("Please choose an answer for every question (you may choose “I'd rather not say”).")
+        raise SafetyError(
+            "Please choose an answer for every question (you may choose “I'd rather not say”)."
+        )
     check.answers = answers
     check.status = SafetyCheckStatus.SUBMITTED
     check.submitted_at = utcnow()
@@ -183,7 +185,9 @@ def decide(
     concern.decided_by_id = counselor.id
     concern.decided_at = utcnow()
     db.session.flush()
-    audit.record("safety.decision_recorded", concern, case_id=concern.case_id, detail=decision.value)
+    audit.record(
+        "safety.decision_recorded", concern, case_id=concern.case_id, detail=decision.value
+    )
     from app.intake import notifications as alerts
 
     alerts.concern_decided(concern)
@@ -220,7 +224,9 @@ def checks_of_case(case_id: int) -> list[SafetyCheck]:
     return list(
         db.session.scalars(
             sa.select(SafetyCheck)
-            .where(SafetyCheck.case_id == case_id, SafetyCheck.status == SafetyCheckStatus.SUBMITTED)
+            .where(
+                SafetyCheck.case_id == case_id, SafetyCheck.status == SafetyCheckStatus.SUBMITTED
+            )
             .order_by(SafetyCheck.submitted_at.desc())
         )
     )
@@ -242,7 +248,9 @@ def own_checks(user: User) -> list[SafetyCheck]:
     return list(
         db.session.scalars(
             sa.select(SafetyCheck)
-            .where(SafetyCheck.user_id == user.id, SafetyCheck.status == SafetyCheckStatus.SUBMITTED)
+            .where(
+                SafetyCheck.user_id == user.id, SafetyCheck.status == SafetyCheckStatus.SUBMITTED
+            )
             .order_by(SafetyCheck.submitted_at)
         )
     )

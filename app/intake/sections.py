@@ -47,7 +47,9 @@ def _consent_rows(case: Case, members: list[CaseMember]) -> list[dict[str, Any]]
     )
     waivers = {
         w.user_id: w
-        for w in db.session.scalars(sa.select(ConsentWaiver).where(ConsentWaiver.case_id == case.id))
+        for w in db.session.scalars(
+            sa.select(ConsentWaiver).where(ConsentWaiver.case_id == case.id)
+        )
     }
     rows = []
     for member in members:

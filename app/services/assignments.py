@@ -14,7 +14,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit
 from app.extensions import db
-from app.policy import safety
 from app.models import (
     Assignment,
     AssignmentRecipient,
@@ -28,6 +27,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.policy import safety
 from app.services.concurrency import create_once
 
 

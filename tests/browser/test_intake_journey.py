@@ -38,7 +38,7 @@ def _answer(visitor, answers: dict) -> None:
     page.click("text=Answer the questions")
     page.wait_for_selector("#safety-check")
     for key, value in answers.items():
-        page.check(f"input[name={key}][value=\"{value}\"]")
+        page.check(f'input[name={key}][value="{value}"]')
     page.wait_for_selector("text=Your answers so far are saved.")
     visitor.screenshot("safety-check", viewport=PHONE)
     page.click("button:has-text('Send to my counselor')")
@@ -62,7 +62,10 @@ def test_intake_journey(app, factory, new_visitor):
     office.login(admin.email, TEST_PASSWORD)
     office.visit("/admin/consents")
     office.page.click("text=Edit Consent to electronic communication")
-    office.page.fill("#text", "We may contact you through this app and by e-mail.\n\nE-mail never holds what you wrote.")
+    office.page.fill(
+        "#text",
+        "We may contact you through this app and by e-mail.\n\nE-mail never holds what you wrote.",
+    )
     office.page.click("button:has-text('Publish')")
     office.page.wait_for_selector("text=New version published.")
     office.check_page()

@@ -36,9 +36,7 @@ def partner(factory):
 
 
 @pytest.mark.parametrize("how", ["button", "escape twice"])
-def test_quick_exit_leaves_no_history_entry_and_keeps_the_answers(
-    app, new_visitor, partner, how
-):
+def test_quick_exit_leaves_no_history_entry_and_keeps_the_answers(app, new_visitor, partner, how):
     case, a = partner
     visitor = new_visitor(f"alex-{how.replace(' ', '-')}", viewport=PHONE)
     page = visitor.page

@@ -82,6 +82,9 @@ def test_the_reestablish_communication_caution_becomes_a_block(app, couple, logi
         f"/cases/{case.id}/intake/caution-override",
         data={"module_id": ids["reestablish-communication"], "reason": "Both asked, seen alone."},
     )
-    assert _assign(login_as, counselor, case, ids["reestablish-communication"], "k4").status_code == 302
+    assert (
+        _assign(login_as, counselor, case, ids["reestablish-communication"], "k4").status_code
+        == 302
+    )
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) == 2

@@ -171,10 +171,12 @@ def test_what_reaches_the_joint_pdf_and_the_other_partner(
         (ConfidentialityPolicy.SECRETS_KEPT, False),
     ],
 )
-def test_no_secrets_reminds_the_author_before_they_write(app, world, intake, login_as, rule, reminded):
+def test_no_secrets_reminds_the_author_before_they_write(
+    app, world, intake, login_as, rule, reminded
+):
     counselor, case, a, _b, _joint = world
     intake.set_policy(case, counselor, rule)
-    from app.models import AssignmentRecipient, Assignment, ModuleVersion
+    from app.models import Assignment, AssignmentRecipient, ModuleVersion
 
     with app.app_context():
         recipient_id, exercise_id = db.session.execute(
@@ -210,7 +212,10 @@ def test_limited_secrets_only_the_authors_recorded_agreement_brings_an_item_in(
 
     with app.app_context():
         request_id = db.session.scalar(sa.select(DisclosureRequest.id))
-    assert login_as(b).post(f"/me/disclosures/{request_id}", data={"answer": "agree"}).status_code == 404
+    assert (
+        login_as(b).post(f"/me/disclosures/{request_id}", data={"answer": "agree"}).status_code
+        == 404
+    )
     assert _partner_reads_answers(app, b, case) == [JOINT_ANSWER]
     login_as(a).post(f"/me/disclosures/{request_id}", data={"answer": "agree"})
     assert _partner_reads_answers(app, b, case) == sorted([JOINT_ANSWER, PRIVATE_ANSWER])

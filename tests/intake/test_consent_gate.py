@@ -49,7 +49,8 @@ def _sign_through_the_form(http, case_id: int, name: str) -> int:
             assert "Everything is signed" in page
             return signed
         response = http.post(
-            match.group(1), data={"full_name": name, "agree": "y", "request_key": f"k{signed}{name}"}
+            match.group(1),
+            data={"full_name": name, "agree": "y", "request_key": f"k{signed}{name}"},
         )
         assert response.status_code == 303, response.get_data(as_text=True)[:500]
         signed += 1
@@ -146,7 +147,9 @@ def test_a_double_submission_signs_once(couple, intake, login_as):
 
     intake.publish_defaults()
     http = login_as(couple[2])
-    url = re.search(r'action="(/me/consents/\d+/\d+)"', http.get("/me/consents").get_data(as_text=True)).group(1)
+    url = re.search(
+        r'action="(/me/consents/\d+/\d+)"', http.get("/me/consents").get_data(as_text=True)
+    ).group(1)
     data = {"full_name": "Alex Rivers", "agree": "y", "request_key": "same-key"}
     http.post(url, data=data)
     http.post(url, data=data)

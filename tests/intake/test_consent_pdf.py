@@ -32,16 +32,15 @@ def test_signed_pdf_text_hashes_to_the_version(app, couple, intake, login_as, ki
     with app.app_context():
         document = consents.current_documents()[kind]
         version_text, version_hash, title = document.text, document.sha256, document.title
-    signature = next(
-        s for s in intake.signatures(a.id) if s.version_sha256 == version_hash
-    )
+    signature = next(s for s in intake.signatures(a.id) if s.version_sha256 == version_hash)
     text = pdf_text(fetch_pdf(login_as(a), f"/me/consents/signed/{signature.id}.pdf").data)
     body = _signed_body(text, title)
     # The PDF shows the version's words, and nothing else, in that order.
     assert body == _collapsed(version_text)
-    assert hashlib.sha256(body.encode()).hexdigest() == hashlib.sha256(
-        _collapsed(version_text).encode()
-    ).hexdigest()
+    assert (
+        hashlib.sha256(body.encode()).hexdigest()
+        == hashlib.sha256(_collapsed(version_text).encode()).hexdigest()
+    )
     # The hash printed under the signature is the version's, and the version's is its text's.
     assert version_hash in re.sub(r"\s", "", text)
     assert version_hash == hashlib.sha256(version_text.encode()).hexdigest()
@@ -64,7 +63,6 @@ def test_the_agreement_pdf_shows_the_policy_signed(app, couple, intake, login_as
     assert "Secrets kept" not in body
     with app.app_context():
         from app.intake.documents import text_signed
-
         from app.models import ConsentSignature
 
         row = db.session.get_one(ConsentSignature, signature.id)

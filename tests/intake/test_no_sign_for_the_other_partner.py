@@ -102,9 +102,7 @@ def _counts(app, user):
 
 @pytest.fixture
 def twins(factory, app, login_as):
-    return _twin(factory, app, login_as, concern=True), _twin(
-        factory, app, login_as, concern=False
-    )
+    return _twin(factory, app, login_as, concern=True), _twin(factory, app, login_as, concern=False)
 
 
 def test_b_sees_the_same_pages_as_in_a_twin_case_without_the_concern(twins, login_as):
@@ -137,7 +135,7 @@ def test_the_twins_differ_where_they_should(app, twins, login_as):
     assert "a concern needs your decision" in login_as(c1).get(f"/cases/{case1.id}").get_data(
         as_text=True
     )
-    assert "a concern needs your decision" not in login_as(c2).get(
-        f"/cases/{case2.id}"
-    ).get_data(as_text=True)
+    assert "a concern needs your decision" not in login_as(c2).get(f"/cases/{case2.id}").get_data(
+        as_text=True
+    )
     assert _counts(app, c1)[0] == 1 and _counts(app, c2)[0] == 0

@@ -59,9 +59,7 @@ def test_calm_answers_raise_no_concern(app, couple, intake, login_as):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
 
 
-def test_only_the_partner_and_their_counselor_read_the_answers(
-    couple, factory, intake, login_as
-):
+def test_only_the_partner_and_their_counselor_read_the_answers(couple, factory, intake, login_as):
     counselor, case, a, b = couple
     answer_check(login_as(a), case.id, WORRIED)
     check_id = intake.latest_check_id(a, case)
@@ -83,11 +81,9 @@ def test_a_concern_alerts_the_counselor_once(app, couple, intake, login_as):
     assert len(intake.concerns(case.id)) == 1
     with app.app_context():
         rows = list(db.session.scalars(sa.select(Notification)))
-        assert [(n.recipient_id, n.kind) for n in rows] == [
-            (counselor.id, "intake.safety_concern")
-        ]
-        from app.notifications import get_kind, preferences_for
+        assert [(n.recipient_id, n.kind) for n in rows] == [(counselor.id, "intake.safety_concern")]
         from app.models import User
+        from app.notifications import get_kind, preferences_for
 
         kind = get_kind("intake.safety_concern")
         assert kind.can_switch_off is False and kind.bypass_quiet_hours is True

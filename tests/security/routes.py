@@ -190,9 +190,13 @@ MATRIX: dict[str, Entry] = {
     "intake.consents": Entry(CLIENTS),
     "intake.signed_list": Entry(CLIENTS),
     "intake.sign": Entry(
-        PARTNERS_1, _case(document_id="consent_document"), _foreign_case(document_id="consent_document")
+        PARTNERS_1,
+        _case(document_id="consent_document"),
+        _foreign_case(document_id="consent_document"),
     ),
-    "intake.signature_pdf": Entry(A, {"signature_id": "a_signature"}, {"signature_id": "x_signature"}),
+    "intake.signature_pdf": Entry(
+        A, {"signature_id": "a_signature"}, {"signature_id": "x_signature"}
+    ),
     "intake.safety_check": CASE_PARTNERS,
     "intake.safety_autosave": CASE_PARTNERS,
     "intake.safety_send": CASE_PARTNERS,

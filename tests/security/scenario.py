@@ -14,7 +14,6 @@ from datetime import timedelta
 from flask import Flask
 
 from app.extensions import db
-from tests.security.intake_scenario import add_intake
 from app.models import (
     Assignment,
     AssignmentRecipient,
@@ -43,6 +42,7 @@ from app.models import (
     utcnow,
 )
 from tests.factories import _password_hash
+from tests.security.intake_scenario import add_intake
 
 #: The roles of the authorization matrix (docs/security.md "Test roles").
 ROLES = ("anonymous", "A", "B", "X", "C", "O", "M")
