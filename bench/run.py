@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import big_pdfs
+from bench import big_pdfs, notify_burst
 from bench.client import Result, Visitor, find_form, parse
 from bench.databases import KINDS, BenchDatabase, open_database
 from bench.f2 import f2_html
@@ -635,16 +635,28 @@ class Bench:
         )
 
     def run(self, size: str) -> None:
-        """Every scenario: pages with F1, PDFs with F2, then load, memory and writes."""
-        self.attempt("F1, S1, S2, S3", self.pages)
-        if "F1" not in self.m:
-            raise RuntimeError("the floor F1 could not be measured; see the server log")
-        self.attempt("F2, S4", self.pdfs)
-        self.attempt("S6", self.s6)
-        self.attempt("PDF-4", lambda: big_pdfs.measure(self))
-        self.attempt("T6 memory", self.t6_memory)
-        self.attempt("S5", self.s5)
-        self.attempt("T3", lambda: self.t3_across_sizes(size))
+        """Every scenario: pages with F1, PDFs with F2, then load, memory and writes.
+
+        ``--only S7,T6 memory`` runs just the steps named (a development aid; ``make bench``
+        runs them all).
+        """
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("F1, S1, S2, S3", self.pages),
+            ("F2, S4", self.pdfs),
+            ("S6", self.s6),
+            ("PDF-4", lambda: big_pdfs.measure(self)),
+            ("S7", lambda: notify_burst.measure(self)),
+            ("T6 memory", self.t6_memory),
+            ("S5", self.s5),
+            ("T3", lambda: self.t3_across_sizes(size)),
+        ]
+        only = {name.strip() for name in (self.args.only or "").split(",") if name.strip()}
+        for name, step in steps:
+            if only and not only & {part.strip() for part in name.split(",")}:
+                continue
+            self.attempt(name, step)
+            if name.startswith("F1") and "F1" not in self.m:
+                raise RuntimeError("the floor F1 could not be measured; see the server log")
 
 
 PAGING = re.compile(r"[?&](after|before|cursor|page)=")
@@ -772,7 +784,9 @@ def run_on(kind: str, args: argparse.Namespace) -> Outcome:
         log_name = (
             f"server-{args.size}.log" if kind == "sqlite" else f"server-{kind}-{args.size}.log"
         )
-        server = Server(database.url, args.size, log_name=log_name)
+        # Notification e-mails of S7 go to files of the run's own (no mail server).
+        mail = {"REKINDLE_MAIL_FILE_DIR": str(notify_burst.mail_dir(RESULTS, args.size))}
+        server = Server(database.url, args.size, extra_env=mail, log_name=log_name)
         log(f"Starting gunicorn (gunicorn.conf.py, production config) on port {server.port} ...")
         server.start()
         bench = Bench(server, targets, args, f2, database)
@@ -859,6 +873,9 @@ def main(argv: list[str] | None = None) -> int:
         default=10,
         metavar="N",
         help="also measure S6 with the render workers at nice N (a diagnostic row; 0: off)",
+    )
+    parser.add_argument(
+        "--only", default="", help="run only these steps, e.g. S7 (comma-separated)"
     )
     args = parser.parse_args(argv)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 
 from app import audit
 from app.authz import roles_required
@@ -49,7 +50,7 @@ class RetryForm(BaseForm):
 
 @bp.route("/dead-letters")
 @roles_required(Role.ADMIN)
-def index():
+def index() -> str:
     """Every dead letter, newest first: metadata only."""
     rows = db.session.execute(
         sa.select(
@@ -87,15 +88,18 @@ def _unknown(code: str) -> NotificationKind:
 
 @bp.route("/dead-letters/<int:notification_id>/retry", methods=["POST"])
 @roles_required(Role.ADMIN)
-def retry(notification_id: int):
+def retry(notification_id: int) -> ResponseReturnValue:
     """Put a dead letter back in the outbox, due now."""
     from app.notifications.sweep import retry_dead
 
     form = RetryForm()
     if not form.validate_on_submit():
         abort(400)
-    if not retry_dead(notification_id):
+    if db.session.get(Notification, notification_id) is None:
         abort(404)
+    if not retry_dead(notification_id):  # tried again already (a second click)
+        flash("That notification is no longer waiting here.", "info")
+        return redirect(url_for("dead_letters.index"))
     audit.record("notification.retried", detail=f"notification {notification_id}")
     db.session.commit()
     flash("The notification is back in the outbox and will be tried again now.", "success")

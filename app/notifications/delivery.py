@@ -199,7 +199,7 @@ def _failed(notification_id: int, exc: BaseException) -> None:
     row.state = NotificationState.PENDING
     row.claimed_at = None
     row.next_attempt_at = now + delay
-    row.queued_at = now
+    row.queued_at = row.next_attempt_at  # the scheduled retry's time: the sweep steps in after
     db.session.commit()
     from app.notifications.tasks import deliver_notifications
 

@@ -21,6 +21,7 @@ from app.notifications.kinds import get_kind
 
 log = logging.getLogger(__name__)
 _TO_DELIVER = "notifications_to_deliver"
+CHUNK = 50  # rows per queue message: consumers share a burst, one mail connection each
 
 #: The role each audience is for (a kind for clients never goes to a counselor by mistake).
 _ROLE_OF_AUDIENCE = {"client": "client", "counselor": "counselor", "admin": "admin"}
@@ -114,10 +115,12 @@ def enqueue(ids: list[int]) -> None:
         return
     from app.notifications.tasks import deliver_notifications
 
-    try:
-        deliver_notifications(ids)
-    except Exception as exc:  # noqa: BLE001  (Redis down, a lock: the sweep retries)
-        log.warning("notifications %s wait for the sweep: %s", ids[:5], type(exc).__name__)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        try:
+            deliver_notifications(chunk)
+        except Exception as exc:  # noqa: BLE001  (Redis down, a lock: the sweep retries)
+            log.warning("notifications %s wait for the sweep: %s", chunk[:5], type(exc).__name__)
 
 
 @sa.event.listens_for(sa.orm.Session, "after_commit")

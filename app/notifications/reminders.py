@@ -62,7 +62,7 @@ def _open_and_due_on(n: Notification) -> bool:
     ).first()
     if row is None or row.status not in OPEN or row.due_date is None:
         return False
-    return n.key.rsplit(":", 1)[-1] == row.due_date.isoformat()
+    return bool(n.key.rsplit(":", 1)[-1] == row.due_date.isoformat())
 
 
 register_kind(

@@ -25,7 +25,6 @@ from app.notifications.digest import make_digests
 
 REQUEUE_AFTER = timedelta(minutes=5)
 BATCH = 1000
-CHUNK = 50  # rows per queue message: one mail server connection each
 
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
@@ -64,8 +63,7 @@ def queue_due(now: datetime) -> int:
             sa.update(Notification).where(Notification.id.in_(ids)).values(queued_at=now)
         )
         db.session.commit()
-        for start in range(0, len(ids), CHUNK):
-            enqueue(ids[start : start + CHUNK])
+        enqueue(ids)
         total += len(ids)
         if len(ids) < BATCH:
             return total

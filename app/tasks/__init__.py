@@ -94,7 +94,9 @@ def task(**options: Any) -> Callable[[Callable[..., Any]], QueuedTask]:
     return decorator
 
 
-def periodic_task(schedule: Callable[..., bool], **options: Any):
+def periodic_task(
+    schedule: Callable[..., bool], **options: Any
+) -> Callable[[Callable[..., Any]], QueuedTask]:
     """Register a task that the consumer's scheduler runs when ``schedule`` (a crontab) says.
 
     Only consumers started without ``--no-periodic`` enqueue periodic tasks: run exactly one

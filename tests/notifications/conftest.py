@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,10 +14,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import time_machine
+from aiosmtpd.controller import Controller
 
 from app.extensions import db
 from app.models import Notification, NotificationState, User
 from app.notifications import NotificationKind, announce, kinds
+from tests.mailbox import Inbox, free_port
 from tests.modules.conftest import break_module_cycle, builtin, couple, give  # noqa: F401  (fixtures)
 
 PING = "test.ping"
@@ -170,3 +174,34 @@ def run_sweep(app) -> Callable[[], dict[str, int]]:
 def mail_files(tmp_path) -> Iterator[Path]:
     """The folder e-mails are written to when no mail server is configured."""
     yield tmp_path / "mail"
+
+
+class RefusingInbox(Inbox):
+    """An SMTP server that answers "451 try again later" to every e-mail while ``refuse``.
+
+    With ``victim`` set to a process id it takes the next e-mail and then kills that process
+    before answering "250 OK": a consumer killed between sending and marking sent.
+    """
+
+    refuse = False
+    victim: int | None = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
+        if self.refuse:
+            return "451 4.3.0 Try again later"
+        answer = await super().handle_DATA(server, session, envelope)
+        if self.victim is not None:
+            os.kill(self.victim, signal.SIGKILL)
+            self.victim = None
+        return answer
+
+
+@pytest.fixture
+def moody_inbox() -> Iterator[RefusingInbox]:
+    """A real SMTP server that can be told to refuse for a while."""
+    handler = RefusingInbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    handler.port = controller.port
+    yield handler
+    controller.stop()

@@ -42,3 +42,13 @@ def test_without_a_public_url_links_name_the_development_server(app, factory, pi
         f"http://localhost:5000/me?n={notification_id}"
         in message.get_body(("plain",)).get_content()
     )
+
+
+def test_by_default_the_files_are_in_the_instance_folder(app, factory, ping):
+    from pathlib import Path
+
+    from app.notifications import email
+
+    app.config["MAIL_FILE_DIR"] = None
+    with app.app_context():
+        assert email.mail_dir() == Path(app.instance_path) / "mail"

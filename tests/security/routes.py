@@ -119,6 +119,8 @@ MATRIX: dict[str, Entry] = {
     "admin.deactivate": ACCOUNT_M,
     "admin.reactivate": ACCOUNT_M,
     "admin.reissue_invitation": ACCOUNT_M,
+    "dead_letters.index": Entry(M),
+    "dead_letters.retry": Entry(M, {"notification_id": "literal:999999"}),
     # counselors: caseload, cases, sessions, modules, shared journal
     "caseload.index": Entry(COUNSELORS),
     "cases.new": Entry(COUNSELORS),
