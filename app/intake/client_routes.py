@@ -138,14 +138,14 @@ def _check_case(case_id: int) -> Case:
 def safety_check(case_id: int):
     """The check: questions that save as they are answered, a quick exit always in view."""
     case = _check_case(case_id)
-    check = safety.check_to_answer(current_user, case_id)
-    db.session.commit()  # the draft exists before the first autosave arrives
+    # A page view changes nothing: the draft is made by the first autosave.
+    check = safety.draft_of(current_user, case_id)
     return render_template(
         "intake/safety_check.html",
         case=case,
-        check=check,
+        seq=check.draft_seq if check else 0,
         content=safety.content(),
-        answers=check.answers or {},
+        answers=(check.answers or {}) if check else {},
         errors=[],
         exit_url=quick_exit_url(),
     )
@@ -158,9 +158,7 @@ def safety_autosave(case_id: int):
     """Keep the answers so far (the quick exit loses nothing saved)."""
     _check_case(case_id)
     payload = read_autosave_payload()
-    check = safety.latest_check(current_user, case_id)
-    if check is None:
-        abort(404)
+    check = safety.check_to_answer(current_user, case_id)
     try:
         fresh = safety.autosave(check, payload.seq, payload.fields)
     except safety.SafetyError as exc:
@@ -174,11 +172,16 @@ def safety_autosave(case_id: int):
 def safety_send(case_id: int):
     """Send the answers to the counselor."""
     case = _check_case(case_id)
-    check = safety.latest_check(current_user, case_id)
     from app.auth.forms import PostForm
 
-    if check is None or not PostForm().validate_on_submit():
+    if not PostForm().validate_on_submit():
         return redirect(url_for("intake.safety_check", case_id=case_id), code=303)
+    if safety.draft_of(current_user, case_id) is None and safety.latest_check(
+        current_user, case_id
+    ):
+        # Sent already (a second click): the same thanks, nothing sent twice.
+        return redirect(url_for("intake.safety_sent", case_id=case_id), code=303)
+    check = safety.check_to_answer(current_user, case_id)
     raw = {q.key: request.form.get(q.key) for q in safety.content().questions}
     try:
         safety.submit(check, raw, case)
@@ -188,7 +191,7 @@ def safety_send(case_id: int):
         return render_template(
             "intake/safety_check.html",
             case=case,
-            check=check,
+            seq=check.draft_seq,
             content=safety.content(),
             answers=safety.clean_answers(raw),
             errors=[str(exc)],

@@ -104,6 +104,12 @@ def latest_check(user: User, case_id: int) -> SafetyCheck | None:
     ).first()
 
 
+def draft_of(user: User, case_id: int) -> SafetyCheck | None:
+    """The partner's draft waiting in the case, if any (reads only)."""
+    check = latest_check(user, case_id)
+    return check if check is not None and check.status is SafetyCheckStatus.DRAFT else None
+
+
 def check_to_answer(user: User, case_id: int) -> SafetyCheck:
     """The partner's draft in the case, made on first visit (or after the last one was sent)."""
     check = latest_check(user, case_id)

@@ -80,7 +80,9 @@ def case_intake_section(viewer: User, case: Case) -> dict[str, Any] | None:
     """Consent, confidentiality and safety for the case's counselor."""
     if viewer.role is not Role.COUNSELOR or case.kind is not CaseKind.COUPLE:
         return None
-    members = [m for m in case.members if m.erased_at is None]
+    from app.services.sessions import case_clients
+
+    members = case_clients(case.id)
     setting = consents.case_policy(case.id)
     checks = safety.checks_of_case(case.id)
     concerns = safety.concerns_of_case(case.id)
