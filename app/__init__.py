@@ -80,12 +80,13 @@ def register_blueprints(app: Flask) -> None:
     from app.cases import bp as cases_bp
     from app.client import bp as client_bp
     from app.exercises import bp as exercises_bp
+    from app.intake import bp as intake_bp
     from app.journal import bp as journal_bp
     from app.library import bp as library_bp
     from app.main import bp as main_bp
-    from app.notification_centre import bp as notification_centre_bp
     from app.measures import bp as measures_bp
     from app.messages import bp as messages_bp
+    from app.notification_centre import bp as notification_centre_bp
     from app.notifications.admin import bp as dead_letters_bp
     from app.pdf.views import bp as pdfs_bp
     from app.sessions import bp as sessions_bp
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
         dead_letters_bp,
         notification_centre_bp,
         appointments_bp,
+        intake_bp,
     ):
         app.register_blueprint(blueprint)
 

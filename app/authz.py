@@ -33,6 +33,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.sign_in_link",
         "main.healthz",
         "appointments.feed",  # calendar apps fetch it with its secret token, no sign-in
+        "intake.neutral",  # the quick exit's neutral page
     }
 )
 

@@ -79,6 +79,9 @@ class Defaults:
     REKINDLE_TIMEZONE = "UTC"  # how times are shown, e.g. "Europe/Helsinki"
     REKINDLE_CALENDAR_CASE_LABEL = "initials"  # counselors' feeds: "initials" or "case_label"
     REKINDLE_INVITATION_DAYS = 7
+    # Where the safety check's quick exit goes (a neutral site the practice chooses); our own
+    # neutral page at /weather when unset.
+    REKINDLE_QUICK_EXIT_URL: str | None = None
     REKINDLE_DEMO_PASSWORD = "rekindle-demo"
     REKINDLE_ENCRYPTION_KEYS: str | None = None  # JSON keyring; a file in instance/ otherwise
     REKINDLE_ENCRYPTION_KEYS_FILE: str | None = None

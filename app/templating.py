@@ -69,6 +69,7 @@ NAV_ITEMS: dict[str, list[tuple[str, str]]] = {
         ("admin.index", "Accounts"),
         ("admin.audit", "Audit log"),
         ("admin.erasure_index", "Erase a client"),
+        ("intake.admin_consents", "Consent texts"),
     ],
 }
 

@@ -27,6 +27,7 @@ def test_public_allowlist_is_small_and_known():
         "auth.sign_in_link",
         "main.healthz",
         "appointments.feed",
+        "intake.neutral",
     } == PUBLIC_ENDPOINTS
 
 

@@ -24,6 +24,7 @@ from app.cases.delivery import send_links
 from app.cases.forms import NewCaseForm, ReopenForm, StatusForm
 from app.dataprotection_sections import ERASED_TEMPLATE, erased_members_section
 from app.extensions import db
+from app.intake import sections as intake_sections
 from app.journal import sections as journal_sections
 from app.measures import sections as measure_sections
 from app.messages import sections as message_sections
@@ -52,6 +53,7 @@ STATUS_LABELS = {
 }
 #: What the features show on the case page, in this order; each loader takes the viewer first.
 CASE_PAGE_SECTIONS = [
+    Section(intake_sections.CASE_TEMPLATE, intake_sections.case_intake_section),
     Section(ERASED_TEMPLATE, erased_members_section),
     Section(measure_sections.CASE_TEMPLATE, measure_sections.case_section),
     Section(assignment_sections.CASE_TEMPLATE, assignment_sections.assignments_section),

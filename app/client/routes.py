@@ -10,6 +10,7 @@ from app.authz import deny, roles_required
 from app.client import bp
 from app.dataprotection_sections import EXPORT_LINK_TEMPLATE, export_link_section
 from app.extensions import db
+from app.intake import sections as intake_sections
 from app.journal import sections as journal_sections
 from app.measures import own_views as measure_views
 from app.messages import sections as message_sections
@@ -24,6 +25,7 @@ from app.sessions import sections as session_sections
 #: What the features show on the client's home, in this order; each loader takes the viewer.
 CLIENT_HOME_SECTIONS = [
     Section(pdf_views.HOME_TEMPLATE, pdf_views.waiting_pdfs_section),
+    Section(intake_sections.HOME_TEMPLATE, intake_sections.home_safety_section),
     Section(measure_views.HOME_TEMPLATE, measure_views.due_section),
     Section(appointment_routes.HOME_TEMPLATE, appointment_routes.upcoming_section),
     Section(assignment_sections.HOME_TEMPLATE, assignment_sections.next_exercises_section),

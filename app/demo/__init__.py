@@ -13,7 +13,16 @@ import importlib
 
 from flask import current_app
 
-STEPS = ["accounts", "caseload", "modules", "journal", "sessions", "appointments", "messages"]
+STEPS = [
+    "accounts",
+    "caseload",
+    "modules",
+    "journal",
+    "sessions",
+    "appointments",
+    "messages",
+    "intake",
+]
 
 
 def seed_demo() -> None:

@@ -23,6 +23,21 @@ from app.models.base import UTCDateTime, utcnow
 from app.models.case import Case, CaseKind, CaseMember, CaseStatus, CaseStatusChange, MemberRole
 from app.models.data_key import ClientDataKey
 from app.models.draft import ServerDraft
+from app.models.intake import (
+    CaseConfidentiality,
+    CautionOverride,
+    ConfidentialityPolicy,
+    ConsentDocument,
+    ConsentKind,
+    ConsentSignature,
+    ConsentWaiver,
+    DisclosureAnswer,
+    DisclosureRequest,
+    SafetyCheck,
+    SafetyCheckStatus,
+    SafetyConcern,
+    SafetyDecision,
+)
 from app.models.journal import (
     JournalComment,
     JournalEntry,
@@ -72,6 +87,19 @@ from app.models.user import AccountLink, Invitation, LoginSession, NoteFormat, R
 register_model_events(db.Model)
 
 __all__ = [
+    "CaseConfidentiality",
+    "CautionOverride",
+    "ConfidentialityPolicy",
+    "ConsentDocument",
+    "ConsentKind",
+    "ConsentSignature",
+    "ConsentWaiver",
+    "DisclosureAnswer",
+    "DisclosureRequest",
+    "SafetyCheck",
+    "SafetyCheckStatus",
+    "SafetyConcern",
+    "SafetyDecision",
     "AccountLink",
     "Appointment",
     "AppointmentAttendee",

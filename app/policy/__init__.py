@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Any, cast
 
@@ -52,6 +53,7 @@ from app.models import (
     User,
     Visibility,
 )
+from app.policy import confidentiality, safety
 
 
 @dataclass(frozen=True)
@@ -289,7 +291,14 @@ def readable_by_partner(kind: WritingKind, viewer: User, case: CaseScope) -> Col
     if viewer.role is not Role.CLIENT:
         return sa.false()
     cases = _within(_member_cases(viewer), case)
-    return sa.and_(kind.scoped(cases, lambda column: column != viewer.id), kind.reaching_partner())
+    return sa.and_(
+        kind.scoped(cases, lambda column: column != viewer.id),
+        kind.reaching_partner(),
+        # A held author's new shares (app/policy/safety.py) and private items the case's
+        # confidentiality policy keeps (app/policy/confidentiality.py) never reach the partner.
+        sa.not_(safety.held_from_partner(kind.name)),
+        sa.not_(confidentiality.withheld_from_partner(kind.name)),
+    )
 
 
 def readable_by_counselor(kind: WritingKind, viewer: User, case: CaseScope) -> ColumnElement[bool]:
@@ -356,15 +365,26 @@ class Facts:
     author_id: int
     visibility: Visibility
     sent: bool
+    #: When it last reached a new reader (a held author's later shares stay back).
+    shared_at: datetime | None = None
+    #: The assignment an answer belongs to (its confidentiality depends on it).
+    assignment_id: int | None = None
 
 
 def facts_of(item: JournalEntry | Response) -> Facts:
     """The facts of a loaded entry, or of an answer loaded with its recipient and assignment."""
+    sent = item.status is ResponseStatus.SUBMITTED
     if isinstance(item, JournalEntry):
-        case_id, author_id = item.case_id, item.author_id
-    else:
-        case_id, author_id = item.recipient.assignment.case_id, item.recipient.user_id
-    return Facts(case_id, author_id, item.visibility, item.status is ResponseStatus.SUBMITTED)
+        return Facts(item.case_id, item.author_id, item.visibility, sent, item.shared_at)
+    assignment = item.recipient.assignment
+    return Facts(
+        assignment.case_id,
+        item.recipient.user_id,
+        item.visibility,
+        sent,
+        item.updated_at,
+        assignment.id,
+    )
 
 
 def may_read(
@@ -389,7 +409,13 @@ def may_read(
     if facts.author_id == viewer.id:
         return True
     members = set(member_ids) if member_ids is not None else _current_member_ids(case)
-    return viewer.id in members and facts.sent and reaches_partner(facts.visibility)
+    if not (viewer.id in members and facts.sent and reaches_partner(facts.visibility)):
+        return False
+    if facts.assignment_id is not None and facts.assignment_id in (
+        confidentiality.withheld_assignment_ids(case.id)
+    ):
+        return False
+    return not safety.is_held(case.id, facts.author_id, facts.shared_at)
 
 
 def _current_member_ids(case: Case) -> set[int]:

@@ -27,6 +27,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.policy import safety
 from app.services import announcements
 from app.services.concurrency import create_once
 
@@ -59,6 +60,11 @@ def assign_module(
     )
     if any(user.id not in member_ids for user in recipients):
         raise AssignmentError("Modules can only be given to clients of this case.")
+    if safety.module_blocked(case.id, module_version.module_id):
+        raise AssignmentError(
+            "This module's caution is a block for this case. To assign it anyway, "
+            "record your reason under “Safety” on the case page."
+        )
 
     def build() -> Assignment:
         return Assignment(

@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from app import client_key_store, data_keys
 from app.database import rows_changed
 from app.extensions import db
+from app.intake import export as intake_export
 from app.messages import lifecycle as message_lifecycle
 from app.models import (
     Assignment,
@@ -241,6 +242,7 @@ def erase_client(user: User) -> ErasureSummary:
         )
     )
     message_lifecycle.erase_messages_of(user)
+    intake_export.erase_intake_rows(user.id)  # signatures, checks: the partner's stay
     _shred_data_key(user.id)
     session.flush()
     session.expire(user)

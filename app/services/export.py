@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import policy
 from app.extensions import db
+from app.intake import export as intake_export
 from app.measures import export as measure_export
 from app.messages import lifecycle as message_lifecycle
 from app.models import (
@@ -218,6 +219,7 @@ def build_export(user: User) -> dict[str, Any]:
             ],
             "exercise_answers": [{"author": name, **_answer(r)} for r, name in partner_answers],
         },
+        **intake_export.export_of(user),  # own signed consents and safety checks only
     }
 
 

@@ -15,7 +15,8 @@ from flask import current_app
 from app.charts import Series, line_chart_svg
 from app.extensions import db
 from app.measures import summary as measure_summary
-from app.models import AssignmentStatus, Case, CounselingSession, NoteStatus, User
+from app.models import AssignmentStatus, Case, CounselingSession, NoteStatus, SessionKind, User
+from app.policy import confidentiality
 from app.services import appointment_reads, session_picks
 from app.services import checkins as checkin_service
 from app.services import sessions as service
@@ -82,7 +83,13 @@ def summary_context(
     note = session.note
     sections = (note.sections if note else None) or {}
     members = service.case_clients(case.id)
-    homework = service.homework_of(session)
+    # A joint session's PDFs leave out the private items the case's policy keeps.
+    withheld = (
+        confidentiality.withheld_assignment_ids(case.id)
+        if session.kind is SessionKind.JOINT
+        else set()
+    )
+    homework = [a for a in service.homework_of(session) if a.id not in withheld]
     # Each copy names the next *booked* session; the client copy only one that everyone this
     # summary is for is expected at (a partner's individual session stays theirs).
     next_session = appointment_reads.next_session(
@@ -123,7 +130,7 @@ def summary_context(
         "client_sections": service.CLIENT_SECTIONS,
         "amendments": note.amendments if note else [],
         "charts": check_in_charts(case, members, until=session.starts_at + timedelta(days=1)),
-        "assignments": service.case_assignments(case.id),
+        "assignments": [a for a in service.case_assignments(case.id) if a.id not in withheld],
         "reviewed_ids": service.linked_assignment_ids(session.id, service.REVIEWED),
         "picked": [
             {

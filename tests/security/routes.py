@@ -80,6 +80,8 @@ ANSWER_A = Entry(
 COUNSELOR_ENTRY = Entry(
     C, {"entry_id": "b_entry_for_counselor"}, {"entry_id": "x_entry_for_counselor"}
 )
+PARTNERS_1 = frozenset({"A", "B"})
+CASE_PARTNERS = Entry(PARTNERS_1, _case(), _foreign_case())
 MODULE_C = Entry(C, {"module_id": "c_module"}, {"module_id": "o_module"})
 APPOINTMENT_C = Entry(C, _case(aid="case1_appointment"), _foreign_case(aid="case2_appointment"))
 # Partner A's individual session: B (the other partner) may not even download it.
@@ -272,6 +274,34 @@ MATRIX: dict[str, Entry] = {
     "messages.withdraw": Entry(
         A, {"message_id": "a_joint_message"}, {"message_id": "x_joint_message"}
     ),
+    # intake: consent, confidentiality, the private safety check
+    "intake.neutral": Entry(PUBLIC, public=True),
+    "intake.consents": Entry(CLIENTS),
+    "intake.signed_list": Entry(CLIENTS),
+    "intake.sign": Entry(
+        PARTNERS_1,
+        _case(document_id="consent_document"),
+        _foreign_case(document_id="consent_document"),
+    ),
+    "intake.signature_pdf": Entry(
+        A, {"signature_id": "a_signature"}, {"signature_id": "x_signature"}
+    ),
+    "intake.safety_check": CASE_PARTNERS,
+    "intake.safety_autosave": CASE_PARTNERS,
+    "intake.safety_send": CASE_PARTNERS,
+    "intake.safety_sent": CASE_PARTNERS,
+    "intake.answer_disclosure": Entry(
+        A, {"request_id": "a_disclosure"}, {"request_id": "x_disclosure"}
+    ),
+    "intake.admin_consents": Entry(M),
+    "intake.edit_consent": Entry(M, {"kind": "literal:treatment"}),
+    "intake.set_policy": CASE_C,
+    "intake.override_caution": CASE_C,
+    "intake.waive": Entry(C, _case(user_id="user_A"), _foreign_case(user_id="user_X")),
+    "intake.ask_for_check": Entry(C, _case(user_id="user_A"), _foreign_case(user_id="user_X")),
+    "intake.read_check": Entry(C, _case(check_id="a_check"), _foreign_case(check_id="x_check")),
+    "intake.decide": Entry(C, _case(concern_id="a_concern"), _foreign_case(concern_id="x_concern")),
+    "intake.ask_disclosure": ASSIGNMENT_C,
     "journal.partner_entry": Entry(
         frozenset({"B"}),
         {"entry_id": "a_entry_for_both"},

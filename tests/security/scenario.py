@@ -48,6 +48,7 @@ from app.models import (
     utcnow,
 )
 from tests.factories import _password_hash
+from tests.security.intake_scenario import add_intake
 
 #: The roles of the authorization matrix (docs/security.md "Test roles").
 ROLES = ("anonymous", "A", "B", "X", "C", "O", "M")
@@ -414,5 +415,6 @@ def build_world(app: Flask, marker: str = "Q") -> World:
         ids["a_pdf_job"] = _pdf_job(a).token
         ids["x_pdf_job"] = _pdf_job(x).token
         _messages(world, case1, case2, a, b, x)
+        add_intake(world, case1, case2, {"A": a, "B": b, "X": x, "Y": y})
         db.session.commit()
     return world

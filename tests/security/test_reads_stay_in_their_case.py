@@ -35,6 +35,8 @@ SHOWS_WRITING = {
     "journal/_case_section.html": True,
     "sessions/_case_section.html": True,
     "sessions/_case_checkins.html": True,
+    # Consent states, the policy and check dates: no client writing, and nothing of another case.
+    "intake/_case_section.html": False,
 }
 
 

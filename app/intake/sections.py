@@ -1,0 +1,165 @@
+"""What intake adds to the case page (the counselor's) and the client's home (the partner's own).
+
+The case page shows each partner's consent state, the confidentiality policy and its effects,
+each partner's safety check and, while a concern is open, a banner until a decision is recorded.
+The client's home shows only the client's own check, and only its own words: nothing on it
+depends on the other partner's answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.intake import consents, safety
+from app.intake.forms import DecisionForm, OverrideForm, PolicyForm, WaiverForm
+from app.models import (
+    Case,
+    CaseKind,
+    CaseMember,
+    CaseStatus,
+    ConsentSignature,
+    ConsentWaiver,
+    Role,
+    SafetyCheck,
+    SafetyCheckStatus,
+    StrategyModule,
+    User,
+)
+from app.policy import confidentiality
+from app.policy import safety as safety_policy
+
+CASE_TEMPLATE = "intake/_case_section.html"
+HOME_TEMPLATE = "intake/_home_section.html"
+
+
+def _consent_rows(case: Case, members: list[CaseMember]) -> list[dict[str, Any]]:
+    documents = consents.current_documents()
+    setting = consents.case_policy(case.id)
+    signatures = list(
+        db.session.scalars(
+            sa.select(ConsentSignature)
+            .where(ConsentSignature.case_id == case.id)
+            .order_by(ConsentSignature.signed_at.desc())
+        )
+    )
+    waivers = {
+        w.user_id: w
+        for w in db.session.scalars(
+            sa.select(ConsentWaiver).where(ConsentWaiver.case_id == case.id)
+        )
+    }
+    rows = []
+    for member in members:
+        own = [s for s in signatures if s.user_id == member.user_id]
+        states = []
+        for kind, document in documents.items():
+            current = next((s for s in own if consents._is_current(s, document, setting)), None)
+            earlier = next((s for s in own if s.document_id != document.id), None)
+            states.append(
+                {
+                    "label": consents.KIND_LABELS[kind],
+                    "signed": current,
+                    "resign": current is None and earlier is not None,
+                }
+            )
+        rows.append(
+            {
+                "member": member,
+                "states": states,
+                "waiver": waivers.get(member.user_id),
+                "complete": all(s["signed"] for s in states),
+            }
+        )
+    return rows
+
+
+def case_intake_section(viewer: User, case: Case) -> dict[str, Any] | None:
+    """Consent, confidentiality and safety for the case's counselor."""
+    if viewer.role is not Role.COUNSELOR or case.kind is not CaseKind.COUPLE:
+        return None
+    from app.services.sessions import case_clients
+
+    members = case_clients(case.id)
+    setting = consents.case_policy(case.id)
+    checks = safety.checks_of_case(case.id)
+    concerns = safety.concerns_of_case(case.id)
+    open_concerns = [c for c in concerns if c.decided_at is None]
+    drafts = set(
+        db.session.scalars(
+            sa.select(SafetyCheck.user_id).where(
+                SafetyCheck.case_id == case.id, SafetyCheck.status == SafetyCheckStatus.DRAFT
+            )
+        )
+    )
+    blocked = [
+        module
+        for module in db.session.scalars(
+            sa.select(StrategyModule).where(
+                StrategyModule.slug.in_(sorted(safety_policy.BLOCKED_BY_CONCERN))
+            )
+        )
+        if concerns and safety_policy.module_blocked(case.id, module.id)
+    ]
+    names = {m.user_id: m.user.name for m in members}
+    policy_form = PolicyForm()
+    if setting is not None:
+        policy_form.policy.data = setting.policy.value
+    return {
+        "case": case,
+        "consent_rows": _consent_rows(case, members),
+        "has_documents": bool(consents.current_documents()),
+        "setting": setting,
+        "labels": confidentiality.LABELS,
+        "effects": confidentiality.EFFECTS,
+        "policy_form": policy_form,
+        "waiver_form": WaiverForm(),
+        "members": members,
+        "names": names,
+        "latest_checks": {
+            m.user_id: next((c for c in checks if c.user_id == m.user_id), None) for m in members
+        },
+        "asked": drafts,
+        "open_concerns": open_concerns,
+        "concerns": concerns,
+        "decision_form": DecisionForm(),
+        "decision_labels": safety.DECISION_LABELS,
+        "blocked": blocked,
+        "override_form": OverrideForm(),
+        "private_homework": _private_homework(case, setting),
+        "names_by_id": names,
+    }
+
+
+def _private_homework(case: Case, setting: Any) -> list[dict[str, Any]]:
+    """Under limited secrets: each private homework, and whether its author was asked."""
+    from app.intake import disclosures
+
+    if setting is None or not confidentiality.may_ask_to_disclose(setting.policy):
+        return []
+    requests = disclosures.requests_of_case(case.id)
+    return [
+        {"assignment": a, "author_id": user_id, "request": requests.get(a.id)}
+        for a, user_id in disclosures.private_homework(case.id)
+    ]
+
+
+def home_safety_section(viewer: User, memberships: list[CaseMember]) -> dict[str, Any] | None:
+    """The client's own check to answer, in each couple case where one is due.
+
+    Due before joint work (the case is still at intake and the partner has sent none) and
+    whenever the counselor asks (a new draft waits). Only the viewer's own checks count.
+    """
+    due = [
+        m
+        for m in memberships
+        if m.case.kind is CaseKind.COUPLE
+        and not m.case.is_closed
+        and safety.is_due(viewer, m.case_id, before_joint_work=m.case.status is CaseStatus.INTAKE)
+    ]
+    from app.intake import disclosures
+
+    asked = disclosures.pending_for(viewer)
+    return {"due": due, "disclosures": asked} if due or asked else None
