@@ -101,7 +101,12 @@ def init_app(app: Flask) -> None:
         with contextlib.suppress(Exception):
             db.session.rollback()
         app.logger.warning("database unreachable on %s %s: %s", request.method, request.path, error)
-        response = make_response(render_error(503))
+        title, text = MESSAGES[503]
+        if wants_json():
+            response = make_response(jsonify(error=title, message=text), 503)
+        else:
+            page = render_template("errors/unavailable.html", title=title, text=text)
+            response = make_response(page, 503)
         response.headers["Retry-After"] = "5"
         return response
 

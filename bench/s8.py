@@ -30,7 +30,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.client import Visitor
-from bench.databases import PostgresBench, open_database
+from bench.databases import CHECKOUT, PostgresBench, open_database
 from bench.run import log, machine, percentile
 from bench.seed import BENCH_PASSWORD
 from bench.server import RESULTS, ROOT, Server
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     database = open_database("postgres", args.size)
     assert isinstance(database, PostgresBench)
     # A name of its own: a `make bench DB=postgres` running meanwhile keeps its database.
-    database.name = f"rekindle_bench_s8_{args.size.lower()}"
+    database.name = f"rekindle_bench_s8_{args.size.lower()}_{CHECKOUT}"
     database.url = (
         sa.make_url(database.url).set(database=database.name).render_as_string(hide_password=False)
     )
