@@ -9,7 +9,7 @@ DB ?= sqlite
 FLASK := $(BIN)/flask --app wsgi
 CONSTRAINTS := requirements/constraints.txt
 
-.PHONY: run test test-postgres bench lint typecheck format audit deps test-deps system-check system-check-test reset-demo clean help
+.PHONY: run test test-postgres bench bench-load lint typecheck format audit deps test-deps system-check system-check-test reset-demo clean help
 
 help:
 	@echo "make run     set up and serve Rekindle with demo data on http://127.0.0.1:$(PORT)"
@@ -66,6 +66,12 @@ reset-demo: deps system-check
 
 bench: test-deps system-check
 	$(BIN)/python -m bench.run --size $(SIZE) --db $(DB)
+
+# S8: a clinic's mixed load on PostgreSQL at rising arrival rates (Locust, the `bench` extra).
+# Heavy: generates fixture L (a few minutes) and runs until the load is no longer held.
+bench-load: test-deps system-check
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[bench]'
+	$(BIN)/python -m bench.s8 --size $(or $(LOAD_SIZE),L)
 
 LINTED := app tests migrations bench scripts
 

@@ -87,11 +87,15 @@ def write_events(events: list[PendingEvent]) -> None:
     """Append events to the chain (the caller commits)."""
     session = db.session
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(7213)"))  # one chain, one writer
-    previous = (
-        session.scalar(sa.select(AuditEvent.chain_hash).order_by(AuditEvent.id.desc()).limit(1))
-        or GENESIS
-    )
+        # One chain, one writer: the function takes the chain's advisory lock, then reads the
+        # head with a snapshot taken after the lock (migration "scale"), in one statement.
+        previous = session.scalar(sa.text("SELECT rekindle_audit_chain_head()")) or GENESIS
+    else:
+        # SQLite: this write transaction began with BEGIN IMMEDIATE, so no writer is between.
+        previous = (
+            session.scalar(sa.select(AuditEvent.chain_hash).order_by(AuditEvent.id.desc()).limit(1))
+            or GENESIS
+        )
     for pending in events:
         row = AuditEvent(**pending.__dict__, chain_hash="")
         row.chain_hash = chain_hash(previous, row)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import contextlib
+
+import psycopg
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.authz import record_denial
@@ -27,6 +31,11 @@ MESSAGES = {
         "It was written by a client whose writing has been erased, and it cannot be read.",
     ),
     429: ("Please wait a moment", "There were too many attempts. Try again in a few minutes."),
+    503: (
+        "Rekindle is briefly unavailable",
+        "It could not reach its database just now. Nothing you saved before this was lost, and "
+        "text you are writing stays in this browser's drafts. Please try again in a minute.",
+    ),
     500: (
         "Something went wrong on our side",
         "Nothing you saved before this was lost. Please try again in a moment.",
@@ -81,6 +90,25 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         custom = error.description if error.code == 409 else None
         return render_error(error.code or 500, custom)
+
+    @app.errorhandler(OperationalError)
+    def database_unreachable(error: OperationalError):
+        # PostgreSQL refused or dropped the connection (a restart, a failover, too many
+        # clients): a calm 503 the browser may retry, and autosave keeps the text and sends
+        # it again. SQLAlchemy drops the dead connection and connects anew on the next request.
+        if not (error.connection_invalidated or isinstance(error.orig, psycopg.OperationalError)):
+            return unexpected_error(error)
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+        app.logger.warning("database unreachable on %s %s: %s", request.method, request.path, error)
+        title, text = MESSAGES[503]
+        if wants_json():
+            response = make_response(jsonify(error=title, message=text), 503)
+        else:
+            page = render_template("errors/unavailable.html", title=title, text=text)
+            response = make_response(page, 503)
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -9,7 +9,12 @@ context, or None to leave the section out:
     Section("assignments/_case_section.html", assignments_section)
 
 The loaders read through their feature's services, which ask ``app.policy`` what the viewer may
-read. Keep each loader to one or two queries that do not grow with the data (docs/performance.md T1).
+read. Their statements must not grow with the data (docs/performance.md T1), and each section
+declares how many it issues at most (``statements``, 1 unless said otherwise). The case page
+has a budget of 8 statements in all (``CASE_PAGE_BUDGET`` in ``app/cases/routes.py``): its own
+reads plus what its sections declare must fit, and ``tests/performance/test_case_page_queries.py``
+holds each section to its declaration and the page to the total. A section that needs nothing
+beyond what the page loaded declares ``statements=0``.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ class Section:
 
     template: str
     loader: Callable[..., dict[str, Any] | None]
+    #: The most statements ``loader`` may issue, whatever the data (docs/performance.md T1).
+    statements: int = 1
 
 
 def load_sections(

@@ -16,12 +16,14 @@ from app import create_app
 def install(app: Flask) -> Flask:
     """Add the floor page F1, the statement-count header and ``seed-bench`` to ``app``."""
     from bench.floor import bp
+    from bench.profile import install as install_profile
     from bench.querycount import install as install_querycount
     from bench.seed import seed_bench_command
 
     if "bench" not in app.blueprints:
         app.register_blueprint(bp)
         install_querycount(app)
+        install_profile(app)  # only with BENCH_PROFILE set (S8)
         app.cli.add_command(seed_bench_command)
     return app
 

@@ -9,6 +9,7 @@ end, so every run starts from the same rows and leaves nothing behind.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import subprocess
@@ -20,6 +21,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.server import ROOT, ensure_fixture, working_copy
+
+#: Names this checkout in the benchmark's PostgreSQL database names.
+CHECKOUT = hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 KINDS = ("sqlite", "postgres")
@@ -75,7 +79,12 @@ class SQLiteBench(BenchDatabase):
 
 
 class PostgresBench(BenchDatabase):
-    """``rekindle_bench_<size>`` on the PostgreSQL server, created and dropped by the run."""
+    """``rekindle_bench_<size>_<checkout>`` on the PostgreSQL server, created and dropped by the run.
+
+    The suffix names this checkout (a digest of its path): on a server that several developers'
+    checkouts share, one run's ``DROP DATABASE`` never ends another's run; an interrupted
+    run's database is dropped by the next run from the same checkout.
+    """
 
     kind = label = "postgres"
 
@@ -83,7 +92,7 @@ class PostgresBench(BenchDatabase):
         super().__init__(size)
         server = sa.make_url(_psycopg(os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_POSTGRES))
         self.admin_url = server
-        self.name = f"rekindle_bench_{size.lower()}"
+        self.name = f"rekindle_bench_{size.lower()}_{CHECKOUT}"
         self.url = server.set(database=self.name).render_as_string(hide_password=False)
 
     def _admin(self, statement: str) -> None:

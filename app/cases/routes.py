@@ -51,10 +51,17 @@ STATUS_LABELS = {
     CaseStatus.PAUSED: "Paused",
     CaseStatus.CLOSED: "Closed",
 }
-#: What the features show on the case page, in this order; each loader takes the viewer first.
+#: The case page's statement budget (docs/performance.md T1), and what the page itself issues
+#: before its sections: the signed-in session, the case (members, history and invitations
+#: joined) and the audit event (the chain's head, then the insert).
+CASE_PAGE_BUDGET = 8
+CASE_PAGE_OWN_STATEMENTS = 4
+#: What the features show on the case page, in this order; each loader takes the viewer first
+#: and each section declares its statements (``Section.statements``, 1 by default). The page's
+#: own statements plus the declarations must stay within ``CASE_PAGE_BUDGET``.
 CASE_PAGE_SECTIONS = [
     Section(intake_sections.CASE_TEMPLATE, intake_sections.case_intake_section),
-    Section(ERASED_TEMPLATE, erased_members_section),
+    Section(ERASED_TEMPLATE, erased_members_section, statements=0),
     Section(measure_sections.CASE_TEMPLATE, measure_sections.case_section),
     Section(assignment_sections.CASE_TEMPLATE, assignment_sections.assignments_section),
     Section(journal_sections.CASE_TEMPLATE, journal_sections.case_journal_section),
@@ -121,10 +128,9 @@ def _member_rows(case: Case, links: dict[int, str]) -> list[dict]:
     """One row per place in the case: its member, or the newest invitation to it.
 
     An invitation row shows what the counselor typed and the invitation's state only, so it
-    reads the same whoever the address belongs to.
+    reads the same whoever the address belongs to. ``case.invitations`` came with the case.
     """
-    by_user = invitations.latest_by_user(case.id)
-    by_place = invitations.latest_by_place(case.id)
+    by_user, by_place = invitations.latest_of(case.invitations)
     members = {member.role.value: member for member in case.members}
     roles = (
         [MemberRole.PARTNER_A, MemberRole.PARTNER_B]
@@ -167,14 +173,15 @@ def _member_rows(case: Case, links: dict[int, str]) -> list[dict]:
 @roles_required(Role.COUNSELOR)
 def detail(case_id: int):
     """The case page: header, members and invitations, status history, feature sections."""
-    # One query for the header, members and history; joined rows stay few (2 members × changes).
+    # One query for the header, members, history and invitations; joined rows stay few
+    # (2 members × a few changes × a few invitations).
     case = case_for_counselor_loaded(
         case_id,
         joinedload(Case.members).joinedload(CaseMember.user),
         joinedload(Case.status_changes).joinedload(CaseStatusChange.changed_by),
+        joinedload(Case.invitations),
     )
-    case_invitation_ids = invitations.ids_of_case(case.id)
-    links = invitations.take_shown_once(case_invitation_ids)
+    links = invitations.take_shown_once([invitation.id for invitation in case.invitations])
     status_form = StatusForm()
     status_form.status.choices = [
         SelectChoice(s.value, STATUS_ACTIONS[s]) for s in case_service.allowed_statuses(case)

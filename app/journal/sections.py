@@ -17,7 +17,7 @@ HOME_TEMPLATE = "journal/_home_section.html"
 def case_journal_section(viewer: User, case: Case) -> dict[str, Any] | None:
     """Each partner's shared entries (newest first, unread marked) and their mood trend.
 
-    Three statements whatever the number of entries; members come with the case.
+    One statement whatever the number of entries; members come with the case.
     """
     members = [(m.user_id, m.role, m.user.name) for m in case_members(case)]
     if not members:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
 from app.models.base import UTCDateTime, enum_type, utcnow
-from app.models.user import User
+from app.models.user import Invitation, User
 
 
 class CaseKind(enum.StrEnum):
@@ -62,6 +62,14 @@ class Case(Model):
     )
     status_changes: Mapped[list[CaseStatusChange]] = relationship(
         order_by="CaseStatusChange.changed_at", lazy="raise", cascade="all, delete-orphan"
+    )
+    # Read-only: the case page loads a case's invitations with it (docs/performance.md T1);
+    # invitations are made and changed through app.services.invitations.
+    invitations: Mapped[list[Invitation]] = relationship(
+        primaryjoin="Case.id == foreign(Invitation.case_id)",
+        order_by="Invitation.id",
+        viewonly=True,
+        lazy="raise",
     )
 
     @property

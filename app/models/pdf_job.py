@@ -30,8 +30,8 @@ class PdfJob(Model):
     """One requested PDF: what to render for whom, its state, and the encrypted result.
 
     The row holds no client writing in the clear: ``title`` and ``filename`` are made from dates
-    and fixed words, ``detail`` is the audit's counts, and the PDF is AES-GCM encrypted, bound
-    to this row's id and owner (``app.pdf.jobs``).
+    and fixed words, ``detail`` is the audit's counts, and the PDF (and the HTML waiting to be
+    rendered) is AES-GCM encrypted, bound to this row's id and owner (``app.pdf.jobs``).
     """
 
     __tablename__ = "pdf_jobs"
@@ -55,6 +55,9 @@ class PdfJob(Model):
     size_chars: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(sa.String(300))
     pdf_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    #: The document's HTML as the request built it, encrypted like ``pdf_ct``, so the consumer
+    #: renders it without building it again; cleared once the render is done.
+    html_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -34,6 +34,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -84,6 +85,8 @@ class _Worker:
         except (EOFError, OSError) as exc:
             self.kill()
             raise PdfError("The PDF service did not start. Please try again in a minute.") from exc
+        #: Resident size once warm: what "grown" is measured against (T6).
+        self.warm_bytes = _resident_bytes(self.process.pid)
 
     def alive(self) -> bool:
         """True while the process runs."""
@@ -101,12 +104,22 @@ class RenderPool:
     """A few warm workers behind a semaphore; a hung or failed worker is replaced."""
 
     def __init__(
-        self, *, workers: int, timeout: float, memory_mb: int, recycle_mb: int = 0
+        self,
+        *,
+        workers: int,
+        timeout: float,
+        memory_mb: int,
+        recycle_mb: int = 0,
+        recycle_growth: float = 0.0,
     ) -> None:
         self.timeout = timeout
         self.memory_bytes = memory_mb * 1024 * 1024
         self.recycle_bytes = recycle_mb * 1024 * 1024
+        self.recycle_growth = recycle_growth
         self.size = workers
+        #: Workers replaced for having grown, and the seconds their replacements took to start.
+        self.recycled = 0
+        self.recycle_seconds = 0.0
         self.pid = os.getpid()
         self._slots = threading.BoundedSemaphore(workers)
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
@@ -138,14 +151,37 @@ class RenderPool:
                     if payload == "memory"
                     else "This document could not be prepared. Please try again."
                 )
-            if self.recycle_bytes and _resident_bytes(worker.process.pid) > self.recycle_bytes:
-                # A very long document leaves the worker big: let a fresh one serve the next.
+            if self._grown(worker):
+                # A very long document, or many renders, left the worker big: a fresh one,
+                # started beside the request, serves the next render (T6).
                 worker.kill()
+                self.recycled += 1
+                threading.Thread(target=self._replace, daemon=True).start()
             else:
                 self._idle.put(worker)
             return payload
         finally:
             self._slots.release()
+
+    def _grown(self, worker: _Worker) -> bool:
+        resident = _resident_bytes(worker.process.pid)
+        if self.recycle_bytes and resident > self.recycle_bytes:
+            return True
+        limit = worker.warm_bytes * (1 + self.recycle_growth)
+        return bool(self.recycle_growth and worker.warm_bytes and resident > limit)
+
+    def _replace(self) -> None:
+        """Start a warm worker in place of a recycled one (in a thread: nobody waits on it)."""
+        started = time.monotonic()
+        try:
+            worker = _Worker(self.memory_bytes, start_timeout=max(self.timeout, 30.0))
+        except PdfError:
+            return  # the next render starts one itself
+        self.recycle_seconds += time.monotonic() - started
+        if self._idle.qsize() >= self.size:
+            worker.kill()  # a render started its own meanwhile: never more than ``size`` idle
+        else:
+            self._idle.put(worker)
 
     def _take(self) -> _Worker:
         while True:
@@ -191,12 +227,17 @@ def _pool(*, background: bool = False) -> RenderPool:
         float(config.get(prefix + "TIMEOUT", DEFAULT_TIMEOUT)),
         int(config.get(prefix + "MEMORY_MB", DEFAULT_MEMORY_MB)),
         int(config.get("REKINDLE_PDF_RECYCLE_MB", 0)),
+        float(config.get("REKINDLE_PDF_RECYCLE_GROWTH", 0.0)),
     )
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None:
             pool = _pools[key] = RenderPool(
-                workers=key[1], timeout=key[2], memory_mb=key[3], recycle_mb=key[4]
+                workers=key[1],
+                timeout=key[2],
+                memory_mb=key[3],
+                recycle_mb=key[4],
+                recycle_growth=key[5],
             )
         return pool
 

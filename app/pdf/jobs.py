@@ -6,9 +6,10 @@ documents. Big ones (over ``REKINDLE_PDF_BACKGROUND_CHARS`` of HTML) do not wait
 way the web worker is free within seconds; the person sees "We are preparing your PDF", and a
 notice on their home page until they download it.
 
-The consumer rebuilds the document from the database (the queue carries the job id only, never
-client writing), renders it with the background limits, and stores the PDF AES-GCM encrypted,
-bound to the job's id and owner. Downloading checks the owner and the document's own rule again
+The request builds the document's HTML once (it must, to measure it) and keeps it in the job,
+AES-GCM encrypted and bound to the job's id and owner; the consumer reads it from the database
+(the queue carries the job id only, never client writing), renders it with the background
+limits, and stores the PDF encrypted the same way (docs/performance.md T5: one build per PDF). Downloading checks the owner and the document's own rule again
 (a counselor who lost the case cannot fetch its summary) and writes the same audit event as a
 direct download did before.
 
@@ -36,9 +37,10 @@ from app.tasks import periodic_task, task
 
 #: A job still pending after this long was lost (its consumer died); it is marked failed.
 LOST_AFTER = timedelta(minutes=30)
-# A small summary renders in ~0.2 s: look often at first, then less (one indexed read each).
-FIRST_POLL_SECONDS = 0.02
-MAX_POLL_SECONDS = 0.2
+# A small summary renders in ~0.2 s: look often (one primary-key read each), so the page
+# learns it is ready within ~10 ms; at most 2.5 s of this, ~100 reads (T5).
+FIRST_POLL_SECONDS = 0.01
+MAX_POLL_SECONDS = 0.025
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,10 @@ def _aad(job: PdfJob) -> bytes:
     return f"pdf_jobs.pdf:{job.id}:{job.user_id}".encode()
 
 
+def _html_aad(job: PdfJob) -> bytes:
+    return f"pdf_jobs.html:{job.id}:{job.user_id}".encode()
+
+
 def start(
     kind: str,
     owner: User,
@@ -102,9 +108,14 @@ def start(
     )
     built = KINDS[kind].build(job)
     # Building the HTML is cheap (~40 ms for the largest export); laying it out is what is not.
-    job.size_chars = len(render_html(built.template, built.context))
+    html = render_html(built.template, built.context)
+    job.size_chars = len(html)
     job.detail = built.detail
     db.session.add(job)
+    db.session.flush()
+    # Kept for the consumer, which renders it rather than building it a second time (T5);
+    # encrypted and bound to this job like the PDF, and cleared once rendered.
+    job.html_ct = keyring().encrypt(html.encode(), _html_aad(job))
     db.session.flush()
     return job
 
@@ -198,16 +209,20 @@ def render_job(job_id: int) -> None:
     job = db.session.get(PdfJob, job_id)
     if job is None or job.status is not PdfJobStatus.PENDING:
         return  # deleted, or already done by an earlier delivery of the same message
-    built: Built | None = None
     try:
-        built = KINDS[job.kind].build(job)
-        html = render_html(built.template, built.context)
+        if job.html_ct is not None:
+            # What the request built (and measured): rendered as is, never built twice.
+            html = keyring().decrypt(job.html_ct, _html_aad(job)).decode()
+        else:  # a job queued by an older version of the app
+            built = KINDS[job.kind].build(job)
+            html = render_html(built.template, built.context)
         # End the transaction before the long render: on SQLite a task's transaction holds
         # the write lock, and pages must not wait a minute to save anything.
         db.session.commit()
         pdf = render_html_to_pdf(html, background=True)
     except PdfError as exc:
-        fail(job_id, str(exc), built.audit_object if built else None)
+        db.session.rollback()
+        fail(job_id, str(exc), _audit_object(job_id))
         return
     except Exception:
         db.session.rollback()
@@ -217,9 +232,20 @@ def render_job(job_id: int) -> None:
     db.session.commit()
 
 
+def _audit_object(job_id: int) -> Model | None:
+    """What a failed job's audit event names (only failures need it: built again, or None)."""
+    job = db.session.get(PdfJob, job_id)
+    try:
+        return KINDS[job.kind].build(job).audit_object if job is not None else None
+    except PdfError:
+        db.session.rollback()
+        return None
+
+
 def store(job: PdfJob, pdf: bytes) -> None:
     """Keep the finished PDF, encrypted for this job and owner; the job is ready (flushes)."""
     job.pdf_ct = keyring().encrypt(pdf, _aad(job))
+    job.html_ct = None
     job.status = PdfJobStatus.READY
     job.finished_at = utcnow()
     db.session.flush()
@@ -234,6 +260,7 @@ def fail(job_id: int, message: str, audit_object: Model | None = None) -> None:
     if job is None:
         return
     job.status = PdfJobStatus.FAILED
+    job.html_ct = None
     job.error = message[:300]
     job.finished_at = utcnow()
     db.session.flush()

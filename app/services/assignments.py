@@ -142,15 +142,21 @@ def _with_details(query: sa.Select[Assignment]) -> sa.Select[Assignment]:
 
 
 def case_assignments(case: Case) -> list[Assignment]:
-    """The case's current assignments, newest first, with recipients and module versions."""
+    """The case's current assignments, newest first, with recipients and module versions.
+
+    One statement (the case page's budget, docs/performance.md T1): recipients are joined, a
+    case has a handful of assignments with one or two recipients each.
+    """
     return list(
         db.session.scalars(
-            _with_details(
-                sa.select(Assignment).where(
-                    Assignment.case_id == case.id, Assignment.removed_at.is_(None)
-                )
-            ).order_by(Assignment.created_at.desc(), Assignment.id.desc())
-        )
+            sa.select(Assignment)
+            .where(Assignment.case_id == case.id, Assignment.removed_at.is_(None))
+            .options(
+                joinedload(Assignment.recipients).joinedload(AssignmentRecipient.user),
+                joinedload(Assignment.module_version).joinedload(ModuleVersion.module),
+            )
+            .order_by(Assignment.created_at.desc(), Assignment.id.desc())
+        ).unique()
     )
 
 

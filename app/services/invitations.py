@@ -219,19 +219,18 @@ def latest_by_user(case_id: int) -> dict[int, Invitation]:
     return {invitation.user_id: invitation for invitation in rows if invitation.user_id}
 
 
-def latest_by_place(case_id: int) -> dict[str, Invitation]:
-    """The newest invitation to each place (role) of a case, in one query."""
-    rows = db.session.scalars(
-        sa.select(Invitation)
-        .where(Invitation.case_id == case_id, Invitation.member_role.is_not(None))
-        .order_by(Invitation.id)
-    )
-    return {invitation.member_role or "": invitation for invitation in rows}
+def latest_of(
+    case_invitations: list[Invitation],
+) -> tuple[dict[int, Invitation], dict[str, Invitation]]:
+    """The newest invitation of each member and of each place, from a case's invitations.
 
-
-def ids_of_case(case_id: int) -> list[int]:
-    """Ids of every invitation of a case (to find the links waiting to be shown once)."""
-    return list(db.session.scalars(sa.select(Invitation.id).where(Invitation.case_id == case_id)))
+    The same answer as ``latest_by_user`` (and the same for places), from rows already loaded
+    with the case (the case page's statement budget, docs/performance.md T1).
+    """
+    ordered = sorted(case_invitations, key=lambda invitation: invitation.id)
+    by_user = {i.user_id: i for i in ordered if i.user_id}
+    by_place = {i.member_role or "": i for i in ordered if i.member_role is not None}
+    return by_user, by_place
 
 
 def latest_staff_invitations(user_ids: list[int]) -> dict[int, Invitation]:

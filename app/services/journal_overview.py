@@ -23,7 +23,6 @@ from app.models import (
     utcnow,
 )
 from app.policy import EVERY_CASE, JOURNAL
-from app.services.journal import mood_points
 
 RECENT_DAYS = 14
 
@@ -38,48 +37,66 @@ class CaseJournal:
 
 
 def case_journal(
-    viewer: User, case: Case, author_ids: Sequence[int], per_author: int
+    viewer: User, case: Case, author_ids: Sequence[int], per_author: int, *, mood_days: int = 180
 ) -> CaseJournal:
     """The latest ``per_author`` shared entries of each author, their counts and moods.
 
-    Three statements whatever the number of entries: latest entries per author (a window
-    function), shared and unread counts, mood points.
+    One statement whatever the number of entries (the case page's budget, docs/performance.md
+    T1): window functions rank each author's shares and count them (all, and unread by the
+    viewer) over every row the policy lets the viewer read, and the rows returned are the
+    latest ``per_author`` of each author plus those that are points of the mood chart (the
+    same points as ``app.services.journal.mood_points``). An author with no row shared nothing.
     """
     read = sa.exists().where(
         JournalRead.entry_id == JournalEntry.id, JournalRead.reader_id == viewer.id
     )
-    readable = policy.readable_by_counselor(JOURNAL, viewer, case)
-    rank = (
-        sa.func.row_number()
-        .over(
-            partition_by=JournalEntry.author_id,
-            order_by=(JournalEntry.shared_at.desc(), JournalEntry.id.desc()),
+    author = JournalEntry.author_id
+    shared = (
+        sa.select(
+            JournalEntry.id,
+            sa.func.row_number()
+            .over(
+                partition_by=author,
+                order_by=(JournalEntry.shared_at.desc(), JournalEntry.id.desc()),
+            )
+            .label("rank"),
+            sa.func.count(JournalEntry.id).over(partition_by=author).label("total"),
+            sa.func.sum(sa.case((read, 0), else_=1)).over(partition_by=author).label("unread"),
+            sa.case((read, 1), else_=0).label("is_read"),
+            sa.case(
+                (
+                    sa.and_(
+                        JournalEntry.author_id.in_(author_ids),
+                        JournalEntry.status == ResponseStatus.SUBMITTED,
+                        JournalEntry.mood_ct.is_not(None),
+                        JournalEntry.created_at >= utcnow() - timedelta(days=mood_days),
+                    ),
+                    1,
+                ),
+                else_=0,
+            ).label("mood_point"),
         )
-        .label("rank")
+        .where(policy.readable_by_counselor(JOURNAL, viewer, case))
+        .subquery()
     )
-    latest = sa.select(JournalEntry.id, rank).where(readable).subquery()
     rows = db.session.execute(
-        sa.select(JournalEntry, read.label("is_read"))
-        .join(latest, latest.c.id == JournalEntry.id)
-        .where(latest.c.rank <= per_author)
+        sa.select(JournalEntry, shared.c.rank, shared.c.total, shared.c.unread)
+        .add_columns(shared.c.is_read, shared.c.mood_point)
+        .join(shared, shared.c.id == JournalEntry.id)
+        .where(sa.or_(shared.c.rank <= per_author, shared.c.mood_point == 1))
         .order_by(JournalEntry.shared_at.desc(), JournalEntry.id.desc())
     ).all()
-    counts = {
-        author: (total, unread)
-        for author, total, unread in db.session.execute(
-            sa.select(
-                JournalEntry.author_id,
-                sa.func.count(JournalEntry.id),
-                sa.func.count(JournalEntry.id).filter(~read),
-            )
-            .where(readable)
-            .group_by(JournalEntry.author_id)
-        )
-    }
+    counts = {entry.author_id: (int(total), int(unread)) for entry, _, total, unread, _, _ in rows}
+    points = sorted(
+        (entry for entry, _, _, _, _, mood_point in rows if mood_point),
+        key=lambda entry: (entry.created_at, entry.id),
+    )
     return CaseJournal(
-        latest=[(entry, bool(is_read)) for entry, is_read in rows],
+        latest=[
+            (entry, bool(is_read)) for entry, rank, _, _, is_read, _ in rows if rank <= per_author
+        ],
         counts=counts,
-        moods=[(a, t, m) for a, t, m in mood_points(viewer, case, author_ids)],
+        moods=[(entry.author_id, entry.created_at, entry.mood) for entry in points],
     )
 
 

@@ -93,6 +93,20 @@
     }
   }
 
+  // The editor is on screen (and takes typing) before this script, loaded at the end of the
+  // page, has run: on a slow phone or a busy server the first words fire "input" events nobody
+  // hears. Fields that no longer hold what the server sent were edited in that gap.
+  function editedBeforeScript(form) {
+    return Array.prototype.some.call(form.elements, function (el) {
+      if (!el.name || el.type === "hidden" || el.disabled) return false;
+      if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+      if (el.options) {
+        return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      return "defaultValue" in el && el.value !== el.defaultValue;
+    });
+  }
+
   function attach(form) {
     var url = form.getAttribute("data-autosave-url");
     var key = ownPrefix + form.getAttribute("data-autosave-key");
@@ -227,7 +241,14 @@
       }
     });
 
-    if (restoreLocal(form, key)) schedule();
+    if (restoreLocal(form, key)) {
+      schedule();
+    } else if (editedBeforeScript(form)) {
+      // Typing that came before this script ran reached no listener: save it now.
+      keepLocal();
+      setState(form, "Unsaved changes…");
+      schedule();
+    }
   }
 
   // A page that confirms a successful submit clears that draft's local copy — before any

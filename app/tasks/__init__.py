@@ -41,7 +41,8 @@ from huey.api import TaskWrapper
 QUEUE_FILE = "queue.db"
 #: ``huey_consumer`` arguments of a consumer beside the web server (``make run``, the bench).
 #: Threads suffice: a render waits on its worker process. The short polling delays keep the
-#: SQLite queue quick to pick up a PDF (~20 cheap reads a second when idle); Redis needs none.
+#: SQLite queue quick to pick up a PDF (within 25 ms: ~40 cheap reads a second when idle, T5);
+#: Redis needs none (the consumer blocks on the queue).
 CONSUMER_ARGS = [
     "app.tasks.consumer.huey",
     "--workers",
@@ -51,7 +52,7 @@ CONSUMER_ARGS = [
     "--delay",
     "0.01",
     "--max-delay",
-    "0.05",
+    "0.025",
 ]
 
 
