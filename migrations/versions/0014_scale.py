@@ -14,7 +14,7 @@ function reads with a fresh snapshot after taking the lock: one statement
 ``BEGIN IMMEDIATE`` before they read.
 
 Revision ID: scale
-Revises: 0008
+Revises: intake
 """
 
 from alembic import op
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 
 revision = "scale"
-down_revision = "0008"
+down_revision = "intake"
 branch_labels = None
 depends_on = None
 

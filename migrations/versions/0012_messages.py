@@ -1,7 +1,7 @@
 """Secure messages: threads per case, messages (encrypted), read markers, drafts and rules.
 
 Revision ID: messages
-Revises: notifications
+Revises: measures
 """
 
 from alembic import op

@@ -2,7 +2,7 @@
 the private safety check, its concerns and the counselor's decisions.
 
 Revision ID: intake
-Revises: notifications
+Revises: messages
 """
 
 from alembic import op
