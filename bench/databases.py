@@ -74,8 +74,17 @@ class SQLiteBench(BenchDatabase):
         return ("database is locked",)
 
 
+def database_name(size: str, pid: int | None = None) -> str:
+    """The PostgreSQL database of one run: the size and the running process's id."""
+    return f"rekindle_bench_{size.lower()}_{os.getpid() if pid is None else pid}"
+
+
 class PostgresBench(BenchDatabase):
-    """``rekindle_bench_<size>`` on the PostgreSQL server, created and dropped by the run."""
+    """``rekindle_bench_<size>_<pid>`` on the PostgreSQL server, created and dropped by the run.
+
+    The process id makes the name the run's own: two runs at once (two engineers, or S and M
+    side by side) each create and drop their own database, never the other's.
+    """
 
     kind = label = "postgres"
 
@@ -83,7 +92,7 @@ class PostgresBench(BenchDatabase):
         super().__init__(size)
         server = sa.make_url(_psycopg(os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_POSTGRES))
         self.admin_url = server
-        self.name = f"rekindle_bench_{size.lower()}"
+        self.name = database_name(size)
         self.url = server.set(database=self.name).render_as_string(hide_password=False)
 
     def _admin(self, statement: str) -> None:
@@ -95,7 +104,8 @@ class PostgresBench(BenchDatabase):
             engine.dispose()
 
     def prepare(self, log: Callable[[str], None]) -> float:
-        # A run that was interrupted leaves its database; the name is the benchmark's own.
+        # The name is this process's own, so nobody else's database can be in the way; one
+        # left by a killed run of the same pid (recycled) is its own leftover too.
         self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         self._admin(f'CREATE DATABASE "{self.name}"')
         log(f"Generating fixture {self.size} into PostgreSQL database {self.name} ...")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import sqlalchemy as sa
 
@@ -47,6 +49,6 @@ def test_the_postgres_run_uses_a_database_of_its_own_on_the_named_server(monkeyp
         "postgresql+psycopg",
         "db.example.test",
         5433,
-        "rekindle_bench_m",
+        f"rekindle_bench_m_{os.getpid()}",
     )
     assert isinstance(open_database("sqlite", "M"), SQLiteBench)
