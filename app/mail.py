@@ -1,32 +1,40 @@
-"""Outgoing e-mail: plain text over SMTP, only when ``MAIL_SERVER`` is configured."""
+"""The account e-mails: invitations, password resets, sign-in links, case invitations.
+
+They carry one-time links, so they are sent at once and their caller learns whether the
+e-mail was handed over (a view tells the counselor "copy the link yourself" otherwise); they
+never pass through the notification outbox, whose rows would then have to hold the link.
+Handing over is app/mailer.py, the transport every e-mail of the app uses: the same SMTP
+settings, and without ``MAIL_SERVER`` a ``.eml`` file under ``instance/mail/``.
+"""
 
 from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
+from email.utils import formatdate
 
 from flask import current_app
 
+from app import mailer
 
-def enabled() -> bool:
-    """True when the practice has configured an SMTP server."""
-    return bool(current_app.config.get("MAIL_SERVER"))
+
+def to_files() -> bool:
+    """True when e-mails land in ``instance/mail/`` because no mail server is configured."""
+    return mailer.to_files()
 
 
 def send(to: str, subject: str, body: str) -> bool:
     """Send one message; False (logged, never raised) when it could not be handed over."""
-    if not enabled():
-        return False
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = mailer.new_message_id()
     message.set_content(body)
     try:
-        with smtplib.SMTP(
-            current_app.config["MAIL_SERVER"], int(current_app.config["MAIL_PORT"]), timeout=10
-        ) as smtp:
-            smtp.send_message(message)
+        with mailer.Mailer() as transport:
+            transport.send(message)
     except (OSError, smtplib.SMTPException) as exc:
         # Never log the message: it carries a live link.
         current_app.logger.warning("could not send e-mail: %s", type(exc).__name__)

@@ -78,12 +78,16 @@ class SQLiteBench(BenchDatabase):
         return ("database is locked",)
 
 
-class PostgresBench(BenchDatabase):
-    """``rekindle_bench_<size>_<checkout>`` on the PostgreSQL server, created and dropped by the run.
+def database_name(size: str, pid: int | None = None) -> str:
+    """The PostgreSQL database of one run: the size and the running process's id."""
+    return f"rekindle_bench_{size.lower()}_{os.getpid() if pid is None else pid}"
 
-    The suffix names this checkout (a digest of its path): on a server that several developers'
-    checkouts share, one run's ``DROP DATABASE`` never ends another's run; an interrupted
-    run's database is dropped by the next run from the same checkout.
+
+class PostgresBench(BenchDatabase):
+    """``rekindle_bench_<size>_<pid>`` on the PostgreSQL server, created and dropped by the run.
+
+    The process id makes the name the run's own: two runs at once (two engineers, or S and M
+    side by side) each create and drop their own database, never the other's.
     """
 
     kind = label = "postgres"
@@ -92,7 +96,7 @@ class PostgresBench(BenchDatabase):
         super().__init__(size)
         server = sa.make_url(_psycopg(os.environ.get("BENCH_POSTGRES_URL") or DEFAULT_POSTGRES))
         self.admin_url = server
-        self.name = f"rekindle_bench_{size.lower()}_{CHECKOUT}"
+        self.name = database_name(size)
         self.url = server.set(database=self.name).render_as_string(hide_password=False)
 
     def _admin(self, statement: str) -> None:
@@ -104,7 +108,8 @@ class PostgresBench(BenchDatabase):
             engine.dispose()
 
     def prepare(self, log: Callable[[str], None]) -> float:
-        # A run that was interrupted leaves its database; the name is the benchmark's own.
+        # The name is this process's own, so nobody else's database can be in the way; one
+        # left by a killed run of the same pid (recycled) is its own leftover too.
         self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         self._admin(f'CREATE DATABASE "{self.name}"')
         log(f"Generating fixture {self.size} into PostgreSQL database {self.name} ...")

@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import re
+import signal
 import sqlite3
 import statistics
 import sys
@@ -793,8 +794,9 @@ def run_on(kind: str, args: argparse.Namespace) -> Outcome:
     load_before = _load()
     database = open_database(kind, args.size)
     log(f"== {database.label} ==")
-    seed_seconds = database.prepare(log)
     try:
+        # Inside the try: a seed that fails half-way still drops the database it created.
+        seed_seconds = database.prepare(log)
         version = database.version()
         targets = discover(database.url)
         for missing in targets.missing:
@@ -875,6 +877,10 @@ def paired(outcomes: list[Outcome]) -> tuple[list[Row], list[str]]:
     return rows, labels
 
 
+def _exit_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; the exit status is 0 even when targets fail (the table says so)."""
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
@@ -901,6 +907,9 @@ def main(argv: list[str] | None = None) -> int:
         "--only", default="", help="run only these steps, e.g. S7 (comma-separated)"
     )
     args = parser.parse_args(argv)
+    # A terminated run (kill, a CI timeout) unwinds like Ctrl+C: the server stops and the
+    # run's own PostgreSQL database is dropped by the ``finally`` blocks of ``run_on``.
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
 
     kinds = list(KINDS) if args.db == "both" else [args.db]
     outcomes = [run_on(kind, args) for kind in kinds]

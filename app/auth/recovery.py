@@ -149,16 +149,16 @@ def sign_in_link(token: str):
 
 def _send_reset_for(user: User) -> None:
     """Issue a reset link for ``user`` and e-mail it; the staff member is told what happened."""
-    if not mail.enabled():
-        flash(
-            "E-mail is not set up, so no link was sent. The practice's operator can run "
-            f"“flask users reset-password {user.email}” on the server.",
-            "warning",
-        )
-        return
     token = link_service.issue(user, link_service.RESET, created_by=current_user)
     db.session.commit()
-    if link_service.sender(user, token, link_service.RESET, sent_by=current_user.name)():
+    sent = link_service.sender(user, token, link_service.RESET, sent_by=current_user.name)()
+    if sent and mail.to_files():
+        flash(
+            "No mail server is set up, so the reset link was saved in the server's "
+            "instance/mail/ folder instead of being e-mailed.",
+            "warning",
+        )
+    elif sent:
         flash(
             f"A password reset link was e-mailed to {user.name}. It works once, for "
             f"{link_service.RESET_MINUTES} minutes.",

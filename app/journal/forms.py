@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
+from typing import Any
 
 from wtforms import (
     DateField,
@@ -121,7 +123,13 @@ class CommentForm(BaseForm):
         description="The author will see it; their partner too if the entry is shared with them.",
         render_kw={"rows": 4},
     )
+    request_key = HiddenField()  # a double click adds one comment (docs/security.md RE-4)
     submit = SubmitField("Add comment")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.request_key.data:
+            self.request_key.data = secrets.token_urlsafe(24)
 
 
 FIRST_SEARCH_DAY = date(1900, 1, 1)

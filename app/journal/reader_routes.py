@@ -114,8 +114,11 @@ def comment(entry_id: int):
             form=form,
             is_read=journal_service.is_read_by(entry, current_user.id),
         )
-    new_comment = journal_service.add_comment(entry, current_user, form.body.data)
-    audit.record("journal.comment", new_comment, case_id=entry.case_id)
+    new_comment, created = journal_service.add_comment(
+        entry, current_user, form.body.data, form.request_key.data
+    )
+    if created:
+        audit.record("journal.comment", new_comment, case_id=entry.case_id)
     db.session.commit()
     flash("Your comment is added.", "success")
     return redirect(url_for(".counselor_entry", entry_id=entry.id))

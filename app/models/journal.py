@@ -112,6 +112,8 @@ class JournalComment(Model):
     author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     body_ct: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     body = EncryptedText("body_ct")
+    # Minted when the comment form renders: a double click posts it twice, one comment results.
+    request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     entry: Mapped[JournalEntry] = relationship(back_populates="comments", lazy="raise")

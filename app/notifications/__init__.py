@@ -29,7 +29,7 @@ from app.notifications.kinds import (
     kinds_for,
     register_kind,
 )
-from app.notifications.outbox import announce, cancel_about
+from app.notifications.outbox import announce, cancel_about, withdraw_about
 from app.notifications.preferences import (
     KindPreference,
     PreferenceError,
@@ -48,6 +48,7 @@ __all__ = [
     "all_kinds",
     "announce",
     "cancel_about",
+    "withdraw_about",
     "find_kind",
     "for_recipient",
     "get_kind",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -105,6 +106,34 @@ def cancel_about(about: tuple[str, int], *, kinds: list[str] | None = None) -> i
         sa.update(Notification)
         .where(*criteria, Notification.state != NotificationState.SENDING)
         .values(state=NotificationState.CANCELLED, cancelled_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def withdraw_about(about_type: str, ids: sa.Select[Any]) -> int:
+    """Take every notification about these things out of everyone's lists, read or not.
+
+    For things that no longer exist (an erased client's entries and answers): unlike
+    ``cancel_about`` this also hides items already read, whose link would lead nowhere. A row
+    a worker is sending keeps its state (the worker marks it sent) but is hidden all the same.
+    Returns how many rows were withdrawn (the caller commits).
+    """
+    waiting = [NotificationState.PENDING, NotificationState.DIGEST, NotificationState.DEAD]
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.about_type == about_type,
+            Notification.about_id.in_(ids.scalar_subquery()),
+            Notification.cancelled_at.is_(None),
+        )
+        .values(
+            state=sa.case(
+                (Notification.state.in_(waiting), NotificationState.CANCELLED),
+                else_=Notification.state,
+            ),
+            cancelled_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -55,6 +56,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.notifications import withdraw_about
 from app.policy import messages as message_policy
 
 ERASED_NAME = "Erased client"
@@ -173,6 +175,21 @@ def finish_interrupted_erasures(grace: timedelta = PENDING_GRACE) -> int:
     return len(committed)
 
 
+def _withdraw_notifications_about(user: User, recipient_ids: sa.Select[Any]) -> None:
+    """What the partner and the counselor were told of the client's entries, answers and
+    check-ins leaves their lists: the things are about to go, so the links would lead nowhere.
+    Runs before the deletes, while the ids can still be found."""
+    about: dict[str, sa.Select[Any]] = {
+        "journal_entry": sa.select(JournalEntry.id).where(JournalEntry.author_id == user.id),
+        "response": sa.select(Response.id).where(Response.recipient_id.in_(recipient_ids)),
+        "check_in": sa.select(CheckIn.id).where(CheckIn.user_id == user.id),
+        "assignment_recipient": recipient_ids,
+        "assignment_feedback": recipient_ids,
+    }
+    for about_type, ids in about.items():
+        withdraw_about(about_type, ids)
+
+
 def erase_client(user: User) -> ErasureSummary:
     """Destroy the client's writing and anonymise the account (flushes; the caller commits)."""
     if user.role is not Role.CLIENT:
@@ -187,6 +204,7 @@ def erase_client(user: User) -> ErasureSummary:
         session.execute(sa.text("PRAGMA secure_delete = ON"))
 
     recipient_ids = sa.select(AssignmentRecipient.id).where(AssignmentRecipient.user_id == user.id)
+    _withdraw_notifications_about(user, recipient_ids)
     responses = rows_changed(
         session.execute(sa.delete(Response).where(Response.recipient_id.in_(recipient_ids)))
     )

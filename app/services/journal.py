@@ -10,6 +10,7 @@ scoped to the people (and case) it is drawn for.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -34,6 +35,7 @@ from app.models import (
 from app.policy import EVERY_CASE, JOURNAL, CaseScope
 from app.policy.announcements import newly_reaches_counselor, no_longer_reaches_counselor
 from app.services import announcements
+from app.services.concurrency import create_once
 from app.services.journal_search import (
     index_entry,
     matching_entries,
@@ -43,6 +45,9 @@ MAX_BODY = 100_000
 MAX_TITLE = 200
 PAGE_SIZE = 20
 MAX_ROW_ID = 2**63 - 1
+#: What a form's idempotency key looks like (minted by ``secrets.token_urlsafe``); anything else
+#: is ignored rather than stored.
+_REQUEST_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 MOOD_WORDS = {1: "Very low", 2: "Low", 3: "Okay", 4: "Good", 5: "Very good"}
 
 
@@ -310,15 +315,27 @@ def mark_read(entry: JournalEntry, reader: User) -> None:
         db.session.flush()
 
 
-def add_comment(entry: JournalEntry, author: User, body: str) -> JournalComment:
-    """A counselor's comment on an entry shared with them; reading it is implied."""
-    comment = JournalComment(entry_id=entry.id, author_id=author.id)
-    comment.body = body
-    db.session.add(comment)
-    mark_read(entry, author)
-    db.session.flush()
-    announcements.comment_added(entry, comment)
-    return comment
+def add_comment(
+    entry: JournalEntry, author: User, body: str, request_key: str | None = None
+) -> tuple[JournalComment, bool]:
+    """A counselor's comment on an entry shared with them; reading it is implied.
+
+    Once per ``request_key`` (the comment form's hidden field): a double click or a retried
+    request gets the first comment back, ``created`` False, and announces nothing again.
+    """
+
+    def build() -> JournalComment:
+        comment = JournalComment(entry_id=entry.id, author_id=author.id)
+        comment.body = body
+        return comment
+
+    key = request_key if request_key and _REQUEST_KEY.match(request_key) else None
+    comment, created = create_once(JournalComment, key, build)
+    if created:
+        mark_read(entry, author)
+        db.session.flush()
+        announcements.comment_added(entry, comment)
+    return comment, created
 
 
 def comments_on(entry: JournalEntry, viewer: User) -> list[JournalComment]:

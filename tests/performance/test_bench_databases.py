@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import sqlalchemy as sa
 
-from bench.databases import CHECKOUT, PostgresBench, SQLiteBench, open_database
+from bench.databases import PostgresBench, SQLiteBench, open_database
 from bench.run import Outcome, Row, latest_name, paired, table
 
 
@@ -47,6 +49,6 @@ def test_the_postgres_run_uses_a_database_of_its_own_on_the_named_server(monkeyp
         "postgresql+psycopg",
         "db.example.test",
         5433,
-        f"rekindle_bench_m_{CHECKOUT}",
+        f"rekindle_bench_m_{os.getpid()}",
     )
     assert isinstance(open_database("sqlite", "M"), SQLiteBench)
