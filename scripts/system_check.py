@@ -60,6 +60,13 @@ POPPLER = Need(
     "poppler-utils (PDF checks)", ("poppler-utils",), lambda: bool(shutil.which("pdftoppm"))
 )
 
+EMOJI_FONT = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
+# Clients write emoji; without a colour emoji font Chromium (and the screenshots a reviewer
+# looks at) draws them as empty boxes.
+EMOJI = Need(
+    "an emoji font (browser tests)", ("fonts-noto-color-emoji",), lambda: Path(EMOJI_FONT).exists()
+)
+
 NGINX_PATH = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
 # The two-host test (tests/integration/) puts two app servers behind a loopback nginx.
 NGINX = Need(
@@ -68,7 +75,7 @@ NGINX = Need(
     lambda: Path(NGINX_PATH).exists() or shutil.which("nginx") is not None,
 )
 
-NEEDS = {"run": [PANGO, FONTS], "test": [CHROMIUM_NEED, JAVA, POPPLER, PANGO, FONTS, NGINX]}
+NEEDS = {"run": [PANGO, FONTS], "test": [CHROMIUM_NEED, JAVA, POPPLER, PANGO, FONTS, EMOJI, NGINX]}
 
 
 def missing(needs: Sequence[Need]) -> list[Need]:
