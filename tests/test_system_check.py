@@ -89,5 +89,6 @@ def test_make_test_needs_the_browser_and_make_run_needs_pango(check):
         "libpango-1.0-0",
         "libpangoft2-1.0-0",
         "fonts-dejavu-core",
+        "fonts-noto-color-emoji",
         "nginx",
     }
