@@ -75,8 +75,13 @@ def test_a_path_alone_is_masked():
 
 def test_the_development_server_filter_masks_the_feed_token():
     record = logging.LogRecord(
-        "werkzeug", logging.INFO, __file__, 1, '"%s" %s %s',
-        ("GET /calendar/feed/SeCrEtToKeN123.ics HTTP/1.1", "200", "-"), None,
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /calendar/feed/SeCrEtToKeN123.ics HTTP/1.1", "200", "-"),
+        None,
     )
     assert QueryStringFilter().filter(record)
     assert "SeCrEtToKeN123" not in record.getMessage()
