@@ -29,8 +29,9 @@ def _feed_token(app, user_id: int) -> str:
 
 
 def _wait_for_lines(log, count: int) -> str:
+    """The log once it names the feed ``count`` times (gunicorn writes after answering)."""
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and log.read_text().count("\n") < count:
+    while time.monotonic() < deadline and log.read_text().count("/calendar/feed/") < count:
         time.sleep(0.1)
     return log.read_text()
 
