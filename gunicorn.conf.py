@@ -14,3 +14,5 @@ accesslog = "-"
 # The default format logs the request line and the referrer, query strings included, and a
 # query string can hold what someone typed (a search word). %(U)s is the path alone.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# A private calendar feed's token is in its path: the logger writes it masked.
+logger_class = "app.access_log.MaskedGunicornLogger"

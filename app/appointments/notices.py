@@ -62,6 +62,16 @@ def booked(appointment: Appointment) -> None:
     _schedule_reminders(appointment)
 
 
+def announce_booking(first: Appointment, *, series: bool) -> None:
+    """Tell each expected person of a new booking, once: a series is one notice, about its
+    first occurrence (its later ones are announced by their reminders)."""
+    if first.starts_at <= utcnow():
+        return  # demo data or a session written up after the fact: nothing to look forward to
+    kind = "appointment.series_booked" if series else "appointment.booked"
+    for user_id in _recipients(first):
+        _announce(first, kind, user_id, None)
+
+
 def moved(appointment: Appointment, before: datetime | None) -> None:
     """A changed booking: a notice now (if still ahead), and reminders for the new time."""
     from app.notifications import cancel_about

@@ -16,6 +16,8 @@ REMINDER_24H = "appointment.reminder_24h"
 REMINDER_2H = "appointment.reminder_2h"
 MOVED = "appointment.moved"
 CANCELLED = "appointment.cancelled"
+BOOKED = "appointment.booked"
+SERIES_BOOKED = "appointment.series_booked"
 REMINDERS = (REMINDER_24H, REMINDER_2H)
 
 
@@ -64,5 +66,25 @@ register_kind(
         link=_home,
         still_relevant=still_relevant,
         can_switch_off=False,
+    )
+)
+register_kind(
+    NotificationKind(
+        code=BOOKED,
+        audience="client",
+        title="A session was booked for you",
+        label="A session is booked",
+        link=_home,
+        still_relevant=still_relevant,
+    )
+)
+register_kind(
+    NotificationKind(
+        code=SERIES_BOOKED,
+        audience="client",
+        title="A series of sessions was booked for you",
+        label="A series of sessions is booked",
+        link=_home,
+        still_relevant=still_relevant,
     )
 )

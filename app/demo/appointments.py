@@ -1,5 +1,8 @@
 """Demo appointments: the Rivera couple's weekly series (past part attended, future part
 booked) and partner A's individual video session. What they are is in ``data/appointments.toml``.
+
+An attended occurrence on the day of one of the demo's recorded sessions is linked to it, as
+if the counselor had recorded it from the appointment; history and the book then agree.
 """
 
 from __future__ import annotations
@@ -13,7 +16,14 @@ from app.demo.accounts import demo_user
 from app.demo.caseload import demo_couple_case
 from app.demo.data import load
 from app.extensions import db
-from app.models import Appointment, AppointmentStatus, Modality, SessionKind, utcnow
+from app.models import (
+    Appointment,
+    AppointmentStatus,
+    CounselingSession,
+    Modality,
+    SessionKind,
+    utcnow,
+)
 from app.services import appointments as book_service
 from app.services.recurrence import Repeat
 
@@ -51,6 +61,7 @@ def seed() -> None:
         if appointment.starts_at < now:
             appointment.status = AppointmentStatus.ATTENDED
             appointment.sequence += 1
+    _link_recorded_sessions(case.id, booked, ZoneInfo(zone))
 
     single = data["individual"]
     partner = demo_user(couple[single["partner"]])
@@ -71,3 +82,20 @@ def seed() -> None:
         ),
     )
     db.session.commit()
+
+
+def _link_recorded_sessions(case_id: int, booked: list[Appointment], zone: ZoneInfo) -> None:
+    """Link each attended occurrence to the recorded session of the same local day, if any."""
+    now = utcnow()
+    recorded = db.session.scalars(
+        sa.select(CounselingSession).where(
+            CounselingSession.case_id == case_id, CounselingSession.starts_at <= now
+        )
+    ).all()
+    by_day = {s.starts_at.astimezone(zone).date(): s for s in recorded}
+    for appointment in booked:
+        if appointment.status is not AppointmentStatus.ATTENDED:
+            continue
+        session = by_day.pop(appointment.starts_at.astimezone(zone).date(), None)
+        if session is not None:
+            appointment.session_id = session.id

@@ -6,7 +6,8 @@ What the notes say is in ``data/sessions.toml``; how often the couple checked in
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -33,6 +34,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.services.appointments import practice_timezone
 
 
 def seed() -> None:
@@ -51,7 +53,12 @@ def seed() -> None:
     alex = demo_user(couple["partner_a"])
     sam = demo_user(couple["partner_b"])
     now = utcnow()
-    first = (now - timedelta(weeks=6)).replace(hour=16, minute=0, second=0, microsecond=0)
+    # At the demo series' time on the practice's calendar days, so the series can link its
+    # attended occurrences to these sessions (app/demo/appointments.py).
+    zone = ZoneInfo(practice_timezone())
+    first_day = (now - timedelta(weeks=6)).astimezone(zone).date()
+    at = time.fromisoformat(load("appointments")["series"]["time"])
+    first = datetime.combine(first_day, at, zone).astimezone(UTC)
 
     _seed_check_ins(case.id, [alex.id, sam.id], now, data["check_in_weeks"])
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -152,51 +153,64 @@ def book(
     from app.appointments import notices
 
     if request_key:
-        first = db.session.scalar(
-            sa.select(Appointment).where(Appointment.request_key == request_key)
-        )
+        first = _booked_with(request_key)
         if first is not None:
             return [first]
     expected = _check(case, details)
     if not allow_past and details.starts_at < utcnow() - timedelta(days=1):
         raise AppointmentRuleError("Book a time from today on.", "date")
     starts = [details.starts_at]
-    series = None
-    tz = ZoneInfo(details.timezone)
-    if repeat is not None:
-        rule = recurrence.build_rule(repeat, tz)
-        starts = recurrence.expand(rule, details.local_start, tz)
-        if len(starts) < 2:
-            raise AppointmentRuleError("This repeats fewer than two times.", "until")
-        series = AppointmentSeries(
-            uid=new_uid(),
-            case_id=case.id,
-            counselor_id=counselor.id,
-            rrule=rule,
-            local_start=details.local_start,
-            timezone=details.timezone,
-        )
-        db.session.add(series)
-        db.session.flush()
-    booked = []
-    for n, start in enumerate(starts):
-        local = start.astimezone(tz).replace(tzinfo=None)
-        appointment = Appointment(
-            uid=new_uid(),
-            case_id=case.id,
-            counselor_id=counselor.id,
-            series_id=series.id if series else None,
-            original_start=start if series else None,
-            request_key=request_key if n == 0 else None,
-        )
-        _apply(appointment, _at(details, local), expected)
-        _history(appointment, counselor, "booked")
-        db.session.add(appointment)
-        booked.append(appointment)
-    db.session.flush()
+    try:
+        # Inside a savepoint: when two identical submissions race, the unique request key lets
+        # one win, and the loser rolls back only its own rows and reads the winner's booking.
+        with db.session.begin_nested():
+            series = None
+            tz = ZoneInfo(details.timezone)
+            if repeat is not None:
+                rule = recurrence.build_rule(repeat, tz)
+                starts = recurrence.expand(rule, details.local_start, tz)
+                if len(starts) < 2:
+                    raise AppointmentRuleError("This repeats fewer than two times.", "until")
+                series = AppointmentSeries(
+                    uid=new_uid(),
+                    case_id=case.id,
+                    counselor_id=counselor.id,
+                    rrule=rule,
+                    local_start=details.local_start,
+                    timezone=details.timezone,
+                )
+                db.session.add(series)
+                db.session.flush()
+            booked = []
+            for n, start in enumerate(starts):
+                local = start.astimezone(tz).replace(tzinfo=None)
+                appointment = Appointment(
+                    uid=new_uid(),
+                    case_id=case.id,
+                    counselor_id=counselor.id,
+                    series_id=series.id if series else None,
+                    original_start=start if series else None,
+                    request_key=request_key if n == 0 else None,
+                )
+                _apply(appointment, _at(details, local), expected)
+                _history(appointment, counselor, "booked")
+                db.session.add(appointment)
+                booked.append(appointment)
+            db.session.flush()
+    except IntegrityError:
+        winner = _booked_with(request_key) if request_key else None
+        if winner is None:
+            raise
+        return [winner]
     for appointment in booked:
         notices.booked(appointment)
+    notices.announce_booking(booked[0], series=series is not None)
     return booked
+
+
+def _booked_with(request_key: str) -> Appointment | None:
+    """The first appointment booked by the submission with this key, if any."""
+    return db.session.scalar(sa.select(Appointment).where(Appointment.request_key == request_key))
 
 
 def _at(details: Details, local_start: datetime) -> Details:

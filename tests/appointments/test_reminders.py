@@ -136,7 +136,9 @@ def test_reminders_are_due_24_and_2_hours_before_on_both_sides_of_the_dst_change
         due = dict(
             db.session.execute(
                 sa.select(Notification.kind, Notification.due_at).where(
-                    Notification.about_id == aid, Notification.recipient_id == a.id
+                    Notification.about_id == aid,
+                    Notification.recipient_id == a.id,
+                    Notification.kind.in_(kinds.REMINDERS),
                 )
             ).all()
         )
