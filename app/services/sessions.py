@@ -396,3 +396,13 @@ def next_session_after(session: CounselingSession) -> CounselingSession | None:
         .order_by(CounselingSession.starts_at)
         .limit(1)
     )
+
+
+def next_session_of_case(case_id: int) -> CounselingSession | None:
+    """The case's next session still to come (the caseload's "next session"), if one is known."""
+    return db.session.scalar(
+        sa.select(CounselingSession)
+        .where(CounselingSession.case_id == case_id, CounselingSession.starts_at >= utcnow())
+        .order_by(CounselingSession.starts_at)
+        .limit(1)
+    )

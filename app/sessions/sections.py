@@ -27,11 +27,18 @@ def checkins_section(viewer: User, case: Case) -> dict[str, Any]:
 
 
 def checkin_next_section(viewer: User, memberships: list[CaseMember]) -> dict[str, Any] | None:
-    """An invitation to check in before the next session, with the last check-in's date."""
+    """An invitation to check in before the next session, with the last check-in's date.
+
+    Left out while no session is known: "before your next session" would promise one.
+    """
     if not memberships:
         return None
     member = memberships[0]
+    upcoming = service.next_session_of_case(member.case_id)
+    if upcoming is None:
+        return None
     return {
         "member": member,
+        "next_session": upcoming,
         "latest": checkin_service.latest_check_in(member.case_id, viewer.id),
     }
