@@ -3,6 +3,7 @@ links and journal picks. Functions check the rules and flush; the view commits."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -212,12 +213,58 @@ def save_note(note: SessionNote, *, fmt: NoteFormat, sections: dict[str, str]) -
     db.session.flush()
 
 
-def switch_format(note: SessionNote, fmt: NoteFormat) -> None:
-    """Write a draft note in another format from now on (text already written is kept)."""
+def switch_format(note: SessionNote, fmt: NoteFormat) -> tuple[list[str], str]:
+    """Write a draft note in another format from now on; no text written is lost.
+
+    Sections both formats share (Assessment, Plan) keep their text. Text of a section the new
+    format lacks moves, under a line with its old heading ("Subjective:"), into the first
+    section that is new to the note, so the counselor sees it instead of finding it gone.
+    Switching back splits it out again at those heading lines. Returns the labels of the
+    sections whose text moved and the label of the section it moved into.
+    """
     _require_draft(note)
+    old, new = note_sections(note.format), note_sections(NoteFormat(fmt))
+    by_label = {s.label: s.key for s in new}
+    target = next((s for s in new if s.key not in {o.key for o in old}), new[0])
+    sections = dict(note.sections or {})
+    moved: list[str] = []
+    placed: dict[str, list[str]] = {}
+    for section in old:
+        if section.key in by_label.values():
+            continue
+        for label, text in _segments(section.label, sections.pop(section.key, None) or ""):
+            key = by_label.get(label)
+            if key is None:
+                key, text = target.key, f"{label}:\n{text}"
+            placed.setdefault(key, []).append(text)
+            moved.append(label)
+    for key, texts in placed.items():
+        existing = (sections.get(key) or "").strip()
+        joined = "\n\n".join(([existing] if existing else []) + texts)
+        if len(joined) > SECTION_MAX:
+            # Too long to move without cutting: refuse rather than lose a word.
+            raise SessionRuleError("The text would not fit in one section. Shorten it, then switch.")
+        sections[key] = joined
+    note.sections = sections
     note.format = NoteFormat(fmt)
     note.version += 1  # an editor still showing the old format's fields must not save over it
     db.session.flush()
+    into = sorted({s.label for s in new if s.key in placed}, key=list(by_label).index)
+    return moved, " and ".join(into)
+
+
+_HEADING = re.compile(
+    r"^(%s):[ \t]*$"
+    % "|".join(re.escape(s.label) for f in NOTE_FORMATS.values() for s in f),
+    re.MULTILINE,
+)
+
+
+def _segments(label: str, text: str) -> list[tuple[str, str]]:
+    """``text`` cut at heading lines ("Subjective:") that an earlier switch wrote."""
+    parts = _HEADING.split(text)
+    found = [(label, parts[0])] + list(zip(parts[1::2], parts[2::2], strict=True))
+    return [(name, body.strip()) for name, body in found if body.strip()]
 
 
 def sign_note(note: SessionNote, signer: User) -> None:
@@ -349,11 +396,30 @@ def linked_assignment_ids(session_id: int, relation: str) -> set[int]:
     )
 
 
+def reviewable(
+    session: CounselingSession, assignments: list[Assignment], reviewed_ids: set[int]
+) -> list[Assignment]:
+    """The assignments that could have been reviewed in ``session``: those given before it.
+
+    Homework given in this very session (or assigned after it began) cannot have been
+    reviewed in it; one already marked reviewed stays on offer, so it can be unticked.
+    """
+    homework = linked_assignment_ids(session.id, HOMEWORK)
+    return [
+        a
+        for a in assignments
+        if a.id in reviewed_ids or (a.id not in homework and a.created_at < session.starts_at)
+    ]
+
+
 def set_reviewed(session: CounselingSession, assignment_ids: list[int]) -> None:
     """Replace which of the case's assignments were reviewed in this session."""
-    allowed = {a.id for a in case_assignments(session.case_id)}
+    reviewed = linked_assignment_ids(session.id, REVIEWED)
+    allowed = {a.id for a in reviewable(session, case_assignments(session.case_id), reviewed)}
     if not set(assignment_ids) <= allowed:
-        raise SessionRuleError("Only this case's assignments can be marked as reviewed.")
+        raise SessionRuleError(
+            "Only work given before this session can be marked as reviewed in it."
+        )
     db.session.execute(
         sa.delete(SessionAssignmentLink).where(
             SessionAssignmentLink.session_id == session.id,

@@ -27,16 +27,15 @@ def checkins_section(viewer: User, case: Case) -> dict[str, Any]:
 
 
 def checkin_next_section(viewer: User, memberships: list[CaseMember]) -> dict[str, Any] | None:
-    """An invitation to check in before the next session, with the last check-in's date.
+    """An invitation to check in, with the last check-in's date and the next session if known.
 
-    Left out while no session is known: "before your next session" would promise one.
+    "Before your next session" is said only while a session is known to come; otherwise the
+    card just asks how things have been (no promise of a session nobody booked).
     """
     if not memberships:
         return None
     member = memberships[0]
     upcoming = service.next_session_of_case(member.case_id)
-    if upcoming is None:
-        return None
     return {
         "member": member,
         "next_session": upcoming,
