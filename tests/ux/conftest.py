@@ -21,3 +21,6 @@ def library(app):
     load_library(app)
     yield
     break_module_cycle(app)
+
+
+from tests.modules.conftest import builtin, couple, give  # noqa: E402,F401  (modules' builders)
