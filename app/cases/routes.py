@@ -105,6 +105,12 @@ def new():
             else:
                 db.session.commit()
                 send_links(_with_users(result.new_links))
+                flash(
+                    f"The case “{result.case.label}” is created. Next: each person you named "
+                    "is invited to join; copy their invitation link below (it is shown once), "
+                    "then assign a first module or record the first session.",
+                    "success",
+                )
                 return redirect(url_for("cases.detail", case_id=result.case.id))
     return render_template("cases/new.html", form=form)
 
