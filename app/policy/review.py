@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from enum import Enum
 
-from app.models import Case, Response, Role, User
+from typing import cast
+
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.models import Case, Response, ResponseStatus, Role, User
 from app.policy import facts_of, may_read, reaches_counselor
 
 
@@ -45,3 +49,12 @@ def has_sent_any(answers: list[Response]) -> bool:
     nobody started.
     """
     return any(facts_of(a).sent for a in answers)
+
+
+def sent_answers() -> ColumnElement[bool]:
+    """Answers whose being sent (not their content) the case counselor may count.
+
+    The caseload counts "exercises answered of exercises assigned, per partner" with it: a
+    sent answer counts whoever its audience is, as the review page says "kept private".
+    """
+    return cast(ColumnElement[bool], Response.status == ResponseStatus.SUBMITTED)
