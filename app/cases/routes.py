@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from werkzeug.exceptions import NotFound
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -22,6 +23,7 @@ from app.cases import bp
 from app.cases.delivery import send_links
 from app.cases.forms import NewCaseForm, ReopenForm, StatusForm
 from app.dataprotection_sections import ERASED_TEMPLATE, erased_members_section
+from app.policy import reassignment
 from app.extensions import db
 from app.journal import sections as journal_sections
 from app.models import (
@@ -166,11 +168,18 @@ def _member_rows(case: Case, links: dict[int, str]) -> list[dict]:
 def detail(case_id: int):
     """The case page: header, members and invitations, status history, feature sections."""
     # One query for the header, members and history; joined rows stay few (2 members × changes).
-    case = case_for_counselor_loaded(
-        case_id,
-        joinedload(Case.members).joinedload(CaseMember.user),
-        joinedload(Case.status_changes).joinedload(CaseStatusChange.changed_by),
-    )
+    try:
+        case = case_for_counselor_loaded(
+            case_id,
+            joinedload(Case.members).joinedload(CaseMember.user),
+            joinedload(Case.status_changes).joinedload(CaseStatusChange.changed_by),
+        )
+    except NotFound:
+        # A former counselor learns that the case moved and when, nothing more.
+        moved_on = reassignment.moved_away_on(current_user, case_id)
+        if moved_on is None:
+            raise
+        return render_template("cases/moved.html", moved_on=moved_on), 404
     case_invitation_ids = invitations.ids_of_case(case.id)
     links = invitations.take_shown_once(case_invitation_ids)
     status_form = StatusForm()
@@ -187,7 +196,24 @@ def detail(case_id: int):
         action_form=PostForm(),
         status_labels=STATUS_LABELS,
         sections=load_sections(CASE_PAGE_SECTIONS, current_user, case),
+        moves=_moves(case),
     )
+
+
+def _moves(case: Case) -> list[dict]:
+    """The case's reassignments for its history, with the counselors' names."""
+    moves = reassignment.history_for(current_user, case)
+    ids = {i for m in moves for i in (m.by_id, m.from_id, m.to_id) if i}
+    names = case_service.names_of(ids)
+    return [
+        {
+            "at": m.at,
+            "by": names.get(m.by_id or 0, "The practice admin"),
+            "from": names.get(m.from_id, "a former counselor"),
+            "to": names.get(m.to_id, "another counselor"),
+        }
+        for m in moves
+    ]
 
 
 @bp.route("/cases/<int:case_id>/status", methods=["POST"])

@@ -213,6 +213,13 @@ def reassign(case: Case, counselor_id: int) -> User:
     return counselor
 
 
+def names_of(user_ids: set[int]) -> dict[int, str]:
+    """``{user id: name}`` of some accounts (staff names for a case's history)."""
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(user_ids))).all())
+
+
 def active_counselors() -> list[User]:
     """Counselors who can take a case."""
     return list(

@@ -36,6 +36,7 @@ from app.models import (
     utcnow,
 )
 from app.policy import ANSWER, EVERY_CASE, JOURNAL
+from app.policy import reassignment
 
 FORMAT = "rekindle-export/1"
 
@@ -159,6 +160,8 @@ def build_export(user: User) -> dict[str, Any]:
                 "status": m.case.status.value,
                 "your_role": m.role.value,
                 "counselor": m.case.counselor.name,
+                # After a reassignment the counselor is new: say since when they have it.
+                "counselor_since": _when(reassignment.holds_since(m.case)),
                 "joined_at": _when(m.joined_at),
             }
             for m in memberships
