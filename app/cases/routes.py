@@ -19,7 +19,7 @@ from app.authz import (
     place_invitation_for_counselor,
     roles_required,
 )
-from app.cases import bp
+from app.cases import bp, since_last
 from app.cases.delivery import send_links
 from app.cases.forms import NewCaseForm, ReopenForm, StatusForm
 from app.dataprotection_sections import ERASED_TEMPLATE, erased_members_section
@@ -51,6 +51,7 @@ STATUS_LABELS = {
 }
 #: What the features show on the case page, in this order; each loader takes the viewer first.
 CASE_PAGE_SECTIONS = [
+    Section(since_last.TEMPLATE, since_last.since_last_section),
     Section(ERASED_TEMPLATE, erased_members_section),
     Section(assignment_sections.CASE_TEMPLATE, assignment_sections.assignments_section),
     Section(journal_sections.CASE_TEMPLATE, journal_sections.case_journal_section),
