@@ -47,6 +47,10 @@ class AuditFilterForm(BaseForm):
     routine = BooleanField("Show routine page views")
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _page() -> int:
     try:
         return max(1, min(int(request.args.get("page", 1)), 10_000))
@@ -92,6 +96,7 @@ def audit_log():
     for event in events:
         actor_ids |= people_in(event)
     case_ids = {e.case_id for e in events if e.case_id}
+    case_ids |= {e.object_id for e in events if e.object_type == "cases" and e.object_id}
     accounts = db.session.execute(
         sa.select(User.id, User.email, User.name).where(User.id.in_(actor_ids))
     ).all()
@@ -108,7 +113,8 @@ def audit_log():
         events=events,
         emails=emails,
         names=names,
-        sentences={e.id: sentence(e, names) for e in events},
+        sentences={e.id: _capitalised(sentence(e, names)) for e in events},
+        about={e.id: e.case_id or (e.object_id if e.object_type == "cases" else None) for e in events},
         labels=labels,
         page=page,
         has_more=has_more,

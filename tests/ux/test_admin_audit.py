@@ -22,7 +22,7 @@ def test_a_reassignment_reads_as_a_sentence(app, factory, login_as):
     case = factory.case(before, [factory.client()], label="Rivera couple")
     login_as(admin).post(f"/admin/cases/{case.id}/reassign", data={"counselor": str(after.id)})
     page = _page(login_as(admin))
-    assert "moved the case from Morgan Lee to Dana Reyes" in page
+    assert "Moved the case from Morgan Lee to Dana Reyes" in page
     assert "counselor " + str(before.id) + "-&gt;" not in page
 
 
@@ -32,13 +32,13 @@ def test_routine_page_views_are_hidden_by_default(app, factory, login_as):
     _events(app, [("admin.accounts_viewed", admin.id, None, at), ("journal.read", admin.id, 3, at)])
     client = login_as(admin)
     page = _page(client)
-    assert "read a journal entry" in page and "opened the accounts page" not in page
-    assert "opened the accounts page" in _page(client, routine="y")
+    assert "Read a journal entry" in page and "Opened the accounts page" not in page
+    assert "Opened the accounts page" in _page(client, routine="y")
     only = _page(client, action="admin.accounts_viewed")
-    assert "opened the accounts page" in only and "read a journal entry" not in only
+    assert "Opened the accounts page" in only and "Read a journal entry" not in only
 
 
 def test_unknown_codes_still_read_as_words(app, factory, login_as):
     admin = factory.admin()
     _events(app, [("measure.shared_result", admin.id, 4, datetime(2026, 3, 1, tzinfo=UTC))])
-    assert "measure: shared result" in _page(login_as(admin))
+    assert "Measure: shared result" in _page(login_as(admin))
