@@ -114,7 +114,9 @@ def audit_log():
         emails=emails,
         names=names,
         sentences={e.id: _capitalised(sentence(e, names)) for e in events},
-        about={e.id: e.case_id or (e.object_id if e.object_type == "cases" else None) for e in events},
+        about={
+            e.id: e.case_id or (e.object_id if e.object_type == "cases" else None) for e in events
+        },
         labels=labels,
         page=page,
         has_more=has_more,

@@ -64,7 +64,13 @@ VERBS: dict[str, str] = {
 #: Page views that flood the log and rarely matter: hidden unless asked for. Reads of client
 #: writing (journal.read, response.read, session_note.read) are never routine.
 ROUTINE = frozenset(
-    {"admin.accounts_viewed", "audit.viewed", "case.viewed", "journal.list", "assignment.review_viewed"}
+    {
+        "admin.accounts_viewed",
+        "audit.viewed",
+        "case.viewed",
+        "journal.list",
+        "assignment.review_viewed",
+    }
 )
 
 _REASSIGNED = re.compile(r"counselor (\d+)->(\d+)")

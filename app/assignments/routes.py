@@ -11,7 +11,6 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app import audit, policy
-from app.policy import review as review_policy
 from app.assignments import bp
 from app.assignments.forms import AssignForm, FeedbackForm
 from app.auth.forms import PostForm
@@ -28,6 +27,7 @@ from app.models import (
     MemberRole,
     Role,
 )
+from app.policy import review as review_policy
 from app.services import assignments as assignment_service
 from app.services import modules as module_service
 from app.services import responses as response_service

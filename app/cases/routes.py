@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from werkzeug.exceptions import NotFound
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
 from app import audit
@@ -23,7 +23,6 @@ from app.cases import bp, since_last
 from app.cases.delivery import send_links
 from app.cases.forms import NewCaseForm, ReopenForm, StatusForm
 from app.dataprotection_sections import ERASED_TEMPLATE, erased_members_section
-from app.policy import reassignment
 from app.extensions import db
 from app.journal import sections as journal_sections
 from app.models import (
@@ -37,6 +36,7 @@ from app.models import (
     Role,
     User,
 )
+from app.policy import reassignment
 from app.sections import Section, load_sections
 from app.services import cases as case_service
 from app.services import invitations

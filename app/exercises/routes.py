@@ -196,7 +196,10 @@ def _after_sending(recipient: AssignmentRecipient, exercise: Exercise, visibilit
         return redirect(url_for("exercises.all_sent", recipient_id=recipient.id, sent=exercise.id))
     return redirect(
         url_for(
-            "exercises.answer", recipient_id=recipient.id, exercise_id=following.id, sent=exercise.id
+            "exercises.answer",
+            recipient_id=recipient.id,
+            exercise_id=following.id,
+            sent=exercise.id,
         )
     )
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from enum import Enum
 
-from typing import cast
-
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.models import Case, Response, ResponseStatus, Role, User
@@ -57,4 +55,4 @@ def sent_answers() -> ColumnElement[bool]:
     The caseload counts "exercises answered of exercises assigned, per partner" with it: a
     sent answer counts whoever its audience is, as the review page says "kept private".
     """
-    return cast(ColumnElement[bool], Response.status == ResponseStatus.SUBMITTED)
+    return Response.status == ResponseStatus.SUBMITTED

@@ -217,7 +217,9 @@ def names_of(user_ids: set[int]) -> dict[int, str]:
     """``{user id: name}`` of some accounts (staff names for a case's history)."""
     if not user_ids:
         return {}
-    return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(user_ids))).all())
+    return dict(
+        db.session.execute(sa.select(User.id, User.name).where(User.id.in_(user_ids))).all()
+    )
 
 
 def active_counselors() -> list[User]:
@@ -298,7 +300,9 @@ def case_list(
     filters = []
     search = search.strip()[:100]
     if search:
-        pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = (
+            "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
         by_name = sa.select(User.id).where(sa.func.lower(User.name).like(pattern, escape="\\"))
         filters.append(
             sa.or_(

@@ -35,8 +35,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.policy import ANSWER, EVERY_CASE, JOURNAL
-from app.policy import reassignment
+from app.policy import ANSWER, EVERY_CASE, JOURNAL, reassignment
 
 FORMAT = "rekindle-export/1"
 

@@ -10,7 +10,7 @@ from app.authz import roles_required, session_for_counselor
 from app.drafts import is_newer, read_autosave_payload
 from app.extensions import csrf, db
 from app.models import NoteFormat, NoteStatus, Role
-from app.services import session_picks
+from app.services import note_formats, session_picks
 from app.services import sessions as service
 from app.services.concurrency import StaleEdit, check_version, lock_for_update
 from app.sessions import bp
@@ -130,7 +130,7 @@ def _switched(note, case, new_format: NoteFormat) -> tuple[str, str]:
     if new_format is note.format:
         return "Note saved.", "success"
     try:
-        moved, into = service.switch_format(note, new_format)
+        moved, into = note_formats.switch_format(note, new_format)
     except service.SessionRuleError as exc:
         return f"Note saved. {exc}", "warning"
     audit.record("session_note.format", note, case_id=case.id, detail=note.format.value)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.models import Case, CaseMember, User
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Case, CaseMember, CounselingSession, User, utcnow
 from app.services import checkins as checkin_service
 from app.services import sessions as service
 from app.services.cases import case_members
@@ -35,9 +38,19 @@ def checkin_next_section(viewer: User, memberships: list[CaseMember]) -> dict[st
     if not memberships:
         return None
     member = memberships[0]
-    upcoming = service.next_session_of_case(member.case_id)
+    upcoming = _next_session_of_case(member.case_id)
     return {
         "member": member,
         "next_session": upcoming,
         "latest": checkin_service.latest_check_in(member.case_id, viewer.id),
     }
+
+
+def _next_session_of_case(case_id: int) -> CounselingSession | None:
+    """The case's next session still to come (the caseload's "next session"), if one is known."""
+    return db.session.scalar(
+        sa.select(CounselingSession)
+        .where(CounselingSession.case_id == case_id, CounselingSession.starts_at >= utcnow())
+        .order_by(CounselingSession.starts_at)
+        .limit(1)
+    )

@@ -143,7 +143,9 @@ def test_assign_answer_share_review(app, factory, new_visitor):
     page = sam_visitor.visit("/me/exercises")
     page.click("text=Reflect on the relationship")
     sam_view = page.inner_text("main")
-    assert "Feedback from your counselor" not in sam_view and "Naming the quiet helps" not in sam_view
+    assert (
+        "Feedback from your counselor" not in sam_view and "Naming the quiet helps" not in sam_view
+    )
     page = phone.visit("/me")
     phone.screenshot("home-phone", viewport=PHONE)
 

@@ -17,6 +17,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.modules.conftest import break_module_cycle
 from tests.ux.builders import assign, load_library
 
+
 @pytest.fixture(autouse=True)
 def _library(app):
     load_library(app)

@@ -44,5 +44,7 @@ def test_one_reassign_form(app, factory, login_as):
     client.post("/admin/cases/reassign", data={"case": str(case.id), "counselor": str(reyes.id)})
     with app.app_context():
         assert db.session.get(Case, case.id).counselor_id == reyes.id
-    missing = client.post("/admin/cases/reassign", data={"counselor": str(lee.id)}, follow_redirects=True)
+    missing = client.post(
+        "/admin/cases/reassign", data={"counselor": str(lee.id)}, follow_redirects=True
+    )
     assert "Choose a case to reassign." in missing.get_data(as_text=True)

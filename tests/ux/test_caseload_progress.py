@@ -32,7 +32,10 @@ def test_reviewed_work_no_longer_waits(login_as, couple, give):
     c = login_as(couple.counselor)
     c.post(
         f"/cases/{couple.case.id}/assignments/{given.assignment_id}/feedback/{given.recipient_a}",
-        data={f"r{given.recipient_a}-feedback": "Thank you.", f"r{given.recipient_a}-mark_reviewed": "1"},
+        data={
+            f"r{given.recipient_a}-feedback": "Thank you.",
+            f"r{given.recipient_a}-mark_reviewed": "1",
+        },
     )
     page = c.get("/caseload").get_data(as_text=True)
     assert "waiting for your review" not in page

@@ -16,7 +16,10 @@ def test_two_entries_of_one_day_are_one_point(app):
         chart = mood_chart("c", "Mood", [(MORNING, 2), (EVENING, 4)])
     assert len(chart.points) == 1
     assert chart.points[0][2] == "30 Nov 2026: 2 entries, 2 and 4: average 3.0"
-    assert chart.summary == "2 entries with a mood, all on 30 Nov 2026: 2 entries, 2 and 4: average 3.0."
+    assert (
+        chart.summary
+        == "2 entries with a mood, all on 30 Nov 2026: 2 entries, 2 and 4: average 3.0."
+    )
 
 
 def test_the_line_joins_days_not_entries(app):

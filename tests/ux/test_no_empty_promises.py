@@ -9,9 +9,15 @@ from app.models import Visibility
 
 @pytest.mark.parametrize(
     ("visibility", "shown"),
-    [(Visibility.PRIVATE, False), (Visibility.COUNSELOR, True), (Visibility.COUNSELOR_AND_PARTNER, True)],
+    [
+        (Visibility.PRIVATE, False),
+        (Visibility.COUNSELOR, True),
+        (Visibility.COUNSELOR_AND_PARTNER, True),
+    ],
 )
-def test_comments_section_only_where_a_counselor_can_read(factory, login_as, build, visibility, shown):
+def test_comments_section_only_where_a_counselor_can_read(
+    factory, login_as, build, visibility, shown
+):
     counselor = factory.counselor()
     alex = factory.client()
     case = factory.case(counselor, [alex, factory.client()])

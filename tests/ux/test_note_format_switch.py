@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-
-from app.extensions import db
 import sqlalchemy as sa
 
+from app.extensions import db
 from app.models import NoteFormat, SessionNote
+from app.services import note_formats
 from app.services import sessions as service
 
 
@@ -25,7 +25,7 @@ def _note(app, sid: int) -> tuple[NoteFormat, dict, int]:
 def _switch(app, sid: int, fmt: NoteFormat) -> tuple[list[str], str, dict]:
     with app.app_context():
         note = _row(sid)
-        moved, into = service.switch_format(note, fmt)
+        moved, into = note_formats.switch_format(note, fmt)
         db.session.commit()
         return moved, into, dict(note.sections)
 
@@ -33,7 +33,10 @@ def _switch(app, sid: int, fmt: NoteFormat) -> tuple[list[str], str, dict]:
 @pytest.mark.parametrize(
     ("start", "sections"),
     [
-        (NoteFormat.SOAP, {"subjective": "S1", "objective": "O1", "assessment": "A1", "plan": "P1"}),
+        (
+            NoteFormat.SOAP,
+            {"subjective": "S1", "objective": "O1", "assessment": "A1", "plan": "P1"},
+        ),
         (NoteFormat.DAP, {"data": "D1\n\nsecond paragraph", "assessment": "A1", "plan": "P1"}),
         (NoteFormat.BIRP, {"behavior": "B1", "intervention": "I1", "response": "R1", "plan": "P"}),
     ],

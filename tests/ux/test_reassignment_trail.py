@@ -9,7 +9,9 @@ from app.models import Case
 
 
 def _reassign(login_as, admin, case, to) -> None:
-    response = login_as(admin).post(f"/admin/cases/{case.id}/reassign", data={"counselor": str(to.id)})
+    response = login_as(admin).post(
+        f"/admin/cases/{case.id}/reassign", data={"counselor": str(to.id)}
+    )
     assert response.status_code == 302
 
 

@@ -20,7 +20,12 @@ def _review(login_as, couple, given) -> str:
 def test_kept_private_and_not_sent_are_told_apart(login_as, couple, give):
     given = give(couple.case, [couple.a, couple.b])
     a = login_as(couple.a)
-    send(a, given.recipient_a, given.exercise_ids[0], {"text": "PRIVATE-ONE", "visibility": "private"})
+    send(
+        a,
+        given.recipient_a,
+        given.exercise_ids[0],
+        {"text": "PRIVATE-ONE", "visibility": "private"},
+    )
     send(a, given.recipient_a, given.exercise_ids[1], {"text": "DRAFT-TWO"}, draft=True)
     send(a, given.recipient_a, given.exercise_ids[3], {"text": "SHARED-FOUR"})
     page = _review(login_as, couple, given)
@@ -34,7 +39,11 @@ def test_feedback_comes_after_the_answers(login_as, couple, give):
     given = give(couple.case, [couple.a, couple.b])
     send(login_as(couple.a), given.recipient_a, given.exercise_ids[0], {"text": "ALEX-ANSWER"})
     page = _review(login_as, couple, given)
-    assert page.index("ALEX-ANSWER") < page.index("Feedback for") < page.index(f'name="r{given.recipient_a}-feedback"')
+    assert (
+        page.index("ALEX-ANSWER")
+        < page.index("Feedback for")
+        < page.index(f'name="r{given.recipient_a}-feedback"')
+    )
     # Sam sent nothing: no box to write in, and the page says when it opens.
     assert f'name="r{given.recipient_b}-feedback"' not in page
     assert "Feedback opens once" in page
@@ -58,7 +67,12 @@ def test_feedback_on_unstarted_work_is_refused(app, login_as, couple, give):
 
 def test_only_the_case_counselor_learns_why(app, factory, login_as, couple, give):
     given = give(couple.case, [couple.a, couple.b])
-    send(login_as(couple.a), given.recipient_a, given.exercise_ids[0], {"text": "x", "visibility": "private"})
+    send(
+        login_as(couple.a),
+        given.recipient_a,
+        given.exercise_ids[0],
+        {"text": "x", "visibility": "private"},
+    )
     other = factory.counselor()
     with app.app_context():
         from app.models import Case, User
