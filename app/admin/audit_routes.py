@@ -11,11 +11,13 @@ from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, render_template, request
-from wtforms import DateField, IntegerField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 from app import audit
 from app.admin import bp
+from app.admin.audit_words import ROUTINE, action_choices, people_in, sentence
 from app.authz import roles_required
 from app.extensions import db
 from app.forms import BaseForm
@@ -35,8 +37,18 @@ class AuditFilterForm(BaseForm):
         "Case number",
         validators=[Optional(), NumberRange(min=1, max=2**31 - 1, message="Enter a case number.")],
     )
+    action = SelectField(
+        "What",
+        choices=[SelectChoice("", "Anything")] + [SelectChoice(c, w) for c, w in action_choices()],
+        default="",
+    )
     start = DateField("From", validators=[Optional()])
     end = DateField("To (inclusive)", validators=[Optional()])
+    routine = BooleanField("Show routine page views")
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _page() -> int:
@@ -62,6 +74,11 @@ def audit_log():
             query = query.where(AuditEvent.actor_id == actor_id)
         if form.case.data:
             query = query.where(AuditEvent.case_id == form.case.data)
+        if form.action.data:
+            query = query.where(AuditEvent.action == form.action.data)
+        elif not form.routine.data:
+            # The admin's own page views flood the log: hidden unless asked for.
+            query = query.where(AuditEvent.action.not_in(ROUTINE))
         if form.start.data:
             query = query.where(AuditEvent.at >= datetime.combine(form.start.data, time(), UTC))
         if form.end.data:
@@ -76,10 +93,15 @@ def audit_log():
     has_more = len(rows) > PAGE_SIZE
     events = rows[:PAGE_SIZE]
     actor_ids = {e.actor_id for e in events if e.actor_id}
+    for event in events:
+        actor_ids |= people_in(event)
     case_ids = {e.case_id for e in events if e.case_id}
-    emails = dict(
-        db.session.execute(sa.select(User.id, User.email).where(User.id.in_(actor_ids))).all()
-    )
+    case_ids |= {e.object_id for e in events if e.object_type == "cases" and e.object_id}
+    accounts = db.session.execute(
+        sa.select(User.id, User.email, User.name).where(User.id.in_(actor_ids))
+    ).all()
+    emails = {uid: email for uid, email, _ in accounts}
+    names = {uid: name for uid, _, name in accounts}
     labels = dict(
         db.session.execute(sa.select(Case.id, Case.label).where(Case.id.in_(case_ids))).all()
     )
@@ -90,6 +112,11 @@ def audit_log():
         form=form,
         events=events,
         emails=emails,
+        names=names,
+        sentences={e.id: _capitalised(sentence(e, names)) for e in events},
+        about={
+            e.id: e.case_id or (e.object_id if e.object_type == "cases" else None) for e in events
+        },
         labels=labels,
         page=page,
         has_more=has_more,

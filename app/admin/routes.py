@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -27,7 +27,8 @@ def _render(form: NewCounselorForm | None = None, status: int = 200):
         [user.id for user, _ in staff if not user.has_password]
     )
     links = invitations.take_shown_once([inv.id for inv in latest.values()])
-    cases = case_service.all_cases()
+    filters = _case_filters()
+    cases, page, pages = case_service.case_list(**filters)
     counselors = case_service.active_counselors()
     audit.record("admin.accounts_viewed", detail=f"staff={len(staff)} cases={len(cases)}")
     return render_template(
@@ -36,11 +37,25 @@ def _render(form: NewCounselorForm | None = None, status: int = 200):
         invitations=latest,
         links=links,
         cases=cases,
+        case_page=page,
+        case_pages=pages,
+        filters=filters,
         counselors=counselors,
         form=form or NewCounselorForm(),
         action_form=PostForm(),
         status_labels=STATUS_LABELS,
     ), status
+
+
+def _case_filters() -> dict:
+    """The case list's search, counselor and status filters and page, from the query."""
+    counselor = request.args.get("counselor", "")
+    return {
+        "search": request.args.get("q", "")[:100],
+        "counselor_id": int(counselor) if counselor.isdigit() and len(counselor) < 10 else None,
+        "status": request.args.get("status", ""),
+        "page": min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000),
+    }
 
 
 @bp.route("")
@@ -117,6 +132,17 @@ def reactivate(user_id: int):
         db.session.commit()
         flash(f"{user.name} can sign in again.", "success")
     return redirect(url_for("admin.index") + "#staff")
+
+
+@bp.route("/cases/reassign", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reassign_chosen():
+    """The one reassign form of the case list: the case is chosen in the form."""
+    case_id = request.form.get("case", "")
+    if not case_id.isdigit() or len(case_id) > 9:
+        flash("Choose a case to reassign.", "danger")
+        return redirect(url_for("admin.index") + "#cases")
+    return reassign(int(case_id))
 
 
 @bp.route("/cases/<int:case_id>/reassign", methods=["POST"])

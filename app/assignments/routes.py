@@ -27,6 +27,7 @@ from app.models import (
     MemberRole,
     Role,
 )
+from app.policy import review as review_policy
 from app.services import assignments as assignment_service
 from app.services import modules as module_service
 from app.services import responses as response_service
@@ -127,6 +128,15 @@ def review(case_id: int, assignment_id: int):
         for key, response in responses.items()
         if policy.may_read(current_user, assignment.case, response)
     }
+    unread = {
+        key: reason.value
+        for key, response in responses.items()
+        if (reason := review_policy.why_unread(current_user, assignment.case, response))
+    }
+    sent_any = {
+        r.id: review_policy.has_sent_any([v for (rid, _), v in responses.items() if rid == r.id])
+        for r in recipients
+    }
     forms = {}
     for recipient in recipients:
         form = FeedbackForm(prefix=f"r{recipient.id}", data={"feedback": recipient.feedback or ""})
@@ -144,6 +154,8 @@ def review(case_id: int, assignment_id: int):
         recipients=recipients,
         roles={uid: _partner_label(role) for uid, role in roles.items()},
         readable=readable,
+        unread=unread,
+        sent_any=sent_any,
         started=set(responses),
         forms=forms,
         newer=assignment_service.newer_version_exists(assignment),

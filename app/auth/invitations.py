@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app import audit
@@ -46,6 +46,12 @@ def accept_invitation(token: str):
             start_session(user)
             audit.record("auth.login", user, actor=user, detail="invitation accepted")
             db.session.commit()
+            flash(
+                "Welcome. Your password is set and you are signed in. What comes next: the "
+                "exercises your counselor gives you appear under “What to do next”, and your "
+                "journal stays private until you choose to share an entry.",
+                "success",
+            )
             return redirect(url_for("main.index"))
     # The name the inviting counselor typed: an account made by someone else's invitation
     # must not show this holder of the link the name another counselor gave it.

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
 from app import audit
@@ -19,7 +20,7 @@ from app.authz import (
     place_invitation_for_counselor,
     roles_required,
 )
-from app.cases import bp
+from app.cases import bp, since_last
 from app.cases.delivery import send_links
 from app.cases.forms import NewCaseForm, ReopenForm, StatusForm
 from app.dataprotection_sections import ERASED_TEMPLATE, erased_members_section
@@ -39,6 +40,7 @@ from app.models import (
     Role,
     User,
 )
+from app.policy import reassignment
 from app.sections import Section, load_sections
 from app.services import cases as case_service
 from app.services import invitations
@@ -60,6 +62,7 @@ CASE_PAGE_OWN_STATEMENTS = 4
 #: and each section declares its statements (``Section.statements``, 1 by default). The page's
 #: own statements plus the declarations must stay within ``CASE_PAGE_BUDGET``.
 CASE_PAGE_SECTIONS = [
+    Section(since_last.TEMPLATE, since_last.since_last_section),
     Section(intake_sections.CASE_TEMPLATE, intake_sections.case_intake_section),
     Section(ERASED_TEMPLATE, erased_members_section, statements=0),
     Section(measure_sections.CASE_TEMPLATE, measure_sections.case_section),
@@ -120,6 +123,12 @@ def new():
             else:
                 db.session.commit()
                 send_links(_with_users(result.new_links))
+                flash(
+                    f"The case “{result.case.label}” is created. Next: each person you named "
+                    "is invited to join; copy their invitation link below (it is shown once), "
+                    "then assign a first module or record the first session.",
+                    "success",
+                )
                 return redirect(url_for("cases.detail", case_id=result.case.id))
     return render_template("cases/new.html", form=form)
 
@@ -175,12 +184,19 @@ def detail(case_id: int):
     """The case page: header, members and invitations, status history, feature sections."""
     # One query for the header, members, history and invitations; joined rows stay few
     # (2 members × a few changes × a few invitations).
-    case = case_for_counselor_loaded(
-        case_id,
-        joinedload(Case.members).joinedload(CaseMember.user),
-        joinedload(Case.status_changes).joinedload(CaseStatusChange.changed_by),
-        joinedload(Case.invitations),
-    )
+    try:
+        case = case_for_counselor_loaded(
+            case_id,
+            joinedload(Case.members).joinedload(CaseMember.user),
+            joinedload(Case.status_changes).joinedload(CaseStatusChange.changed_by),
+            joinedload(Case.invitations),
+        )
+    except NotFound:
+        # A former counselor learns that the case moved and when, nothing more.
+        moved_on = reassignment.moved_away_on(current_user, case_id)
+        if moved_on is None:
+            raise
+        return render_template("cases/moved.html", moved_on=moved_on), 404
     links = invitations.take_shown_once([invitation.id for invitation in case.invitations])
     status_form = StatusForm()
     status_form.status.choices = [
@@ -196,7 +212,24 @@ def detail(case_id: int):
         action_form=PostForm(),
         status_labels=STATUS_LABELS,
         sections=load_sections(CASE_PAGE_SECTIONS, current_user, case),
+        moves=_moves(case),
     )
+
+
+def _moves(case: Case) -> list[dict]:
+    """The case's reassignments for its history, with the counselors' names."""
+    moves = reassignment.history_for(current_user, case)
+    ids = {i for m in moves for i in (m.by_id, m.from_id, m.to_id) if i}
+    names = case_service.names_of(ids)
+    return [
+        {
+            "at": m.at,
+            "by": names.get(m.by_id or 0, "The practice admin"),
+            "from": names.get(m.from_id, "a former counselor"),
+            "to": names.get(m.to_id, "another counselor"),
+        }
+        for m in moves
+    ]
 
 
 @bp.route("/cases/<int:case_id>/status", methods=["POST"])

@@ -61,7 +61,11 @@ def accept_invitation(invitation_id: int):
         except NotYours:
             deny(f"case invitation {invitation_id} (answer)")
         db.session.commit()
-        flash(f"You joined “{case.label}”.", "success")
+        flash(
+            f"You joined “{case.label}”. Your counselor can now give you exercises there; "
+            "they appear under “What to do next”.",
+            "success",
+        )
     return redirect(url_for("client.home"))
 
 

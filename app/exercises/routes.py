@@ -59,7 +59,7 @@ def assignment(recipient_id: int):
     """One assignment: the introduction, the counselor's note, the exercises, feedback."""
     recipient = recipient_for_client(recipient_id)
     version = recipient.assignment.module_version
-    states = response_service.answer_states(recipient)
+    answers = response_service.own_answers(recipient)
     shared = response_service.exercises_the_partner_shared(current_user, recipient)
     sent = request.args.get("sent", type=int)
     if recipient.feedback:
@@ -69,8 +69,35 @@ def assignment(recipient_id: int):
         recipient=recipient,
         assignment=recipient.assignment,
         version=version,
-        states=states,
+        answers=answers,
+        next_exercise=response_service.next_unsent(version.exercises, _sent_ids(answers)),
+        audience_labels=response_service.VISIBILITY_LABELS,
         shared=shared,
+        cleared_key=f"exercise-{recipient.id}-{sent}" if sent else None,
+    )
+
+
+def _sent_ids(answers: dict[int, tuple[ResponseStatus, Visibility]]) -> set[int]:
+    return {e for e, (status, _) in answers.items() if status is ResponseStatus.SUBMITTED}
+
+
+@bp.route("/me/exercises/<int:recipient_id>/all-sent")
+@client_only
+def all_sent(recipient_id: int):
+    """The end of a module: every exercise is sent; who can read each answer, what comes next."""
+    recipient = recipient_for_client(recipient_id)
+    version = recipient.assignment.module_version
+    answers = response_service.own_answers(recipient)
+    if response_service.next_unsent(version.exercises, _sent_ids(answers)) is not None:
+        return redirect(url_for("exercises.assignment", recipient_id=recipient.id))
+    sent = request.args.get("sent", type=int)
+    return render_template(
+        "exercises/all_sent.html",
+        recipient=recipient,
+        assignment=recipient.assignment,
+        version=version,
+        answers=answers,
+        audience_labels=response_service.VISIBILITY_LABELS,
         cleared_key=f"exercise-{recipient.id}-{sent}" if sent else None,
     )
 
@@ -119,10 +146,7 @@ def answer(recipient_id: int, exercise_id: int):
             return redirect(request.path)
         db.session.commit()
         if form.sending:
-            flash("Sent. Thank you for taking the time.", "success")
-            return redirect(
-                url_for("exercises.assignment", recipient_id=recipient.id, sent=exercise.id)
-            )
+            return _after_sending(recipient, exercise, response.visibility)
         flash("Saved. You can come back to it at any time.", "success")
         return redirect(request.path)
     partner = response_service.partner_answer(current_user, recipient, exercise)
@@ -142,6 +166,8 @@ def answer(recipient_id: int, exercise_id: int):
         closed=closed,
         partner=partner,
         draft_key=draft_key(recipient, exercise),
+        cleared_key=_cleared_key(recipient, exercise),
+        audience_labels=response_service.VISIBILITY_LABELS,
         position=position,
         total=len(exercises),
         next_exercise=exercises[position + 1] if position + 1 < len(exercises) else None,
@@ -149,6 +175,32 @@ def answer(recipient_id: int, exercise_id: int):
             recipient.assignment.case, current, response_service.VISIBILITY_LABELS
         ),
         visibility_form=PostForm(),
+    )
+
+
+def _cleared_key(recipient: AssignmentRecipient, exercise: Exercise) -> str | None:
+    """The device draft of the exercise just sent (never the one now open), to clear."""
+    sent = request.args.get("sent", type=int)
+    return f"exercise-{recipient.id}-{sent}" if sent and sent != exercise.id else None
+
+
+def _after_sending(recipient: AssignmentRecipient, exercise: Exercise, visibility: Visibility):
+    """Go on to the next exercise not yet sent, or to "All sent" at the end of the module."""
+    label = response_service.VISIBILITY_LABELS[visibility]
+    done = "sent" if visibility.is_shared else "done"
+    flash(f"“{exercise.title}” is {done}. Who can read it: {label}.", "success")
+    answers = response_service.own_answers(recipient)
+    exercises = recipient.assignment.module_version.exercises
+    following = response_service.next_unsent(exercises, _sent_ids(answers), after=exercise)
+    if following is None:
+        return redirect(url_for("exercises.all_sent", recipient_id=recipient.id, sent=exercise.id))
+    return redirect(
+        url_for(
+            "exercises.answer",
+            recipient_id=recipient.id,
+            exercise_id=following.id,
+            sent=exercise.id,
+        )
     )
 
 

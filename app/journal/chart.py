@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from app.services.journal import MOOD_WORDS
 from app.templating import day
@@ -38,35 +41,52 @@ def _y(mood: float) -> float:
     return TOP + (5 - mood) * (HEIGHT - TOP - BOTTOM) / 4
 
 
+def _local_day(moment: datetime) -> date:
+    tz = ZoneInfo(current_app.config.get("REKINDLE_TIMEZONE", "UTC"))
+    return moment.astimezone(tz).date()
+
+
+def _words(moods: list[int]) -> str:
+    if len(moods) == 1:
+        return f"{moods[0]} ({MOOD_WORDS[moods[0]]})"
+    listed = ", ".join(str(m) for m in moods[:-1]) + f" and {moods[-1]}"
+    return f"{len(moods)} entries, {listed}: average {sum(moods) / len(moods):.1f}"
+
+
 def mood_chart(
     chart_id: str, title: str, points: Sequence[tuple[datetime, int]]
 ) -> MoodChart | None:
-    """A chart of ``(moment, mood)`` points in time order, or None when there are none."""
+    """A chart of ``(moment, mood)`` points in time order, or None when there are none.
+
+    Entries of the same day (in the practice's time zone) are one point at the day's
+    average, so no line runs up and down within a day; the point's label and the text
+    alternative name every mood of that day.
+    """
     if not points:
         return None
-    first, last = points[0][0], points[-1][0]
-    span = (last - first).total_seconds() or 1.0
+    days: dict[date, list[int]] = {}
+    for moment, mood in points:
+        days.setdefault(_local_day(moment), []).append(mood)
+    first, last = min(days), max(days)
+    span = (last - first).days or 1
     plot_width = WIDTH - LEFT - RIGHT
     coords = []
-    for moment, mood in points:
-        x = LEFT + (
-            plot_width / 2
-            if first == last
-            else (moment - first).total_seconds() / span * plot_width
-        )
-        coords.append(
-            (round(x, 1), round(_y(mood), 1), f"{day(moment)}: {mood} ({MOOD_WORDS[mood]})")
-        )
+    for when, moods in days.items():
+        x = LEFT + (plot_width / 2 if first == last else (when - first).days / span * plot_width)
+        value = sum(moods) / len(moods)
+        coords.append((round(x, 1), round(_y(value), 1), f"{day(when)}: {_words(moods)}"))
     moods = [m for _, m in points]
     average = sum(moods) / len(moods)
-    latest = moods[-1]
+    latest_day = days[last]
     if len(moods) == 1:
-        summary = f"One entry with a mood, on {day(first)}: {latest} ({MOOD_WORDS[latest]})."
+        summary = f"One entry with a mood, on {day(first)}: {_words(moods)}."
+    elif len(days) == 1:
+        summary = f"{len(moods)} entries with a mood, all on {day(first)}: {_words(moods)}."
     else:
         summary = (
-            f"{len(moods)} entries with a mood from {day(first)} to {day(last)}. "
-            f"Average {average:.1f} of 5; lowest {min(moods)}, highest {max(moods)}; "
-            f"most recent {latest} ({MOOD_WORDS[latest]})."
+            f"{len(moods)} entries with a mood on {len(days)} days, from {day(first)} to "
+            f"{day(last)}. Average {average:.1f} of 5; lowest {min(moods)}, highest "
+            f"{max(moods)}; most recent day {_words(latest_day)}."
         )
     return MoodChart(
         chart_id=chart_id,

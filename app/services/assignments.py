@@ -23,10 +23,12 @@ from app.models import (
     Exercise,
     MemberRole,
     ModuleVersion,
+    Response,
     StrategyModule,
     User,
     utcnow,
 )
+from app.policy import review as review_policy
 from app.policy import safety
 from app.services import announcements
 from app.services.concurrency import create_once
@@ -105,7 +107,16 @@ def unassign(assignment: Assignment, by: User) -> None:
 def save_feedback(
     assignment: Assignment, recipient: AssignmentRecipient, feedback: str, *, mark_reviewed: bool
 ) -> None:
-    """The counselor's feedback to one partner; optionally mark that partner's work reviewed."""
+    """The counselor's feedback to one partner; optionally mark that partner's work reviewed.
+
+    Feedback opens once the partner has sent an answer: before that it would announce
+    "Your counselor left feedback" on work nobody started. Clearing it is always possible.
+    """
+    if feedback.strip() and not review_policy.has_sent_any(_answers_of(recipient)):
+        raise AssignmentError(
+            f"Feedback opens once {recipient.user.name} has sent an answer. Until then, keep "
+            "your thoughts in a session's process notes."
+        )
     before = recipient.feedback
     recipient.feedback = feedback.strip() or None
     if mark_reviewed:
@@ -120,6 +131,16 @@ def save_feedback(
         detail=f"recipient {recipient.id}" + (", reviewed" if mark_reviewed else ""),
     )
     announcements.feedback_given(assignment, recipient, before)
+
+
+def _answers_of(recipient: AssignmentRecipient) -> list[Response]:
+    return list(
+        db.session.scalars(
+            sa.select(Response)
+            .where(Response.recipient_id == recipient.id)
+            .options(joinedload(Response.recipient).joinedload(AssignmentRecipient.assignment))
+        )
+    )
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ statements never grows with the caseload (docs/performance.md T1).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -22,13 +22,16 @@ from app.models import (
     CaseMember,
     CaseStatus,
     CounselingSession,
+    Exercise,
     JournalEntry,
     JournalRead,
+    Response,
     User,
     utcnow,
 )
 from app.models.measure import member_recent_scores
 from app.policy import EVERY_CASE, JOURNAL
+from app.policy import review as review_policy
 from app.services import appointment_reads
 
 PAGE_SIZE = 20
@@ -47,11 +50,14 @@ class CaseRow:
     total: int
     overdue: int
     unread: int
+    waiting_review: int = 0
+    #: ``(partner name, exercises answered, exercises assigned)``, partner A first.
+    progress: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def needs_attention(self) -> bool:
-        """Overdue work or shared writing not read yet."""
-        return bool(self.overdue or self.unread)
+        """Overdue work, work sent and waiting for review, or shared writing not read yet."""
+        return bool(self.overdue or self.unread or self.waiting_review)
 
 
 @dataclass
@@ -98,6 +104,9 @@ def dashboard(
             sa.func.sum(
                 sa.case((sa.and_(sa.not_(done), Assignment.due_date < today), 1), else_=0)
             ).label("overdue"),
+            sa.func.sum(
+                sa.case((AssignmentRecipient.status == AssignmentStatus.SUBMITTED, 1), else_=0)
+            ).label("waiting"),
         )
         .join(AssignmentRecipient, AssignmentRecipient.assignment_id == Assignment.id)
         .where(Assignment.case_id.in_(mine), Assignment.removed_at.is_(None))
@@ -142,7 +151,8 @@ def dashboard(
 
     overdue_col = sa.func.coalesce(work.c.overdue, 0)
     unread_col = sa.func.coalesce(unread.c.unread, 0)
-    attention = overdue_col + unread_col
+    waiting_col = sa.func.coalesce(work.c.waiting, 0)
+    attention = overdue_col + unread_col + waiting_col
     status_rank = sa.case(
         (Case.status == CaseStatus.ACTIVE, 0),
         (Case.status == CaseStatus.INTAKE, 1),
@@ -158,6 +168,7 @@ def dashboard(
             sa.func.coalesce(work.c.total, 0),
             overdue_col,
             unread_col,
+            waiting_col,
         )
         .outerjoin(sessions, sessions.c.case_id == Case.id)
         .outerjoin(booked, booked.c.case_id == Case.id)
@@ -189,9 +200,61 @@ def dashboard(
             total=int(total_count),
             overdue=int(overdue_count),
             unread=int(unread_count),
+            waiting_review=int(waiting),
         )
-        for case, last_at, next_at, done_count, total_count, overdue_count, unread_count in (
+        for case, last_at, next_at, done_count, total_count, overdue_count, unread_count, waiting in (
             db.session.execute(query).all()
         )
     ]
+    progress = partner_progress([row.case.id for row in rows])
+    for row in rows:
+        row.progress = progress.get(row.case.id, [])
     return DashboardPage(rows=rows, total=total, page=page, pages=pages)
+
+
+def partner_progress(case_ids: list[int]) -> dict[int, list[tuple[str, int, int]]]:
+    """Per case and partner: exercises answered (sent) of exercises assigned, in one statement.
+
+    What a counselor thinks in: "Alex 6 of 8, Sam 2 of 8", not "2 of 2 assignments".
+    """
+    if not case_ids:
+        return {}
+    per_version = (
+        sa.select(Exercise.version_id.label("version_id"), sa.func.count().label("n"))
+        .group_by(Exercise.version_id)
+        .subquery("v")
+    )
+    sent = (
+        sa.select(Response.recipient_id.label("recipient_id"), sa.func.count().label("n"))
+        .where(review_policy.sent_answers())
+        .group_by(Response.recipient_id)
+        .subquery("r")
+    )
+    rows = db.session.execute(
+        sa.select(
+            Assignment.case_id,
+            CaseMember.role,
+            User.name,
+            sa.func.sum(sa.func.coalesce(sent.c.n, 0)),
+            sa.func.sum(sa.func.coalesce(per_version.c.n, 0)),
+        )
+        .join(AssignmentRecipient, AssignmentRecipient.assignment_id == Assignment.id)
+        .join(
+            CaseMember,
+            sa.and_(
+                CaseMember.case_id == Assignment.case_id,
+                CaseMember.user_id == AssignmentRecipient.user_id,
+                CaseMember.erased_at.is_(None),
+            ),
+        )
+        .join(User, User.id == AssignmentRecipient.user_id)
+        .outerjoin(per_version, per_version.c.version_id == Assignment.module_version_id)
+        .outerjoin(sent, sent.c.recipient_id == AssignmentRecipient.id)
+        .where(Assignment.case_id.in_(case_ids), Assignment.removed_at.is_(None))
+        .group_by(Assignment.case_id, CaseMember.role, User.id, User.name)
+        .order_by(Assignment.case_id, CaseMember.role)
+    ).all()
+    result: dict[int, list[tuple[str, int, int]]] = {}
+    for case_id, _role, name, answered, assigned in rows:
+        result.setdefault(case_id, []).append((name, int(answered or 0), int(assigned or 0)))
+    return result

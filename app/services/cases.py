@@ -213,6 +213,15 @@ def reassign(case: Case, counselor_id: int) -> User:
     return counselor
 
 
+def names_of(user_ids: set[int]) -> dict[int, str]:
+    """``{user id: name}`` of some accounts (staff names for a case's history)."""
+    if not user_ids:
+        return {}
+    return dict(
+        db.session.execute(sa.select(User.id, User.name).where(User.id.in_(user_ids))).all()
+    )
+
+
 def active_counselors() -> list[User]:
     """Counselors who can take a case."""
     return list(
@@ -274,6 +283,49 @@ def staff_with_case_counts() -> list[tuple[User, int]]:
         .order_by(User.role, User.name)
     ).all()
     return [(user, count) for user, count in rows]
+
+
+ADMIN_PAGE_SIZE = 25
+
+
+def case_list(
+    *, search: str = "", counselor_id: int | None = None, status: str = "", page: int = 1
+) -> tuple[list[Case], int, int]:
+    """A page of the practice's cases for the admin: ``(cases, page, pages)``.
+
+    Searched by label or counselor name, filtered by counselor and status; metadata only.
+    """
+    from sqlalchemy.orm import joinedload
+
+    filters = []
+    search = search.strip()[:100]
+    if search:
+        pattern = (
+            "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
+        by_name = sa.select(User.id).where(sa.func.lower(User.name).like(pattern, escape="\\"))
+        filters.append(
+            sa.or_(
+                sa.func.lower(Case.label).like(pattern, escape="\\"),
+                Case.counselor_id.in_(by_name),
+            )
+        )
+    if counselor_id:
+        filters.append(Case.counselor_id == counselor_id)
+    if status in {s.value for s in CaseStatus}:
+        filters.append(Case.status == CaseStatus(status))
+    total = db.session.scalar(sa.select(sa.func.count(Case.id)).where(*filters)) or 0
+    pages = max(1, -(-total // ADMIN_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    cases = db.session.scalars(
+        sa.select(Case)
+        .where(*filters)
+        .options(joinedload(Case.counselor))
+        .order_by(Case.label, Case.id)
+        .limit(ADMIN_PAGE_SIZE)
+        .offset((page - 1) * ADMIN_PAGE_SIZE)
+    )
+    return list(cases), page, pages
 
 
 def all_cases() -> list[Case]:

@@ -38,7 +38,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.policy import ANSWER, EVERY_CASE, JOURNAL
+from app.policy import ANSWER, EVERY_CASE, JOURNAL, reassignment
 from app.services import appointment_reads
 
 FORMAT = "rekindle-export/1"
@@ -163,6 +163,8 @@ def build_export(user: User) -> dict[str, Any]:
                 "status": m.case.status.value,
                 "your_role": m.role.value,
                 "counselor": m.case.counselor.name,
+                # After a reassignment the counselor is new: say since when they have it.
+                "counselor_since": _when(reassignment.holds_since(m.case)),
                 "joined_at": _when(m.joined_at),
             }
             for m in memberships

@@ -270,6 +270,31 @@ def answer_states(recipient: AssignmentRecipient) -> dict[int, ResponseStatus]:
     )
 
 
+def own_answers(recipient: AssignmentRecipient) -> dict[int, tuple[ResponseStatus, Visibility]]:
+    """``{exercise id: (status, audience)}`` of the recipient's own answers, in one query."""
+    rows = db.session.execute(
+        sa.select(Response.exercise_id, Response.status, Response.visibility).where(
+            Response.recipient_id == recipient.id
+        )
+    ).all()
+    return {exercise_id: (status, visibility) for exercise_id, status, visibility in rows}
+
+
+def next_unsent(
+    exercises: list[Exercise], sent: set[int], after: Exercise | None = None
+) -> Exercise | None:
+    """The first exercise not yet sent after ``after`` (then from the start), or None.
+
+    After sending one exercise the client goes on to the next one still open, so that on a
+    phone they never scroll past the module's introduction again (issue ux-pass, item 1).
+    """
+    start = exercises.index(after) + 1 if after is not None else 0
+    for exercise in exercises[start:] + exercises[:start]:
+        if exercise.id not in sent:
+            return exercise
+    return None
+
+
 def _partners_answers(viewer: User, recipient: AssignmentRecipient) -> sa.Select[Response]:
     # The other recipients' answers to the same assignment that the viewer may read.
     return (

@@ -212,14 +212,6 @@ def save_note(note: SessionNote, *, fmt: NoteFormat, sections: dict[str, str]) -
     db.session.flush()
 
 
-def switch_format(note: SessionNote, fmt: NoteFormat) -> None:
-    """Write a draft note in another format from now on (text already written is kept)."""
-    _require_draft(note)
-    note.format = NoteFormat(fmt)
-    note.version += 1  # an editor still showing the old format's fields must not save over it
-    db.session.flush()
-
-
 def sign_note(note: SessionNote, signer: User) -> None:
     """Lock the note: signer and time are recorded; later changes are amendments."""
     _require_draft(note)
@@ -349,11 +341,30 @@ def linked_assignment_ids(session_id: int, relation: str) -> set[int]:
     )
 
 
+def reviewable(
+    session: CounselingSession, assignments: list[Assignment], reviewed_ids: set[int]
+) -> list[Assignment]:
+    """The assignments that could have been reviewed in ``session``: those given before it.
+
+    Homework given in this very session (or assigned after it began) cannot have been
+    reviewed in it; one already marked reviewed stays on offer, so it can be unticked.
+    """
+    homework = linked_assignment_ids(session.id, HOMEWORK)
+    return [
+        a
+        for a in assignments
+        if a.id in reviewed_ids or (a.id not in homework and a.created_at < session.starts_at)
+    ]
+
+
 def set_reviewed(session: CounselingSession, assignment_ids: list[int]) -> None:
     """Replace which of the case's assignments were reviewed in this session."""
-    allowed = {a.id for a in case_assignments(session.case_id)}
+    reviewed = linked_assignment_ids(session.id, REVIEWED)
+    allowed = {a.id for a in reviewable(session, case_assignments(session.case_id), reviewed)}
     if not set(assignment_ids) <= allowed:
-        raise SessionRuleError("Only this case's assignments can be marked as reviewed.")
+        raise SessionRuleError(
+            "Only work given before this session can be marked as reviewed in it."
+        )
     db.session.execute(
         sa.delete(SessionAssignmentLink).where(
             SessionAssignmentLink.session_id == session.id,

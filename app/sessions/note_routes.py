@@ -10,7 +10,7 @@ from app.authz import roles_required, session_for_counselor
 from app.drafts import is_newer, read_autosave_payload
 from app.extensions import csrf, db
 from app.models import NoteFormat, NoteStatus, Role
-from app.services import session_picks
+from app.services import note_formats, session_picks
 from app.services import sessions as service
 from app.services.concurrency import StaleEdit, check_version, lock_for_update
 from app.sessions import bp
@@ -51,6 +51,7 @@ def save_note(case_id: int, sid: int):
             back_url=detail_url(case.id, session.id, "note"),
         )
     service.save_note(note, fmt=note.format, sections=yours)
+    _covers_device_copy(note)
     audit.record("session_note.update", note, case_id=case.id)
     db.session.commit()
     flash("Note saved.", "success")
@@ -91,16 +92,63 @@ def autosave_note(case_id: int, sid: int):
 @bp.route(f"{BASE}/<int:sid>/note/format", methods=["POST"])
 @roles_required(Role.COUNSELOR)
 def note_format(case_id: int, sid: int):
-    """Switch a draft note to another format (text already written is kept)."""
+    """Switch a draft note to another format, saving what was typed first (nothing is lost).
+
+    The "Switch" button belongs to the note's own form, so the post carries the text typed
+    since the last save; it is saved (with the same version check as "Save draft") before
+    the format changes, and text of sections the new format lacks moves into it.
+    """
     case, session = session_for_counselor(case_id, sid, writable=True)
     note = _note_or_404(session)
     form = NoteFormatForm()
+    typed = NoteForm()
     lock_for_update(note)  # the version bump below must not race a save
-    if form.validate_on_submit() and note.status is NoteStatus.DRAFT:
-        service.switch_format(note, NoteFormat(form.format.data))
-        audit.record("session_note.format", note, case_id=case.id, detail=note.format.value)
-        db.session.commit()
+    if not form.validate_on_submit() or note.status is not NoteStatus.DRAFT:
+        return redirect(detail_url(case.id, session.id, "note"))
+    if typed.version.data:
+        keys = [s.key for s in service.note_sections(note.format)] + [
+            s.key for s in service.CLIENT_SECTIONS
+        ]
+        yours = {key: typed[key].data or "" for key in keys}
+        if not check_version(note, typed.version.data):
+            raise StaleEdit(
+                saved={key: (note.sections or {}).get(key, "") for key in keys},
+                yours=yours,
+                back_url=detail_url(case.id, session.id, "note"),
+            )
+        service.save_note(note, fmt=note.format, sections=yours)
+        _covers_device_copy(note)
+    new_format = NoteFormat(form.format.data)
+    message, category = _switched(note, case, new_format)
+    db.session.commit()  # what was typed is saved even when the switch itself is refused
+    flash(message, category)
     return redirect(detail_url(case.id, session.id, "note"))
+
+
+def _switched(note, case, new_format: NoteFormat) -> tuple[str, str]:
+    """Switch the saved note to ``new_format``; the message saying what happened."""
+    if new_format is note.format:
+        return "Note saved.", "success"
+    try:
+        moved, into = note_formats.switch_format(note, new_format)
+    except service.SessionRuleError as exc:
+        return f"Note saved. {exc}", "warning"
+    audit.record("session_note.format", note, case_id=case.id, detail=note.format.value)
+    message = f"Note saved and switched to {new_format.value}."
+    if moved:
+        message += f" Your text under {' and '.join(moved)} is now in {into}."
+    return message, "success"
+
+
+def _covers_device_copy(note) -> None:
+    """The posted text is saved: the editor's device copy up to its sequence is now stale.
+
+    Without this the next page would "restore" the copy typed before the post (the old
+    format's fields and version included) and race the counselor's next click.
+    """
+    seq = request.form.get("autosave_seq", "")
+    if seq.isdigit() and len(seq) < 19:
+        note.draft_seq = max(note.draft_seq or 0, int(seq))
 
 
 @bp.route(f"{BASE}/<int:sid>/sign", methods=["POST"])
@@ -133,7 +181,11 @@ def sign(case_id: int, sid: int):
         return redirect(detail_url(case.id, session.id, "note"))
     audit.record("session_note.sign", note, case_id=case.id)
     db.session.commit()
-    flash("Note signed. Later changes are added as dated amendments.", "success")
+    flash(
+        "Note signed. It is locked now; any later change is added as a dated amendment. "
+        "Next: download the client copy for the couple (Client PDF, above).",
+        "success",
+    )
     return redirect(detail_url(case.id, session.id, "note"))
 
 

@@ -86,7 +86,10 @@ def detail_context(case: Case, session: CounselingSession, **forms: Any) -> dict
     reviewed_ids = service.linked_assignment_ids(session.id, service.REVIEWED)
     homework_ids = service.linked_assignment_ids(session.id, service.HOMEWORK)
     reviewed_form = ReviewedForm(formdata=None, data={"assignments": sorted(reviewed_ids)})
-    reviewed_form.assignments.choices = [(a.id, a.module_version.title) for a in assignments]
+    reviewed_form.assignments.choices = [
+        (a.id, a.module_version.title)
+        for a in service.reviewable(session, assignments, reviewed_ids)
+    ]
     pickable = service.pickable_entries(current_user, case)
     picked = service.picked_entries(current_user, case, session)
     picked_ids = {e.id for e in picked}

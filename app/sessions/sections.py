@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.models import Case, CaseMember, User
+from app.models import Appointment, Case, CaseMember, User
+from app.services import appointment_reads
 from app.services import checkins as checkin_service
 from app.services import sessions as service
 from app.services.cases import case_members
@@ -27,11 +28,22 @@ def checkins_section(viewer: User, case: Case) -> dict[str, Any]:
 
 
 def checkin_next_section(viewer: User, memberships: list[CaseMember]) -> dict[str, Any] | None:
-    """An invitation to check in before the next session, with the last check-in's date."""
+    """An invitation to check in, with the last check-in's date and the next session if known.
+
+    "Before your next session" is said only while a session is known to come; otherwise the
+    card just asks how things have been (no promise of a session nobody booked).
+    """
     if not memberships:
         return None
     member = memberships[0]
+    upcoming = _next_session_of_case(member.case_id, viewer)
     return {
         "member": member,
+        "next_session": upcoming,
         "latest": checkin_service.latest_check_in(member.case_id, viewer.id),
     }
+
+
+def _next_session_of_case(case_id: int, viewer: User) -> Appointment | None:
+    """The next booked session this client is expected at (the appointment book decides)."""
+    return appointment_reads.next_session(case_id, everyone=[viewer.id])

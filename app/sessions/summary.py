@@ -47,7 +47,7 @@ def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
 
 
 def check_in_charts(
-    case: Case, members, until: datetime | None = None, width: int = 620
+    case: Case, members, until: datetime | None = None, width: int = 620, height: int = 240
 ) -> list[dict[str, Any]]:
     """One trend chart per partner (their four items over time, up to ``until`` if given)."""
     by_user = checkin_service.check_ins_by_user(case.id)
@@ -68,7 +68,11 @@ def check_in_charts(
             {
                 "name": member.user.name,
                 "svg": line_chart_svg(
-                    series, labels, title=f"Check-ins of {member.user.name}", width=width
+                    series,
+                    labels,
+                    title=f"Check-ins of {member.user.name}",
+                    width=width,
+                    height=height,
                 ),
                 "latest": rows[-1],
             }
@@ -111,9 +115,14 @@ def summary_context(
         "practice": current_app.config["REKINDLE_PRACTICE_NAME"],
     }
     if copy == "client":
+        # Who wrote it: the counselor who signed the note, or who held the session.
+        writer = (note.signed_by if note is not None and note.signed_by_id else None) or (
+            db.session.get_one(User, session.counselor_id)
+        )
         return "pdf/session_client.html", {
             **common,
             "title": "Your session summary",
+            "writer": writer.name,
             "focus": sections.get("focus", ""),
             "next_steps": sections.get("next_steps", ""),
             "measures": measure_summary.for_client(case, members, session),
@@ -129,7 +138,10 @@ def summary_context(
         "sections": sections,
         "client_sections": service.CLIENT_SECTIONS,
         "amendments": note.amendments if note else [],
-        "charts": check_in_charts(case, members, until=session.starts_at + timedelta(days=1)),
+        # Drawn at half a page's width: the two partners' trends sit side by side.
+        "charts": check_in_charts(
+            case, members, until=session.starts_at + timedelta(days=1), width=420, height=190
+        ),
         "assignments": [a for a in service.case_assignments(case.id) if a.id not in withheld],
         "reviewed_ids": service.linked_assignment_ids(session.id, service.REVIEWED),
         "picked": [

@@ -132,9 +132,8 @@ def test_assign_answer_share_review(app, factory, new_visitor):
     page.fill("textarea[name$='-feedback'] >> nth=0", "Thank you, Alex. Naming the quiet helps.")
     page.click("input[value='Save feedback'] >> nth=0")
     page.wait_for_selector(".alert-success:has-text('Feedback saved')")
-    page.fill("textarea[name$='-feedback'] >> nth=1", "Sam, whenever you are ready.")
-    page.click("input[value='Save feedback'] >> nth=1")
-    page.wait_for_selector(".alert-success:has-text('Feedback saved')")
+    # Sam has sent nothing yet: feedback opens once there is work to read (issue ux-pass).
+    assert "Feedback opens once Sam Rivera has sent an answer" in page.inner_text("main")
     lee.screenshot("review-desktop", viewport=DESKTOP)
     lee.screenshot("review-phone", viewport=PHONE)
 
@@ -142,11 +141,13 @@ def test_assign_answer_share_review(app, factory, new_visitor):
     page = phone.visit("/me/exercises")
     page.click("text=Reflect on the relationship")
     alex_view = page.inner_text("main")
-    assert "Naming the quiet helps" in alex_view and "whenever you are ready" not in alex_view
+    assert "Naming the quiet helps" in alex_view
     page = sam_visitor.visit("/me/exercises")
     page.click("text=Reflect on the relationship")
     sam_view = page.inner_text("main")
-    assert "whenever you are ready" in sam_view and "Naming the quiet helps" not in sam_view
+    assert (
+        "Feedback from your counselor" not in sam_view and "Naming the quiet helps" not in sam_view
+    )
     page = phone.visit("/me")
     phone.screenshot("home-phone", viewport=PHONE)
 

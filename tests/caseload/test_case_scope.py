@@ -44,7 +44,7 @@ def test_case_counselor_sees_the_case(people, login_as):
     response = login_as(people["counselor"]).get(f"/cases/{people['case'].id}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert people["partner_a"].name in page and "Status history" in page
+    assert people["partner_a"].name in page and "Case history" in page
 
 
 def test_member_of_another_case_is_404_even_for_its_own_counselor(app, people, factory, login_as):

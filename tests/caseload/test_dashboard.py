@@ -19,7 +19,10 @@ def test_figures_for_one_case(app, factory, login_as, populate):
     populate(counselor.id, 1)
     page = login_as(counselor).get("/caseload").get_data(as_text=True)
     # One live assignment to both partners, one of them submitted; the removed one is ignored.
-    assert "Exercises done:</span> 1/2" in page
+    # Counted in exercises per partner (the builder's module has none) and the submitted
+    # copy waits for review (issue ux-pass, item 6; tests/ux/test_caseload_progress.py).
+    assert "Ari Case 0: 0 of 0" in page and "Bo Case 0: 0 of 0" in page
+    assert "1 waiting for your review" in page
     assert "1 overdue" in page
     # Two shared, submitted, unread entries; the read, private and draft ones do not count.
     assert "2 shared entries unread" in page

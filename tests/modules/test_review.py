@@ -60,6 +60,9 @@ def test_review_shows_both_partners_side_by_side(login_as, couple, give):
 
 def test_each_partner_sees_only_their_own_feedback(app, login_as, couple, give):
     given = give(couple.case, [couple.a, couple.b])
+    # Feedback opens once a partner has sent something (issue ux-pass, item 3).
+    send(login_as(couple.a), given.recipient_a, given.exercise_ids[0], {"text": "A one"})
+    send(login_as(couple.b), given.recipient_b, given.exercise_ids[0], {"text": "B one"})
     c = login_as(couple.counselor)
     base = f"/cases/{couple.case.id}/assignments/{given.assignment_id}/feedback"
     c.post(

@@ -131,6 +131,7 @@ MATRIX: dict[str, Entry] = {
     "auth.totp_disable": Entry(STAFF),
     # admin
     "admin.index": Entry(M),
+    "admin.reassign_chosen": Entry(M),
     "admin.audit": Entry(M),
     "admin.create_counselor": Entry(M),
     "admin.erasure_index": Entry(M),
@@ -248,6 +249,7 @@ MATRIX: dict[str, Entry] = {
     "appointments.feed_off": Entry(CLIENTS | COUNSELORS),
     "exercises.index": Entry(CLIENTS),
     "exercises.assignment": RECIPIENT_A,
+    "exercises.all_sent": RECIPIENT_A,
     "exercises.answer": ANSWER_A,
     "exercises.autosave": ANSWER_A,
     "exercises.sharing": ANSWER_A,

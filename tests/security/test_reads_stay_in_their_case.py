@@ -28,6 +28,7 @@ from tests.security.two_cases import CASES, TwoCases, build_two_cases, other
 
 #: Sections that show client writing (or its traces) of the case; the others show none at all.
 SHOWS_WRITING = {
+    "cases/_since_last.html": False,  # counts and dates only (issue ux-pass, item 7)
     "dataprotection/_erased_members.html": False,
     # Times and modalities only (the appointment book's own tests keep cases apart).
     "appointments/_case_section.html": False,

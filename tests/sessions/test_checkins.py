@@ -40,7 +40,20 @@ def test_out_of_range_answer_is_explained(app, login_as, couple_case, bad):
 def test_client_home_invites_to_check_in(login_as, couple_case):
     counselor, case, a, b = couple_case
     page = login_as(a).get("/me").get_data(as_text=True)
-    assert "Before your next session" in page and "/me/check-in" in page
+    # No session is booked: the invitation promises none (issue ux-pass, item 3).
+    assert "How have things been?" in page and "/me/check-in" in page
+    assert "Before your next session" not in page
+
+
+def test_home_names_the_next_session_when_one_is_booked(login_as, couple_case, build):
+    from datetime import timedelta
+
+    from app.models import utcnow
+
+    counselor, case, a, b = couple_case
+    build.session(case, starts_at=utcnow() + timedelta(days=3))
+    page = login_as(a).get("/me").get_data(as_text=True)
+    assert "Before your next session" in page and "Your next session:" in page
 
 
 def test_closed_case_refuses_check_ins(app, login_as, factory):

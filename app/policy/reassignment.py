@@ -1,0 +1,79 @@
+"""What a counselor may know about a case that moved to another counselor.
+
+A reassignment leaves a trail (issue ux-pass, item 10): the case history names it (who,
+when, from whom to whom) for whoever holds the case now, and a former counselor who opens
+the case finds a clear page that it moved and when, instead of a bare "not found". That page
+tells them nothing they did not know: not the new counselor, not the label (it may have
+changed), nothing of the case's content. Everything is read from the audit trail's
+``case.reassigned`` events, whose detail is "counselor <old id>-><new id>".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import AuditEvent, Case, Role, User
+
+_DETAIL = re.compile(r"counselor (\d+)->(\d+)")
+
+
+@dataclass(frozen=True)
+class Move:
+    """One reassignment of a case."""
+
+    at: datetime
+    by_id: int | None
+    from_id: int
+    to_id: int
+
+
+def moves_of(case_id: int) -> list[Move]:
+    """Every reassignment of the case, oldest first."""
+    rows = db.session.execute(
+        sa.select(AuditEvent.at, AuditEvent.actor_id, AuditEvent.detail)
+        .where(
+            AuditEvent.action == "case.reassigned",
+            # The event is recorded about the case itself (its object), not "in" a case.
+            sa.or_(
+                AuditEvent.case_id == case_id,
+                sa.and_(AuditEvent.object_type == "cases", AuditEvent.object_id == case_id),
+            ),
+            AuditEvent.outcome == "ok",
+        )
+        .order_by(AuditEvent.id)
+    ).all()
+    moves = []
+    for at, actor_id, detail in rows:
+        match = _DETAIL.fullmatch(detail or "")
+        if match:
+            moves.append(Move(at, actor_id, int(match.group(1)), int(match.group(2))))
+    return moves
+
+
+def history_for(viewer: User, case: Case) -> list[Move]:
+    """The reassignments the case page shows: to the counselor who holds the case only."""
+    if viewer.role is not Role.COUNSELOR or case.counselor_id != viewer.id:
+        return []
+    return moves_of(case.id)
+
+
+def moved_away_on(viewer: User, case_id: int) -> datetime | None:
+    """When the case last moved away from ``viewer``, if they held it and no longer do."""
+    if viewer.role is not Role.COUNSELOR:
+        return None
+    holder = db.session.scalar(sa.select(Case.counselor_id).where(Case.id == case_id))
+    if holder is None or holder == viewer.id:
+        return None
+    away = [m.at for m in moves_of(case_id) if m.from_id == viewer.id]
+    return away[-1] if away else None
+
+
+def holds_since(case: Case) -> datetime:
+    """Since when the case's counselor has it: their last reassignment, or its creation."""
+    moves = [m.at for m in moves_of(case.id) if m.to_id == case.counselor_id]
+    return moves[-1] if moves else case.created_at
