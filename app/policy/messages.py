@@ -87,9 +87,7 @@ def not_held_from(viewer: User) -> ColumnElement[bool]:
     open; the author and the counselor do.
     """
     if viewer.role is Role.CLIENT:
-        return sa.or_(
-            Message.author_id == viewer.id, sa.not_(safety.held_from_partner("message"))
-        )
+        return sa.or_(Message.author_id == viewer.id, sa.not_(safety.held_from_partner("message")))
     return sa.true()
 
 
