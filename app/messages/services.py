@@ -7,7 +7,7 @@ messages page by keyset (``before`` a message id), newest first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -232,13 +232,16 @@ class MessagePage:
     messages: list[Message]
     older: int | None  # the ``before`` cursor of the next older page, or None
     reads: dict[int, int]  # user id: last message id they read
+    # Messages shown here that are held from the other partner (their author's open concern):
+    # no "Read by" the partner on them, whatever the partner's read marker says.
+    held: set[int] = field(default_factory=set)
 
 
 def page_of(viewer: User, thread: MessageThread, before: int | None = None) -> MessagePage:
     """A page of the messages ``viewer`` may read, ending at ``before`` (exclusive), or at the
     newest (two statements)."""
     query = (
-        sa.select(Message)
+        sa.select(Message, policy.held_from_other_partner())
         .where(Message.thread_id == thread.id, policy.messages_readable_by(viewer))
         .options(joinedload(Message.author))
         .order_by(Message.id.desc())
@@ -246,7 +249,9 @@ def page_of(viewer: User, thread: MessageThread, before: int | None = None) -> M
     )
     if before is not None:
         query = query.where(Message.id < before)
-    rows = list(db.session.scalars(query))
+    found = db.session.execute(query).all()
+    rows = [message for message, _held in found]
+    held = {message.id for message, is_held in found[:PAGE_SIZE] if is_held}
     older = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
     messages = list(reversed(rows[:PAGE_SIZE]))
     reads = dict(
@@ -256,7 +261,7 @@ def page_of(viewer: User, thread: MessageThread, before: int | None = None) -> M
             )
         ).all()
     )
-    return MessagePage(messages=messages, older=older, reads=reads)
+    return MessagePage(messages=messages, older=older, reads=reads, held=held)
 
 
 def send(

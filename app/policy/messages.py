@@ -91,6 +91,11 @@ def not_held_from(viewer: User) -> ColumnElement[bool]:
     return sa.true()
 
 
+def held_from_other_partner() -> ColumnElement[bool]:
+    """A criterion on ``Message``: held from the partner of its author (their open concern)."""
+    return safety.held_from_partner("message")
+
+
 def messages_readable_by(viewer: User, case: CaseScope = EVERY_CASE) -> ColumnElement[bool]:
     """A criterion on ``Message``: messages ``viewer`` may read (threads they read, not held)."""
     threads = sa.select(MessageThread.id).where(threads_readable_by(viewer, case))

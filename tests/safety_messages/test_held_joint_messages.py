@@ -113,3 +113,16 @@ def test_b_sees_the_thread_time_of_what_b_may_read(app, story):
 
         assert joint_time(story.b) == earlier
         assert joint_time(story.a) == held.created_at == joint_time(story.counselor)
+
+
+def test_a_is_not_told_b_read_a_held_message(story, login_as):
+    from tests.messages.conftest import send
+
+    send(login_as(story.counselor), story.threads["joint"], "The counselor writes later")
+    login_as(story.b).get(f"/messages/{story.threads['joint']}")  # B reads up to it
+    page = login_as(story.a).get(f"/messages/{story.threads['joint']}").get_data(as_text=True)
+    held = page[page.index(f'id="m{story.held_id}"') :]
+    held = held[: held.index("</li>")]
+    assert HELD in held and "Sam Rivers" not in held
+    earlier = page[: page.index(f'id="m{story.held_id}"')]
+    assert "Read by" in earlier and "Sam Rivers" in earlier  # B's marker does show elsewhere
