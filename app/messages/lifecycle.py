@@ -62,6 +62,8 @@ def export_for(user: User) -> list[dict[str, Any]]:
             "messages": [_message(m, user) for m in by_thread.get(thread.id, [])],
         }
         for thread in threads
+        # A thread whose only messages are held from the client is not in their copy either.
+        if thread.id in by_thread
     ]
 
 

@@ -55,7 +55,9 @@ register_kind(
 
 def announce_message(view: ThreadView, message: Message, author: User) -> None:
     """Announce the message to every other reader of the thread (in the same transaction)."""
-    for reader in policy.recipients(view.thread, view.case, view.members, author):
+    for reader in policy.recipients(
+        view.thread, view.case, view.members, author, message.created_at
+    ):
         kind = FOR_COUNSELORS if reader.role is Role.COUNSELOR else FOR_CLIENTS
         announce(
             recipient=reader,

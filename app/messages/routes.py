@@ -96,7 +96,7 @@ def case_threads(case_id: int):
 
 def _render_thread(view: services.ThreadView, form: MessageForm, status: int = 200):
     before = request.args.get("before", type=int)
-    page = services.page_of(view.thread, before)
+    page = services.page_of(current_user, view.thread, before)
     draft = services.draft_of(view.thread, current_user) if view.may_write else None
     if draft is not None and not form.body.data and status == 200:
         form.body.data = draft.body

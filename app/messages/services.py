@@ -7,7 +7,7 @@ messages page by keyset (``before`` a message id), newest first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -56,6 +56,8 @@ class ThreadView:
     audience: str
     title: str
     may_write: bool
+    # When the newest message the viewer may read was sent (a held one moves nothing).
+    last_at: datetime | None = None
 
     @property
     def member_ids(self) -> set[int]:
@@ -167,18 +169,22 @@ def threads_of_cases(viewer: User, case_ids: list[int]) -> list[ThreadView]:
     if not case_ids:
         return []
     rows = db.session.execute(
-        sa.select(MessageThread, MessageRules)
+        sa.select(MessageThread, MessageRules, policy.last_readable_at(viewer))
         .outerjoin(MessageRules, MessageRules.case_id == MessageThread.case_id)
         .where(MessageThread.case_id.in_(case_ids), policy.threads_readable_by(viewer))
         .options(joinedload(MessageThread.case).joinedload(Case.counselor))
         .order_by(MessageThread.case_id, MessageThread.kind, MessageThread.id)
     ).all()
     members = _members_of(case_ids)
-    return [_view(viewer, thread, rules, members) for thread, rules in rows]
+    return [_view(viewer, thread, rules, members, last_at) for thread, rules, last_at in rows]
 
 
 def _view(
-    viewer: User, thread: MessageThread, rules: MessageRules | None, members: list[CaseMember]
+    viewer: User,
+    thread: MessageThread,
+    rules: MessageRules | None,
+    members: list[CaseMember],
+    last_at: datetime | None = None,
 ) -> ThreadView:
     case = thread.case
     own = [m for m in members if m.case_id == case.id]
@@ -192,22 +198,25 @@ def _view(
         rules=rules,
         audience=policy.audience_words(viewer, readers),
         title=policy.thread_title(viewer, thread, readers),
-        may_write=policy.may_write(viewer, thread, case, member_ids, rules),
+        may_write=policy.may_write(
+            viewer, thread, case, member_ids, rules, has_readable=last_at is not None
+        ),
+        last_at=last_at,
     )
 
 
 def thread_for(viewer: User, thread_id: int) -> ThreadView | None:
     """One thread the viewer may read, or None (the caller answers 404)."""
     row = db.session.execute(
-        sa.select(MessageThread, MessageRules)
+        sa.select(MessageThread, MessageRules, policy.last_readable_at(viewer))
         .outerjoin(MessageRules, MessageRules.case_id == MessageThread.case_id)
         .where(MessageThread.id == thread_id, policy.threads_readable_by(viewer))
         .options(joinedload(MessageThread.case).joinedload(Case.counselor))
     ).first()
     if row is None:
         return None
-    thread, rules = row
-    view = _view(viewer, thread, rules, _members_of([thread.case_id]))
+    thread, rules, last_at = row
+    view = _view(viewer, thread, rules, _members_of([thread.case_id]), last_at)
     if not policy.may_read_thread(viewer, thread, view.case, view.member_ids):
         return None
     return view
@@ -223,20 +232,26 @@ class MessagePage:
     messages: list[Message]
     older: int | None  # the ``before`` cursor of the next older page, or None
     reads: dict[int, int]  # user id: last message id they read
+    # Messages shown here that are held from the other partner (their author's open concern):
+    # no "Read by" the partner on them, whatever the partner's read marker says.
+    held: set[int] = field(default_factory=set)
 
 
-def page_of(thread: MessageThread, before: int | None = None) -> MessagePage:
-    """A page of messages ending at ``before`` (exclusive), or at the newest (two statements)."""
+def page_of(viewer: User, thread: MessageThread, before: int | None = None) -> MessagePage:
+    """A page of the messages ``viewer`` may read, ending at ``before`` (exclusive), or at the
+    newest (two statements)."""
     query = (
-        sa.select(Message)
-        .where(Message.thread_id == thread.id)
+        sa.select(Message, policy.held_from_other_partner())
+        .where(Message.thread_id == thread.id, policy.messages_readable_by(viewer))
         .options(joinedload(Message.author))
         .order_by(Message.id.desc())
         .limit(PAGE_SIZE + 1)
     )
     if before is not None:
         query = query.where(Message.id < before)
-    rows = list(db.session.scalars(query))
+    found = db.session.execute(query).all()
+    rows = [message for message, _held in found]
+    held = {message.id for message, is_held in found[:PAGE_SIZE] if is_held}
     older = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
     messages = list(reversed(rows[:PAGE_SIZE]))
     reads = dict(
@@ -246,7 +261,7 @@ def page_of(thread: MessageThread, before: int | None = None) -> MessagePage:
             )
         ).all()
     )
-    return MessagePage(messages=messages, older=older, reads=reads)
+    return MessagePage(messages=messages, older=older, reads=reads, held=held)
 
 
 def send(

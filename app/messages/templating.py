@@ -6,7 +6,9 @@ from flask import current_app, g
 from flask_login import current_user
 
 from app.messages import bp, counts
+from app.messages.services import ThreadView
 from app.models import Role
+from app.policy import messages as policy
 
 
 def unread_by_case() -> dict[int, int]:
@@ -36,3 +38,9 @@ def messages_unread_in_case(case_id: int) -> int:
 def messages_notice() -> str:
     """The practice's notice above every client composer (``REKINDLE_MESSAGES_NOTICE``)."""
     return str(current_app.config["REKINDLE_MESSAGES_NOTICE"])
+
+
+@bp.app_template_global()
+def private_thread_note(view: ThreadView) -> str | None:
+    """What the private thread's composer says of the case's confidentiality agreement."""
+    return policy.private_composer_note(current_user, view.thread, view.readers.counselor.name)

@@ -7,6 +7,9 @@ Every list, count, badge, inbox row, notification, export and erasure of message
   partner learns nothing of it: not that it exists, nor its counts, badges or times.
 * Nobody else reads any thread: not another counselor, not the practice admin, not a client of
   another case, and an erased member no longer reads anything of the case.
+* While a partner's safety concern is open (``app.policy.safety``), what they send is *held*
+  from the other partner: not in the thread, its counts, badges, times, notifications or the
+  export, until the counselor records a decision; the counselor reads it at once.
 
 Deny by default: the SQL criteria answer ``false`` for every role they do not name.
 """
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -23,6 +28,7 @@ from app.extensions import db
 from app.models import (
     Case,
     CaseMember,
+    ConfidentialityPolicy,
     Message,
     MessageRules,
     MessageThread,
@@ -30,7 +36,7 @@ from app.models import (
     ThreadKind,
     User,
 )
-from app.policy import EVERY_CASE, CaseScope
+from app.policy import EVERY_CASE, CaseScope, confidentiality, safety
 
 #: Erasure leaves this in place of a removed client's messages in the joint thread.
 REMOVED_TEXT = "Removed at the client's request"
@@ -74,10 +80,37 @@ def threads_readable_by(viewer: User, case: CaseScope = EVERY_CASE) -> ColumnEle
     return sa.false()
 
 
+def not_held_from(viewer: User) -> ColumnElement[bool]:
+    """A criterion on ``Message``: not held from ``viewer`` by its author's open concern.
+
+    A client other than the author does not see what a partner sent while their concern is
+    open; the author and the counselor do.
+    """
+    if viewer.role is Role.CLIENT:
+        return sa.or_(Message.author_id == viewer.id, sa.not_(safety.held_from_partner("message")))
+    return sa.true()
+
+
+def held_from_other_partner() -> ColumnElement[bool]:
+    """A criterion on ``Message``: held from the partner of its author (their open concern)."""
+    return safety.held_from_partner("message")
+
+
 def messages_readable_by(viewer: User, case: CaseScope = EVERY_CASE) -> ColumnElement[bool]:
-    """A criterion on ``Message``: messages in threads ``viewer`` may read."""
+    """A criterion on ``Message``: messages ``viewer`` may read (threads they read, not held)."""
     threads = sa.select(MessageThread.id).where(threads_readable_by(viewer, case))
-    return Message.thread_id.in_(threads)
+    return sa.and_(Message.thread_id.in_(threads), not_held_from(viewer))
+
+
+def last_readable_at(viewer: User) -> sa.ScalarSelect[Any]:
+    """A correlated scalar on ``MessageThread``: when the newest message the viewer may read
+    in it was sent (None without one), so a held message moves no time the partner sees."""
+    return (
+        sa.select(sa.func.max(Message.created_at))
+        .where(Message.thread_id == MessageThread.id, not_held_from(viewer))
+        .correlate(MessageThread)
+        .scalar_subquery()
+    )
 
 
 def unread_for(viewer: User) -> ColumnElement[bool]:
@@ -90,6 +123,7 @@ def unread_for(viewer: User) -> ColumnElement[bool]:
         Message.withdrawn_at.is_(None),
         Message.removed_at.is_(None),
         Message.id > sa.func.coalesce(MessageRead.last_read_id, 0),
+        not_held_from(viewer),
     )
 
 
@@ -136,15 +170,20 @@ def may_write(
     case: Case,
     member_ids: set[int],
     rules: MessageRules | None,
+    *,
+    has_readable: bool | None = None,
 ) -> bool:
     """Whether ``viewer`` may send a message in ``thread`` now.
 
     A closed case is read-only. When the counselor lets clients only reply, a client writes in
-    a thread once it holds a message (the counselor started the conversation).
+    a thread once it holds a message they may read (``has_readable``; a message held from them
+    does not open the thread).
     """
     if case.is_closed or not may_read_thread(viewer, thread, case, member_ids):
         return False
     if viewer.role is Role.CLIENT and not clients_may_start(rules):
+        if has_readable is not None:
+            return has_readable
         return thread.last_message_id is not None
     return True
 
@@ -155,11 +194,19 @@ def clients_may_start(rules: MessageRules | None) -> bool:
 
 
 def recipients(
-    thread: MessageThread, case: Case, members: Iterable[CaseMember], author: User
+    thread: MessageThread,
+    case: Case,
+    members: Iterable[CaseMember],
+    author: User,
+    sent_at: datetime | None = None,
 ) -> list[User]:
-    """Who is told about a new message: every reader of the thread but its author."""
+    """Who is told about a new message: every reader of the thread but its author, and not
+    the other partner while the author's concern holds what they send (``sent_at``)."""
     readers = participants(thread, case, members)
-    everyone = [readers.counselor, *readers.clients]
+    clients = list(readers.clients)
+    if author.role is Role.CLIENT and safety.is_held(case.id, author.id, sent_at):
+        clients = []
+    everyone = [readers.counselor, *clients]
     return [u for u in everyone if u.id != author.id]
 
 
@@ -233,3 +280,29 @@ def authored_by(user: User) -> ColumnElement[bool]:
 def private_threads_of(user: User) -> ColumnElement[bool]:
     """A criterion on ``MessageThread``: the client's own private threads (erasure)."""
     return sa.and_(MessageThread.kind == ThreadKind.PRIVATE, MessageThread.client_id == user.id)
+
+
+def private_composer_note(viewer: User, thread: MessageThread, counselor_name: str) -> str | None:
+    """What a client's private-thread composer says of the case's confidentiality agreement.
+
+    Under "No secrets" it reminds them, before they write, that what they share may be brought
+    into joint sessions; otherwise that the thread stays private as the agreement says.
+    """
+    if viewer.role is not Role.CLIENT or thread.kind is not ThreadKind.PRIVATE:
+        return None
+    rule = confidentiality.policy_of(thread.case_id)
+    label = confidentiality.LABELS[confidentiality.effective(rule)]
+    if confidentiality.reminds_before_writing(rule):
+        return (
+            f"Before you write: under your couple's \u201c{label}\u201d agreement, what you "
+            f"share here with {counselor_name} may be brought into your joint sessions."
+        )
+    if rule is ConfidentialityPolicy.LIMITED_SECRETS:
+        return (
+            f"Under your couple's \u201c{label}\u201d agreement, this stays between you and "
+            f"{counselor_name}; it is brought into a joint session only if you agree."
+        )
+    return (
+        f"Under your couple's agreement, this stays between you and {counselor_name}: "
+        "it never reaches your partner or your joint sessions."
+    )

@@ -29,6 +29,8 @@ from app.models import (
     AssignmentRecipient,
     CautionOverride,
     JournalEntry,
+    Message,
+    MessageThread,
     Response,
     SafetyConcern,
     StrategyModule,
@@ -74,16 +76,31 @@ def held_answers() -> ColumnElement[bool]:
 def held_from_partner(kind_name: str) -> ColumnElement[bool]:
     """Rows of the kind named ``kind_name`` that the author's open concern holds back.
 
-    A kind cannot be judged without its columns: each new kind adds its rule here (the joint
-    message thread: ``held_messages``, to be wired by the messages feature).
+    A kind cannot be judged without its columns: each new kind adds its rule here.
     """
     if kind_name == "journal entry":
         return held_journal_entries()
     if kind_name == "exercise answer":
         return held_answers()
-    # A kind without a rule here (the message threads, until wired to ``held_messages``) is
-    # not held: raising would break every page that lists it.
+    if kind_name == "message":
+        return held_thread_messages()
+    # A kind without a rule here is not held: raising would break every page that lists it.
     return sa.false()
+
+
+def held_thread_messages() -> ColumnElement[bool]:
+    """Message rows their author sent while their concern in the thread's case is open.
+
+    Only the other partner is kept from them (``app.policy.messages`` asks this for client
+    readers other than the author); the counselor reads them at once.
+    """
+    case_of_thread = (
+        sa.select(MessageThread.case_id)
+        .where(MessageThread.id == Message.thread_id)
+        .correlate(Message)
+        .scalar_subquery()
+    )
+    return held_messages(case_of_thread, Message.author_id, Message.created_at)
 
 
 def held_messages(case_id: Any, author_id: Any, sent_at: Any) -> ColumnElement[bool]:
