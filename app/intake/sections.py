@@ -14,9 +14,12 @@ from app.intake import consents, safety
 from app.intake.forms import DecisionForm, OverrideForm, PolicyForm, WaiverForm
 from app.models import (
     Case,
+    CaseConfidentiality,
     CaseKind,
     CaseMember,
     CaseStatus,
+    ConsentDocument,
+    ConsentKind,
     Role,
     User,
 )
@@ -32,7 +35,10 @@ CASE_STATEMENTS = 6
 
 
 def _consent_rows(
-    case: Case, members: list[CaseMember], documents: dict[Any, Any], setting: Any
+    case: Case,
+    members: list[CaseMember],
+    documents: dict[ConsentKind, ConsentDocument],
+    setting: CaseConfidentiality | None,
 ) -> list[dict[str, Any]]:
     signatures, waivers = consents.signatures_and_waivers(case.id)
     rows = []
