@@ -55,17 +55,22 @@ STATUS_LABELS = {
 }
 #: The case page's statement budget (docs/performance.md T1), and what the page itself issues
 #: before its sections: the signed-in session, the case (members, history and invitations
-#: joined) and the audit event (the chain's head, then the insert).
+#: joined), the navigation's unread-notifications count and the audit event (the chain's head,
+#: then the insert).
 CASE_PAGE_BUDGET = 8
-CASE_PAGE_OWN_STATEMENTS = 4
+CASE_PAGE_OWN_STATEMENTS = 5
 #: What the features show on the case page, in this order; each loader takes the viewer first
 #: and each section declares its statements (``Section.statements``, 1 by default). The page's
 #: own statements plus the declarations must stay within ``CASE_PAGE_BUDGET``.
 CASE_PAGE_SECTIONS = [
     Section(since_last.TEMPLATE, since_last.since_last_section),
-    Section(intake_sections.CASE_TEMPLATE, intake_sections.case_intake_section),
+    Section(
+        intake_sections.CASE_TEMPLATE,
+        intake_sections.case_intake_section,
+        statements=intake_sections.CASE_STATEMENTS,
+    ),
     Section(ERASED_TEMPLATE, erased_members_section, statements=0),
-    Section(measure_sections.CASE_TEMPLATE, measure_sections.case_section),
+    Section(measure_sections.CASE_TEMPLATE, measure_sections.case_section, statements=2),
     Section(assignment_sections.CASE_TEMPLATE, assignment_sections.assignments_section),
     Section(journal_sections.CASE_TEMPLATE, journal_sections.case_journal_section),
     Section(appointment_sections.CASE_TEMPLATE, appointment_sections.case_section),

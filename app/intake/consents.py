@@ -111,6 +111,27 @@ def case_policy(case_id: int) -> CaseConfidentiality | None:
     return db.session.get(CaseConfidentiality, case_id)
 
 
+def documents_and_policy(
+    case_id: int,
+) -> tuple[dict[ConsentKind, ConsentDocument], CaseConfidentiality | None]:
+    """``current_documents()`` and ``case_policy(case_id)`` in one statement.
+
+    The case page needs both. The case's row is the base (so the policy comes back even when
+    no document is published), its policy row (one at most) and the few current documents are
+    joined to it: the page's statement budget (docs/performance.md T1).
+    """
+    newest = sa.select(sa.func.max(ConsentDocument.id)).group_by(ConsentDocument.kind)
+    rows = db.session.execute(
+        sa.select(CaseConfidentiality, ConsentDocument)
+        .select_from(Case)
+        .outerjoin(CaseConfidentiality, CaseConfidentiality.case_id == Case.id)
+        .outerjoin(ConsentDocument, ConsentDocument.id.in_(newest))
+        .where(Case.id == case_id)
+    ).all()
+    setting = rows[0][0] if rows else None
+    return {doc.kind: doc for _, doc in rows if doc is not None}, setting
+
+
 def policy_text(policy: ConfidentialityPolicy | None) -> str:
     """The policy as the couples agreement states it."""
     if policy is None:
@@ -166,6 +187,33 @@ def requirements(user_id: int, case_id: int) -> list[Requirement]:
         Requirement(doc, next((s for s in signatures if _is_current(s, doc, setting)), None))
         for kind, doc in sorted(documents.items(), key=lambda kv: list(ConsentKind).index(kv[0]))
     ]
+
+
+def signatures_and_waivers(
+    case_id: int,
+) -> tuple[list[ConsentSignature], dict[int, ConsentWaiver]]:
+    """The members' signatures in the case, newest first, and each member's waiver (one at most).
+
+    One statement for the case page (docs/performance.md T1): both hang off the member, and a
+    member has one waiver at most (``waive`` updates it), so the rows are the signatures.
+    """
+    member_signed = sa.and_(
+        ConsentSignature.case_id == CaseMember.case_id,
+        ConsentSignature.user_id == CaseMember.user_id,
+    )
+    member_waived = sa.and_(
+        ConsentWaiver.case_id == CaseMember.case_id, ConsentWaiver.user_id == CaseMember.user_id
+    )
+    rows = db.session.execute(
+        sa.select(ConsentSignature, ConsentWaiver)
+        .select_from(CaseMember)
+        .outerjoin(ConsentSignature, member_signed)
+        .outerjoin(ConsentWaiver, member_waived)
+        .where(CaseMember.case_id == case_id)
+        .order_by(ConsentSignature.signed_at.desc())
+    ).all()
+    signatures = [sig for sig, _ in rows if sig is not None]
+    return signatures, {w.user_id: w for _, w in rows if w is not None}
 
 
 def waiver_for(user_id: int, case_id: int) -> ConsentWaiver | None:

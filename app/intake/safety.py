@@ -238,6 +238,29 @@ def checks_of_case(case_id: int) -> list[SafetyCheck]:
     )
 
 
+def case_safety(case_id: int) -> tuple[list[SafetyCheck], set[int], list[SafetyConcern]]:
+    """``checks_of_case``, who has a check waiting to be answered, and ``concerns_of_case``.
+
+    One statement for the case page (docs/performance.md T1): every concern belongs to one
+    check of its case (``check_id`` is unique), so joining concerns to the case's checks
+    brings each once without multiplying rows.
+    """
+    rows = db.session.execute(
+        sa.select(SafetyCheck, SafetyConcern)
+        .outerjoin(SafetyConcern, SafetyConcern.check_id == SafetyCheck.id)
+        .where(SafetyCheck.case_id == case_id)
+        .order_by(SafetyCheck.submitted_at.desc())
+    ).all()
+    sent = [check for check, _ in rows if check.status is SafetyCheckStatus.SUBMITTED]
+    asked = {check.user_id for check, _ in rows if check.status is SafetyCheckStatus.DRAFT}
+    concerns = sorted(
+        (c for _, c in rows if c is not None and c.case_id == case_id),
+        key=lambda c: c.raised_at,
+        reverse=True,
+    )
+    return sent, asked, concerns
+
+
 def concerns_of_case(case_id: int) -> list[SafetyConcern]:
     """Every concern of the case, newest first (the counselor's view)."""
     return list(

@@ -10,22 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-
-from app.extensions import db
 from app.intake import consents, safety
 from app.intake.forms import DecisionForm, OverrideForm, PolicyForm, WaiverForm
 from app.models import (
     Case,
+    CaseConfidentiality,
     CaseKind,
     CaseMember,
     CaseStatus,
-    ConsentSignature,
-    ConsentWaiver,
+    ConsentDocument,
+    ConsentKind,
     Role,
-    SafetyCheck,
-    SafetyCheckStatus,
-    StrategyModule,
     User,
 )
 from app.policy import confidentiality
@@ -33,24 +28,19 @@ from app.policy import safety as safety_policy
 
 CASE_TEMPLATE = "intake/_case_section.html"
 HOME_TEMPLATE = "intake/_home_section.html"
+#: The case section's statements at most (docs/performance.md T1): three always (documents
+#: and policy, signatures and waivers, checks and concerns), one more once a concern was
+#: raised (the blocked modules), two more under "Limited secrets" (private homework, requests).
+CASE_STATEMENTS = 6
 
 
-def _consent_rows(case: Case, members: list[CaseMember]) -> list[dict[str, Any]]:
-    documents = consents.current_documents()
-    setting = consents.case_policy(case.id)
-    signatures = list(
-        db.session.scalars(
-            sa.select(ConsentSignature)
-            .where(ConsentSignature.case_id == case.id)
-            .order_by(ConsentSignature.signed_at.desc())
-        )
-    )
-    waivers = {
-        w.user_id: w
-        for w in db.session.scalars(
-            sa.select(ConsentWaiver).where(ConsentWaiver.case_id == case.id)
-        )
-    }
+def _consent_rows(
+    case: Case,
+    members: list[CaseMember],
+    documents: dict[ConsentKind, ConsentDocument],
+    setting: CaseConfidentiality | None,
+) -> list[dict[str, Any]]:
+    signatures, waivers = consents.signatures_and_waivers(case.id)
     rows = []
     for member in members:
         own = [s for s in signatures if s.user_id == member.user_id]
@@ -80,37 +70,23 @@ def case_intake_section(viewer: User, case: Case) -> dict[str, Any] | None:
     """Consent, confidentiality and safety for the case's counselor."""
     if viewer.role is not Role.COUNSELOR or case.kind is not CaseKind.COUPLE:
         return None
-    from app.services.sessions import case_clients
+    # Each fact of the case is read once here and handed on (docs/performance.md T1).
+    from app.services.cases import case_members
 
-    members = case_clients(case.id)
-    setting = consents.case_policy(case.id)
-    checks = safety.checks_of_case(case.id)
-    concerns = safety.concerns_of_case(case.id)
+    members = case_members(case)
+    documents, setting = consents.documents_and_policy(case.id)
+    checks, drafts, concerns = safety.case_safety(case.id)
     open_concerns = [c for c in concerns if c.decided_at is None]
-    drafts = set(
-        db.session.scalars(
-            sa.select(SafetyCheck.user_id).where(
-                SafetyCheck.case_id == case.id, SafetyCheck.status == SafetyCheckStatus.DRAFT
-            )
-        )
-    )
-    blocked = [
-        module
-        for module in db.session.scalars(
-            sa.select(StrategyModule).where(
-                StrategyModule.slug.in_(sorted(safety_policy.BLOCKED_BY_CONCERN))
-            )
-        )
-        if concerns and safety_policy.module_blocked(case.id, module.id)
-    ]
+    # Without a concern no module is blocked: no need to ask.
+    blocked = safety_policy.blocked_modules(case.id) if concerns else []
     names = {m.user_id: m.user.name for m in members}
     policy_form = PolicyForm()
     if setting is not None:
         policy_form.policy.data = setting.policy.value
     return {
         "case": case,
-        "consent_rows": _consent_rows(case, members),
-        "has_documents": bool(consents.current_documents()),
+        "consent_rows": _consent_rows(case, members, documents, setting),
+        "has_documents": bool(documents),
         "setting": setting,
         "labels": confidentiality.LABELS,
         "effects": confidentiality.EFFECTS,

@@ -161,3 +161,33 @@ def module_blocked(case_id: int, module_id: int) -> bool:
         )
     )
     return overridden is None
+
+
+def blocked_modules(case_id: int) -> list[StrategyModule]:
+    """Every module ``module_blocked`` holds back in this case, in one statement.
+
+    The case page lists them; asking ``module_blocked`` module by module would cost three
+    statements each (docs/performance.md T1). Same rule: a ``BLOCKED_BY_CONCERN`` module,
+    a concern raised in the case, and no override given after the latest one.
+    """
+    latest_concern = (
+        sa.select(SafetyConcern.id)
+        .where(SafetyConcern.case_id == case_id)
+        .order_by(SafetyConcern.raised_at.desc(), SafetyConcern.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    overridden = sa.exists().where(
+        CautionOverride.case_id == case_id,
+        CautionOverride.module_id == StrategyModule.id,
+        CautionOverride.concern_id == latest_concern,
+    )
+    return list(
+        db.session.scalars(
+            sa.select(StrategyModule).where(
+                StrategyModule.slug.in_(sorted(BLOCKED_BY_CONCERN)),
+                latest_concern.is_not(None),
+                ~overridden,
+            )
+        )
+    )

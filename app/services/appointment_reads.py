@@ -80,9 +80,11 @@ def upcoming_for(viewer: User, *, limit: int = 5, case_id: int | None = None) ->
             # Still listed while it runs (the video link is needed then); none lasts 10 h.
             Appointment.starts_at >= now - timedelta(minutes=600),
         )
+        # Joined, not selected in: the page's sections share one statement budget, and the
+        # limit keeps the joined rows few (docs/performance.md T1).
         .options(
-            selectinload(Appointment.expected).selectinload(AppointmentAttendee.user),
-            selectinload(Appointment.series),
+            joinedload(Appointment.expected).joinedload(AppointmentAttendee.user),
+            joinedload(Appointment.series),
         )
         .order_by(Appointment.starts_at)
         .limit(limit)
@@ -91,7 +93,7 @@ def upcoming_for(viewer: User, *, limit: int = 5, case_id: int | None = None) ->
         query = query.where(Appointment.case_id == case_id)
     return [
         a
-        for a in db.session.scalars(query)
+        for a in db.session.scalars(query).unique()
         if a.starts_at + timedelta(minutes=a.duration_minutes) > now
     ]
 
