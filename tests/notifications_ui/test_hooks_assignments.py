@@ -54,6 +54,13 @@ def _feedback(client, couple, given, copy_id: int, text: str):
 
 def test_feedback_tells_that_client_once_per_new_text(app, couple, people, give, login_as):
     given = give(couple.case, [couple.a, couple.b])
+    # Feedback opens once the partner has sent something (issue ux-pass, item 3).
+    send(
+        login_as(couple.a),
+        given.recipient_a,
+        given.exercise_ids[0],
+        {"text": "x", "visibility": "counselor"},
+    )
     counselor = login_as(couple.counselor)
     before = len(outbox(app))
     for _ in range(2):  # the same feedback saved twice is one piece of news
@@ -69,7 +76,7 @@ def test_feedback_tells_that_client_once_per_new_text(app, couple, people, give,
     _feedback(counselor, couple, given, given.recipient_a, "")
     assert len(outbox(app, kind="assignments.feedback")) == 2
     assert kinds_for(app, couple.b) == ["assignments.new"]
-    assert nobody_else(app, people, couple.a, couple.b) == {}
+    assert nobody_else(app, people, couple.a, couple.b, couple.counselor) == {}
     assert len(outbox(app)) == before + 2
 
 

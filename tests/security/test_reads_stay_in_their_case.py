@@ -38,6 +38,11 @@ SHOWS_WRITING = {
     "sessions/_case_checkins.html": True,
     # Consent states, the policy and check dates: no client writing, and nothing of another case.
     "intake/_case_section.html": False,
+    # Scores and flags, and thread counts: the two cases here hold neither, so these sections
+    # must show nothing of either case; their own canary tests keep partners and cases apart
+    # (tests/measures/test_partner_b_stays_private.py, tests/messages/test_canary.py).
+    "measures/_case_section.html": False,
+    "messages/_case_section.html": False,
 }
 
 

@@ -61,6 +61,31 @@ class SessionBuilder:
             db.session.commit()
             return session.id
 
+    def appointment(self, case, *, starts_at: datetime, expected=()) -> int:
+        """A joint session booked through the appointment book (the source of "next
+        session"); ``expected`` defaults to every current member of the case."""
+        from app.models import Case, Modality, SessionKind, User
+        from app.services import appointments as book_service
+        from app.services.cases import case_members
+
+        with self.app.app_context():
+            loaded = db.session.get(Case, case.id)
+            people = [u.id for u in expected] or [m.user_id for m in case_members(loaded)]
+            details = book_service.Details(
+                local_start=starts_at.astimezone(UTC).replace(tzinfo=None),
+                timezone="UTC",
+                duration_minutes=50,
+                modality=Modality.PHONE,
+                location=None,
+                video_url=None,
+                kind=SessionKind.JOINT,
+                expected_ids=people,
+            )
+            counselor = db.session.get(User, loaded.counselor_id)
+            [booked] = book_service.book(loaded, counselor, details)
+            db.session.commit()
+            return booked.id
+
     def process_note(self, session_id: int, author, body: str) -> None:
         with self.app.app_context():
             note = ProcessNote(session_id=session_id, author_id=author.id)

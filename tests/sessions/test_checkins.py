@@ -51,7 +51,7 @@ def test_home_names_the_next_session_when_one_is_booked(login_as, couple_case, b
     from app.models import utcnow
 
     counselor, case, a, b = couple_case
-    build.session(case, starts_at=utcnow() + timedelta(days=3))
+    build.appointment(case, starts_at=utcnow() + timedelta(days=3))
     page = login_as(a).get("/me").get_data(as_text=True)
     assert "Before your next session" in page and "Your next session:" in page
 

@@ -11,7 +11,7 @@ from tests.modules.helpers import send
 def test_since_the_last_session_and_what_is_next(factory, login_as, couple, give, build):
     given = give(couple.case, [couple.a, couple.b])
     build.session(couple.case, starts_at=datetime(2026, 1, 5, 15, tzinfo=UTC))
-    build.session(couple.case, starts_at=utcnow() + timedelta(days=2))
+    build.appointment(couple.case, starts_at=utcnow() + timedelta(days=2))
     a = login_as(couple.a)
     send(a, given.recipient_a, given.exercise_ids[0], {"text": "one"})
     send(a, given.recipient_a, given.exercise_ids[1], {"text": "two", "visibility": "private"})
