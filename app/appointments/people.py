@@ -2,7 +2,8 @@
 
 Both are the person's notification preferences (``app.notifications``); anyone who never chose
 a zone sees the practice's. The zone is read once per request (one small statement), since
-the calendar pages and the caseload's agenda must stay within their statement budgets.
+the calendar pages and the caseload's agenda must stay within their statement budgets; for
+the signed-in person it comes with the login-session lookup and costs no statement.
 """
 
 from __future__ import annotations
@@ -26,9 +27,14 @@ def zone_of(user: User) -> ZoneInfo:
     """The person's own time zone (their preference, else the practice's)."""
     cache = g.setdefault("appointment_zones", {}) if has_request_context() else {}
     if user.id not in cache:
-        name = db.session.scalar(
-            sa.select(NotificationSettings.time_zone).where(NotificationSettings.user_id == user.id)
-        )
+        if user.time_zone_loaded:  # read with the login session (app.auth.services)
+            name = user.time_zone_name
+        else:
+            name = db.session.scalar(
+                sa.select(NotificationSettings.time_zone).where(
+                    NotificationSettings.user_id == user.id
+                )
+            )
         try:
             cache[user.id] = ZoneInfo(name) if name else practice_zone()
         except (ZoneInfoNotFoundError, ValueError):

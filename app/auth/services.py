@@ -13,7 +13,7 @@ from flask_login import login_user, logout_user
 from app.auth.passwords import check_password, hash_password, password_problem
 from app.database import defer_write
 from app.extensions import db
-from app.models import LoginSession, Role, User, utcnow
+from app.models import LoginSession, NotificationSettings, Role, User, utcnow
 from app.netaddr import client_address
 
 # Refresh last_seen at most this often, so that reading pages does not write on every request.
@@ -89,11 +89,15 @@ def end_all_sessions(user: User) -> None:
 
 def load_session_user(token: str) -> User | None:
     """Flask-Login's loader: the user of a live login session, enforcing both timeouts."""
-    login = db.session.scalar(
-        sa.select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
-    )
-    if login is None:
+    # The person's time zone comes in the same statement (zone_of needs none of its own).
+    found = db.session.execute(
+        sa.select(LoginSession, NotificationSettings.time_zone)
+        .outerjoin(NotificationSettings, NotificationSettings.user_id == LoginSession.user_id)
+        .where(LoginSession.token_hash == _token_hash(token))
+    ).first()
+    if found is None:
         return None
+    login, time_zone = found
     user = login.user
     now = utcnow()
     config = current_app.config
@@ -119,6 +123,8 @@ def load_session_user(token: str) -> User | None:
         )
     user.session_token = token
     user.second_factor_done = login.second_factor_done
+    user.time_zone_loaded = True
+    user.time_zone_name = time_zone
     return user
 
 

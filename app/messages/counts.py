@@ -31,10 +31,11 @@ def unread_by_thread(viewer: User, thread_ids: list[int] | None = None) -> dict[
     return {int(key): int(count) for key, count in db.session.execute(query).all()}
 
 
-def unread_by_case(viewer: User) -> dict[int, int]:
-    """``{case id: unread messages}`` for the caseload (one statement)."""
-    query = (
-        sa.select(MessageThread.case_id, sa.func.count())
+def unread_by_case_query(viewer: User) -> sa.Select[int, int]:
+    """The statement of ``unread_by_case``: rows of ``case_id``, ``n`` (the menu reads it with
+    the bell's count, ``app.services.menu_counts``)."""
+    return (
+        sa.select(MessageThread.case_id.label("case_id"), sa.func.count().label("n"))
         .select_from(Message)
         .join(MessageThread, MessageThread.id == Message.thread_id)
         .outerjoin(
@@ -44,4 +45,9 @@ def unread_by_case(viewer: User) -> dict[int, int]:
         .where(policy.threads_readable_by(viewer), policy.unread_for(viewer))
         .group_by(MessageThread.case_id)
     )
-    return {int(key): int(count) for key, count in db.session.execute(query).all()}
+
+
+def unread_by_case(viewer: User) -> dict[int, int]:
+    """``{case id: unread messages}`` for the caseload (one statement)."""
+    rows = db.session.execute(unread_by_case_query(viewer)).all()
+    return {int(key): int(count) for key, count in rows}

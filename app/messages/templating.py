@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, g
 from flask_login import current_user
 
-from app.messages import bp, counts
+from app.messages import bp
 from app.messages.services import ThreadView
 from app.models import Role
 from app.policy import messages as policy
@@ -13,10 +13,14 @@ from app.policy import messages as policy
 
 def unread_by_case() -> dict[int, int]:
     """``{case id: unread messages}`` of the signed-in person, read once per request."""
-    # One statement per request however many places show a count (menu, caseload rows).
+    # One statement per request however many places show a count (menu, caseload rows), and
+    # the same one as the bell's (app.services.menu_counts).
     if "messages_unread_by_case" not in g:
+        # Imported here: app.services.menu_counts imports this package's counts.
+        from app.services.menu_counts import menu_counts
+
         if current_user.is_authenticated and current_user.role in (Role.CLIENT, Role.COUNSELOR):
-            g.messages_unread_by_case = counts.unread_by_case(current_user)
+            g.messages_unread_by_case = menu_counts(current_user).messages_by_case
         else:
             g.messages_unread_by_case = {}
     return g.messages_unread_by_case

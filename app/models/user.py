@@ -82,6 +82,15 @@ class User(UserMixin, Model):  # type: ignore[misc]  # Flask-Login is untyped
         session_token: str | None
     session_token = None
 
+    #: The person's chosen time zone (``NotificationSettings.time_zone``), read with the
+    #: login-session lookup so that pages need no statement of their own for it
+    #: (``app.appointments.people.zone_of``). ``time_zone_loaded`` is False until then.
+    if TYPE_CHECKING:
+        time_zone_loaded: bool
+        time_zone_name: str | None
+    time_zone_loaded = False
+    time_zone_name = None
+
     def get_id(self) -> str:
         """The login-session token, never the user id, so that logout can revoke it."""
         if not self.session_token:

@@ -44,16 +44,18 @@ def _visible_to(user: User) -> ColumnElement[bool]:
     )
 
 
+def unread_count_query(user: User) -> sa.Select[int]:
+    """The statement of ``unread_count`` (the menu reads it with the messages' count)."""
+    return (
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(_visible_to(user), Notification.read_at.is_(None))
+    )
+
+
 def unread_count(user: User) -> int:
     """How many in-app notifications ``user`` has not read (one statement)."""
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Notification)
-            .where(_visible_to(user), Notification.read_at.is_(None))
-        )
-        or 0
-    )
+    return int(db.session.scalar(unread_count_query(user)) or 0)
 
 
 def for_recipient(user: User, before: int | None = None, limit: int = PAGE_SIZE) -> list[InAppItem]:

@@ -186,6 +186,8 @@ def set_preferences(
         db.session.add(settings)
     if time_zone is not None:
         settings.time_zone = time_zone or None
+        # The copy read with the login session (app.auth.services) follows the new choice.
+        user.time_zone_name = settings.time_zone
     if quiet_start is not None:
         settings.quiet_start = quiet_start.replace(tzinfo=None, second=0, microsecond=0)
     if quiet_end is not None:

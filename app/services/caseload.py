@@ -145,9 +145,7 @@ def dashboard(
         )
         filters.append(sa.or_(sa.func.lower(Case.label).like(pattern, escape="\\"), member_match))
 
-    total = db.session.scalar(sa.select(sa.func.count(Case.id)).where(*filters)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page = max(page, 1)
 
     overdue_col = sa.func.coalesce(work.c.overdue, 0)
     unread_col = sa.func.coalesce(unread.c.unread, 0)
@@ -169,6 +167,8 @@ def dashboard(
             overdue_col,
             unread_col,
             waiting_col,
+            # Every matching case, counted before LIMIT: the pager's total in the same statement.
+            sa.func.count().over(),
         )
         .outerjoin(sessions, sessions.c.case_id == Case.id)
         .outerjoin(booked, booked.c.case_id == Case.id)
@@ -188,9 +188,20 @@ def dashboard(
             Case.label,
             Case.id,
         )
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
     )
+    # The page asked for, or the last one when it is past the end (an old link): decided in the
+    # statement itself, which also counts every matching case for the pager (the window count).
+    matching = sa.select(sa.func.count(Case.id)).where(*filters).scalar_subquery()
+    wanted = (page - 1) * PAGE_SIZE
+    offset = sa.case(
+        (matching > wanted, wanted),
+        (matching == 0, 0),
+        else_=((matching - 1) // PAGE_SIZE) * PAGE_SIZE,
+    )
+    found = db.session.execute(query.limit(PAGE_SIZE).offset(offset)).all()
+    total = int(found[0][-1]) if found else 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(page, pages)
     rows = [
         CaseRow(
             case=case,
@@ -202,9 +213,17 @@ def dashboard(
             unread=int(unread_count),
             waiting_review=int(waiting),
         )
-        for case, last_at, next_at, done_count, total_count, overdue_count, unread_count, waiting in (
-            db.session.execute(query).all()
-        )
+        for (
+            case,
+            last_at,
+            next_at,
+            done_count,
+            total_count,
+            overdue_count,
+            unread_count,
+            waiting,
+            _matching,
+        ) in found
     ]
     progress = partner_progress([row.case.id for row in rows])
     for row in rows:

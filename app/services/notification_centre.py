@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Case, Notification, Role, User
 from app.notification_centre.kinds import target_of
-from app.notifications import InAppItem, find_kind, for_recipient, mark_read, unread_count
+from app.notifications import InAppItem, find_kind, for_recipient, mark_read
+from app.services.menu_counts import menu_counts
 
 PAGE_SIZE = 20
 MAX_ID = 2**63 - 1
@@ -31,8 +32,9 @@ class Page:
 
 
 def bell_count(user: User) -> int:
-    """The unread count the bell shows (one statement)."""
-    return unread_count(user)
+    """The unread count the bell shows: read with the messages badge's, in one statement per
+    request (``app.services.menu_counts``)."""
+    return menu_counts(user).notifications
 
 
 def cursor_from(value: str | None) -> int | None:
