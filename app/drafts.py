@@ -53,7 +53,7 @@ def read_autosave_payload() -> AutosavePayload:
         # limit is just as meaningless for a form and gets the same answer.
         data = None
     if not isinstance(data, dict):
-        abort(400)
+        abort(400, description="The request body must be a JSON object.")
     token = request.headers.get("X-CSRFToken") or data.get("csrf_token")
     try:
         validate_csrf(token)
@@ -65,11 +65,14 @@ def read_autosave_payload() -> AutosavePayload:
         )
     try:
         seq = int(data.get("seq", ""))
-    except (TypeError, ValueError):
-        abort(400)
+    except (TypeError, ValueError, OverflowError):
+        # OverflowError: JSON numbers such as 1e400 parse as infinity, which int() refuses.
+        abort(400, description="The save number (seq) must be a whole number.")
+    if not 0 < seq < MAX_SEQ:
+        abort(400, description="The save number (seq) is out of range.")
     fields = data.get("fields")
-    if not (0 < seq < MAX_SEQ) or not isinstance(fields, dict):
-        abort(400)
+    if not isinstance(fields, dict):
+        abort(400, description="The form's fields must be a JSON object.")
     return AutosavePayload(seq=seq, fields=fields)
 
 

@@ -140,7 +140,7 @@ def _position(value: Any, count: int) -> int | None:
         return None
     try:
         position = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 in JSON is infinity
         return None
     return position if 0 <= position < count and str(position) == str(value).strip() else None
 

@@ -120,8 +120,10 @@ def get_pages(app, world, role: str) -> list[str]:
         entry = MATRIX[endpoint]
         if "GET" not in methods(rule) or entry.public or role not in entry.allowed_for("own"):
             continue
-        # Files and JSON are not pages: a PDF, its download or the status the poll reads.
-        if endpoint.endswith(("_pdf", "_json", ".download", ".status")) or endpoint == "main.index":
+        # Files and JSON are not pages: a PDF, a calendar file, a download or the status the
+        # poll reads (a browser downloads a file instead of opening it).
+        files = ("_pdf", "_json", "_ics", ".download", ".status")
+        if endpoint.endswith(files) or endpoint == "main.index":
             continue
         pages.append(build_url(rule, world, variants(entry, rule)[0][1]))
     return pages

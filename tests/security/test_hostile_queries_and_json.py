@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.security.forms import get_pages
-from tests.security.routes import MATRIX, build_url, endpoints, methods
+from tests.security.routes import MATRIX, SIGNED_IN, build_url, endpoints, methods
 from tests.security.test_hostile_input import HOSTILE
 
 
@@ -152,7 +152,9 @@ def _autosave_urls(app, world) -> list[tuple[str, str]]:
         if "autosave" not in endpoint or "POST" not in methods(rule):
             continue
         entry = MATRIX[endpoint]
-        role = sorted(entry.allowed)[0]
+        # Routes checked with ids nobody holds (measures) allow nobody: client A posts there,
+        # and the body is read before the object is looked up (tests/measures use real sheets).
+        role = sorted(entry.allowed or SIGNED_IN)[0]
         urls.append((role, build_url(rule, world, entry.args)))
     return urls
 
