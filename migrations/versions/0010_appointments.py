@@ -77,7 +77,10 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_appointments_case_id_cases"), ondelete="CASCADE"
+            ["case_id"],
+            ["cases.id"],
+            name=op.f("fk_appointments_case_id_cases"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["counselor_id"], ["users.id"], name=op.f("fk_appointments_counselor_id_users")

@@ -89,9 +89,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_consent_signatures")),
         sa.UniqueConstraint("request_key", name=op.f("uq_consent_signatures_request_key")),
     )
-    op.create_index(
-        "ix_consent_signatures_case_user", "consent_signatures", ["case_id", "user_id"]
-    )
+    op.create_index("ix_consent_signatures_case_user", "consent_signatures", ["case_id", "user_id"])
     op.create_index(
         op.f("ix_consent_signatures_document_id"), "consent_signatures", ["document_id"]
     )
@@ -116,7 +114,8 @@ def upgrade():
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("answers_ct", sa.LargeBinary(), nullable=True),
         sa.Column(
-            "status", _enum("draft", "submitted", name="safetycheckstatus", length=16),
+            "status",
+            _enum("draft", "submitted", name="safetycheckstatus", length=16),
             nullable=False,
         ),
         sa.Column("draft_seq", sa.BigInteger(), nullable=False),
@@ -191,7 +190,8 @@ def upgrade():
         sa.Column("asked_by_id", sa.Integer(), nullable=True),
         sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column(
-            "answer", _enum("agreed", "declined", name="disclosureanswer", length=16),
+            "answer",
+            _enum("agreed", "declined", name="disclosureanswer", length=16),
             nullable=True,
         ),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
