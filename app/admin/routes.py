@@ -15,6 +15,7 @@ from app.authz import case_for_admin, roles_required, user_for_admin
 from app.cases.delivery import send_links
 from app.cases.routes import STATUS_LABELS
 from app.extensions import db
+from app.forms import clean_text
 from app.models import Role, User
 from app.services import cases as case_service
 from app.services import invitations
@@ -51,9 +52,10 @@ def _case_filters() -> dict:
     """The case list's search, counselor and status filters and page, from the query."""
     counselor = request.args.get("counselor", "")
     return {
-        "search": request.args.get("q", "")[:100],
+        # Control characters dropped: NUL in particular cannot reach PostgreSQL (a 500 otherwise).
+        "search": clean_text(request.args.get("q", ""))[:100],
         "counselor_id": int(counselor) if counselor.isdigit() and len(counselor) < 10 else None,
-        "status": request.args.get("status", ""),
+        "status": clean_text(request.args.get("status", ""))[:32],
         "page": min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000),
     }
 
