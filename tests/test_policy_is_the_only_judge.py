@@ -25,6 +25,9 @@ APP = Path(__file__).resolve().parents[1] / "app"
 POLICY = APP / "policy"
 SQL_OPERATORS = {"in_", "not_in", "notin_", "is_", "is_not", "isnot", "__eq__", "__ne__"}
 COLUMN_NAMES = {"visibility", "from_visibility", "to_visibility"}
+#: What a level reaches, asked of the level itself (``entry.visibility.is_shared``): the same
+#: judgement in the caller's module, so it goes through ``policy.is_shared(level)`` instead.
+AUDIENCE_QUESTIONS = {"is_shared", "reaches_partner", "reaches_counselor", "widens", "narrows"}
 
 
 def _names_member(node: ast.AST, aliases: set[str]) -> bool:
@@ -87,6 +90,8 @@ def judgements(source: str, filename: str = "<module>") -> list[str]:
                 )
             elif node.func.attr == "filter_by":
                 flagged = any(k.arg in COLUMN_NAMES for k in node.keywords)
+        elif isinstance(node, ast.Attribute) and node.attr in AUDIENCE_QUESTIONS:
+            flagged = not (isinstance(node.value, ast.Name) and node.value.id == "policy")
         if flagged:
             found.append(f"{filename}:{node.lineno}: {ast.unparse(node)}")
     return found
@@ -116,6 +121,8 @@ def test_no_module_but_the_policy_judges_visibility():
         "q.filter_by(visibility='counselor')",
         "entry.visibility.value == 'counselor_and_partner'",
         "old is response.visibility",
+        "if entry.visibility.is_shared: pass",
+        "revoked = entry.visibility.narrows(old)",
     ],
 )
 def test_the_check_catches_each_form(code):
@@ -127,7 +134,7 @@ def test_the_check_catches_each_form(code):
     [
         "entry = JournalEntry(visibility=Visibility.PRIVATE)",
         "LABELS = {Visibility.PRIVATE: 'Only me'}",
-        "if entry.visibility.reaches_partner: pass",
+        "if policy.reaches_partner(entry.visibility): pass",
         "q.where(policy.readable_by_partner(JOURNAL, viewer, case))",
     ],
 )

@@ -79,7 +79,7 @@ def _add_entry(
     entry.status = ResponseStatus.SUBMITTED
     entry.created_at = when
     entry.updated_at = when
-    if visibility.is_shared:
+    if policy.is_shared(visibility):
         entry.visibility = visibility
         entry.shared_at = when + timedelta(minutes=5)
         db.session.add(

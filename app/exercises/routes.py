@@ -187,7 +187,7 @@ def _cleared_key(recipient: AssignmentRecipient, exercise: Exercise) -> str | No
 def _after_sending(recipient: AssignmentRecipient, exercise: Exercise, visibility: Visibility):
     """Go on to the next exercise not yet sent, or to "All sent" at the end of the module."""
     label = response_service.VISIBILITY_LABELS[visibility]
-    done = "sent" if visibility.is_shared else "done"
+    done = "sent" if policy.is_shared(visibility) else "done"
     flash(f"“{exercise.title}” is {done}. Who can read it: {label}.", "success")
     answers = response_service.own_answers(recipient)
     exercises = recipient.assignment.module_version.exercises
@@ -240,10 +240,10 @@ def sharing(recipient_id: int, exercise_id: int):
     response = response_service.find_response(recipient, exercise)
     if response is None or not PostForm().validate_on_submit():
         abort(400)
-    try:
-        visibility = Visibility(request.form.get("visibility", ""))
-    except ValueError:
+    chosen = policy.level_from(request.form.get("visibility"))
+    if chosen is None:  # not an audience the app knows
         abort(400)
+    visibility = chosen
     case = recipient.assignment.case
     if not policy.may_change_audience(case, visibility, response.visibility):
         ensure_open(case)  # a closed case refuses only a wider audience (409)

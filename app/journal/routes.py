@@ -35,9 +35,8 @@ from app.models import (
     JournalEntry,
     ResponseStatus,
     Role,
-    Visibility,
 )
-from app.policy import EVERY_CASE
+from app.policy import EVERY_CASE, JOURNAL
 from app.services import client_cases
 from app.services import journal as journal_service
 from app.services import journal_drafts as drafts_service
@@ -136,7 +135,9 @@ def new():
         if entry.status is ResponseStatus.SUBMITTED and not created:
             # A second click on "Save entry": the first one already saved it.
             return redirect(url_for(".entry", entry_id=entry.id))
-        journal_service.set_visibility(entry, Visibility(form.visibility.data))
+        journal_service.set_visibility(
+            entry, policy.level_from(form.visibility.data, JOURNAL.default)
+        )
         journal_service.submit(entry, _entry_input(form))
         audit.record("journal.create", entry, detail=f"visibility {entry.visibility}")
         db.session.commit()
@@ -163,9 +164,9 @@ def _saved_draft_key(entry: JournalEntry, saved: str | None) -> str | None:
 
 
 def _saved_message(entry: JournalEntry) -> str:
-    if not entry.visibility.is_shared:
+    if not policy.is_shared(entry.visibility):
         return "Your entry is saved. Only you can read it."
-    if not entry.visibility.reaches_partner:
+    if not policy.reaches_partner(entry.visibility):
         return "Your entry is saved and shared with your counselor."
     return "Your entry is saved and shared with your counselor and your partner."
 
@@ -251,7 +252,7 @@ def _version_of(payload: AutosavePayload, entry: JournalEntry) -> int:
 
 def _autosave(entry: JournalEntry, payload: AutosavePayload, *, created: bool):
     """Apply one autosave to ``entry``; the reply never echoes any text."""
-    if entry.status is ResponseStatus.SUBMITTED and entry.visibility.is_shared:
+    if entry.status is ResponseStatus.SUBMITTED and policy.is_shared(entry.visibility):
         # Others can read this entry: half-typed edits must not reach them, nor stay readable
         # on a shared device. They wait on the server, for the author alone, until Save.
         if drafts_service.keep_edit(
@@ -340,11 +341,11 @@ def share(entry_id: int):
     if not form.validate_on_submit():
         flash("Choose who can read this entry.", "error")
         return redirect(url_for(".entry", entry_id=entry.id))
-    old, new = entry.visibility, Visibility(form.visibility.data)
+    old, new = entry.visibility, policy.level_from(form.visibility.data, JOURNAL.default)
     if not policy.may_change_audience(entry.case, new, old):
         ensure_open(entry.case)  # a closed case refuses only a wider audience (409)
     if journal_service.set_visibility(entry, new):
-        revoked = entry.visibility.narrows(old)
+        revoked = policy.narrows(entry.visibility, old)
         audit.record(
             "journal.revoke" if revoked else "journal.share",
             entry,

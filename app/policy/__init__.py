@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any, cast
+from typing import Any, cast, overload
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -100,6 +100,18 @@ def widens(new: Visibility, old: Visibility) -> bool:
 def narrows(new: Visibility, old: Visibility) -> bool:
     """Whether moving from ``old`` to ``new`` takes the writing away from someone (a revoke)."""
     return widens(old, new)
+
+
+@overload
+def level_from(value: str | None, default: Visibility) -> Visibility: ...
+@overload
+def level_from(value: str | None, default: None = None) -> Visibility | None: ...
+def level_from(value: str | None, default: Visibility | None = None) -> Visibility | None:
+    """The audience a submitted form value names; anything unknown is ``default``."""
+    try:
+        return Visibility(value or "")
+    except ValueError:
+        return default
 
 
 def changes_audience(new: Visibility, old: Visibility) -> bool:

@@ -278,7 +278,7 @@ def submit(entry: JournalEntry, data: EntryInput) -> None:
     if entry.status is not ResponseStatus.SUBMITTED:
         entry.status = ResponseStatus.SUBMITTED
         entry.created_at = utcnow()
-        if entry.visibility.is_shared:
+        if policy.is_shared(entry.visibility):
             entry.shared_at = utcnow()
         db.session.flush()
         announcements.entry_shared(entry)  # told only if the entry now reaches the counselor
@@ -294,9 +294,9 @@ def set_visibility(entry: JournalEntry, visibility: Visibility) -> bool:
         JournalVisibilityChange(entry_id=entry.id, from_visibility=old, to_visibility=visibility)
     )
     entry.visibility = visibility
-    if not visibility.is_shared:
+    if not policy.is_shared(visibility):
         entry.shared_at = None
-    elif visibility.widens(old) and entry.status is ResponseStatus.SUBMITTED:
+    elif policy.widens(visibility, old) and entry.status is ResponseStatus.SUBMITTED:
         entry.shared_at = utcnow()
     entry.version += 1
     db.session.flush()

@@ -86,10 +86,7 @@ def draft_from_payload(exercise: Exercise, payload: AutosavePayload) -> dict[str
 
 def visibility_from(value: str | None) -> Visibility:
     """A visibility from a form value; anything unknown falls back to the default."""
-    try:
-        return Visibility(value or "")
-    except ValueError:
-        return ANSWER.default
+    return policy.level_from(value, ANSWER.default)
 
 
 def find_response(recipient: AssignmentRecipient, exercise: Exercise) -> Response | None:
