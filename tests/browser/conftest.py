@@ -189,6 +189,12 @@ class Visitor:
 
         Also archives the page's current DOM for the markup checks at the end of the run.
         """
+        # A click that navigates returns once the new page starts loading; checking then
+        # would read a document that is being replaced (an empty page, a null root).
+        self.page.wait_for_load_state("load")
+        self.page.wait_for_function(
+            "document.readyState === 'complete' && document.documentElement !== null"
+        )
         check_only_own_host(self.requests, self.base_url)
         # The page as scripts left it, too: markup they add is checked like the server's.
         self.archive.add(self.page.content(), f"{self.page.url} [after scripts]", self.name)
