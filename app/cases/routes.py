@@ -44,6 +44,7 @@ from app.policy import reassignment
 from app.sections import Section, load_sections
 from app.services import cases as case_service
 from app.services import invitations
+from app.services.case_page_read import case_page_read
 from app.services.cases import CaseRuleError, NewMember
 from app.sessions import sections as session_sections
 
@@ -55,28 +56,28 @@ STATUS_LABELS = {
 }
 #: The case page's statement budget (docs/performance.md T1), and what the page itself issues
 #: before its sections: the signed-in session, the case (members, history and invitations
-#: joined), the navigation's unread-notifications count and the audit event (the chain's head,
-#: then the insert).
+#: joined), the shared read of the sections' lists and counts with the menu's unread counts
+#: (``app.services.case_page_read``), and the audit event (the chain's head, then the insert).
 CASE_PAGE_BUDGET = 8
 CASE_PAGE_OWN_STATEMENTS = 5
 #: What the features show on the case page, in this order; each loader takes the viewer first
 #: and each section declares its statements (``Section.statements``, 1 by default). The page's
 #: own statements plus the declarations must stay within ``CASE_PAGE_BUDGET``.
 CASE_PAGE_SECTIONS = [
-    Section(since_last.TEMPLATE, since_last.since_last_section),
+    Section(since_last.TEMPLATE, since_last.since_last_section, statements=0),
     Section(
         intake_sections.CASE_TEMPLATE,
         intake_sections.case_intake_section,
         statements=intake_sections.CASE_STATEMENTS,
     ),
     Section(ERASED_TEMPLATE, erased_members_section, statements=0),
-    Section(measure_sections.CASE_TEMPLATE, measure_sections.case_section, statements=2),
+    Section(measure_sections.CASE_TEMPLATE, measure_sections.case_section, statements=0),
     Section(assignment_sections.CASE_TEMPLATE, assignment_sections.assignments_section),
     Section(journal_sections.CASE_TEMPLATE, journal_sections.case_journal_section),
-    Section(appointment_sections.CASE_TEMPLATE, appointment_sections.case_section),
-    Section(session_sections.CASE_TEMPLATE, session_sections.sessions_section),
-    Section(session_sections.CHECKINS_TEMPLATE, session_sections.checkins_section),
-    Section(message_sections.CASE_TEMPLATE, message_sections.case_messages_section),
+    Section(appointment_sections.CASE_TEMPLATE, appointment_sections.case_section, statements=0),
+    Section(session_sections.CASE_TEMPLATE, session_sections.sessions_section, statements=0),
+    Section(session_sections.CHECKINS_TEMPLATE, session_sections.checkins_section, statements=0),
+    Section(message_sections.CASE_TEMPLATE, message_sections.case_messages_section, statements=0),
 ]
 STATUS_ACTIONS = {
     CaseStatus.ACTIVE: "Active",
@@ -208,6 +209,8 @@ def detail(case_id: int):
         SelectChoice(s.value, STATUS_ACTIONS[s]) for s in case_service.allowed_statuses(case)
     ]
     audit.record("case.viewed", case)
+    # The sections' lists and counts, the menu's unread counts included, in one statement.
+    case_page_read(current_user, case)
     return render_template(
         "cases/detail.html",
         case=case,
@@ -223,7 +226,8 @@ def detail(case_id: int):
 
 def _moves(case: Case) -> list[dict]:
     """The case's reassignments for its history, with the counselors' names."""
-    moves = reassignment.history_for(current_user, case)
+    events = case_page_read(current_user, case).first("moves")
+    moves = reassignment.history_for(current_user, case, reassignment.moves_from(events))
     ids = {i for m in moves for i in (m.by_id, m.from_id, m.to_id) if i}
     names = case_service.names_of(ids)
     return [

@@ -1,94 +1,160 @@
 """The case page's lead: what changed since the last session and what is next.
 
 A busy counselor opens a case to prepare the next session; this section answers first
-"what is new since we last met, and when do we meet next" (issue ux-pass, item 7). Counts
-only, read through ``app.policy``: shared entries the counselor may read and answers sent
-(their being sent, not their content) since the last session, and work waiting for review.
+"what is new since we last met" and "what needs me next" (issue ux-pass, item 7): counts
+only, read through ``app.policy`` (shared entries the counselor may read, answers sent, not
+their content), and a short list of what applies now, each with its link. Everything comes
+from the page's shared read (``app.services.case_page_read``): no statement of its own.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-import sqlalchemy as sa
+from flask import url_for
 
-from app import policy
-from app.extensions import db
-from app.models import (
-    Assignment,
-    AssignmentRecipient,
-    AssignmentStatus,
-    Case,
-    CounselingSession,
-    JournalEntry,
-    Response,
-    User,
-    utcnow,
-)
-from app.policy import JOURNAL
-from app.policy import review as review_policy
-from app.services import appointment_reads
+from app.models import Appointment, Case, User, utcnow
+from app.services.case_page_read import case_page_read
 
 TEMPLATE = "cases/_since_last.html"
 
 
+@dataclass(frozen=True)
+class NextStep:
+    """One thing that needs the counselor, with where to do it."""
+
+    kind: str
+    text: str
+    url: str
+    urgent: bool = False
+    when: datetime | None = None
+
+
 def since_last_section(viewer: User, case: Case) -> dict[str, Any] | None:
-    """Counts of what is new since the last session, and the next session; one statement."""
-    now = utcnow()
-    last_at = (
-        sa.select(sa.func.max(CounselingSession.starts_at))
-        .where(CounselingSession.case_id == case.id, CounselingSession.starts_at < now)
-        .scalar_subquery()
-    )
-    # "Next session" is the next *booked* appointment (the appointment book decides).
-    booked = appointment_reads.next_by_case([case.id])
-    next_at = sa.select(booked.c.next_at).scalar_subquery()
-    since = sa.func.coalesce(last_at, case.created_at)
-    recipients = (
-        sa.select(AssignmentRecipient.id)
-        .join(Assignment, Assignment.id == AssignmentRecipient.assignment_id)
-        .where(Assignment.case_id == case.id, Assignment.removed_at.is_(None))
-    )
-    entries = (
-        sa.select(sa.func.count(JournalEntry.id))
-        .where(policy.readable_by_counselor(JOURNAL, viewer, case), JournalEntry.shared_at > since)
-        .scalar_subquery()
-    )
-    answers = (
-        sa.select(sa.func.count(Response.id))
-        .where(
-            Response.recipient_id.in_(recipients),
-            review_policy.sent_answers(),
-            Response.submitted_at > since,
-        )
-        .scalar_subquery()
-    )
-    waiting = (
-        sa.select(sa.func.count(AssignmentRecipient.id))
-        .where(
-            AssignmentRecipient.id.in_(recipients),
-            AssignmentRecipient.status == AssignmentStatus.SUBMITTED,
-        )
-        .scalar_subquery()
-    )
-    last, upcoming, n_entries, n_answers, n_waiting = db.session.execute(
-        sa.select(last_at, next_at, entries, answers, waiting)
-    ).one()
+    """Counts of what is new since the last session, and what is next."""
+    found = case_page_read(viewer, case)
+    facts = found.facts
     return {
         "case": case,
-        "last": _aware(last),
-        "next": _aware(upcoming),
-        "entries": int(n_entries or 0),
-        "answers": int(n_answers or 0),
-        "waiting": int(n_waiting or 0),
+        "last": _aware(facts["lead.last"]),
+        "next": _aware(facts["lead.next"]),
+        "entries": int(facts["lead.entries"] or 0),
+        "answers": int(facts["lead.answers"] or 0),
+        "waiting": int(facts["lead.waiting"] or 0),
+        "steps": next_steps(viewer, case),
     }
+
+
+def next_steps(viewer: User, case: Case) -> list[NextStep]:
+    """What is next for the counselor in this case, most pressing first; only what applies."""
+    # Imported here: the intake and measures packages import this package's neighbours.
+    from app.intake.sections import open_concerns_and_unsigned
+
+    found = case_page_read(viewer, case)
+    facts = found.facts
+    case_url = url_for("cases.detail", case_id=case.id)
+    steps: list[NextStep] = []
+    flags = found.first("flags")
+    if flags:
+        steps.append(
+            NextStep(
+                "flag",
+                f"{_n(len(flags), 'safety flag')} on a measure: record what you did",
+                f"{case_url}#measure-flags",
+                urgent=True,
+            )
+        )
+    concerns, unsigned_names = open_concerns_and_unsigned(viewer, case)
+    for concern in concerns:
+        steps.append(
+            NextStep(
+                "concern",
+                "A safety check raised a concern: record your decision",
+                f"{case_url}#concern-{concern.id}-title",
+                urgent=True,
+            )
+        )
+    upcoming = _next_booked(found.first("appointments"))
+    due = _measures_due(case, found, upcoming)
+    if due:
+        steps.append(
+            NextStep(
+                "measure",
+                f"{_n(due, 'measure')} due, not answered yet",
+                url_for("measures.case_page", case_id=case.id),
+            )
+        )
+    if upcoming is not None:
+        steps.append(
+            NextStep(
+                "appointment",
+                "Next session",
+                url_for("appointments.detail", case_id=case.id, aid=upcoming.id),
+                when=_aware(upcoming.starts_at),
+            )
+        )
+    elif not case.is_closed:
+        steps.append(
+            NextStep(
+                "book",
+                "No session booked: book the next one",
+                url_for("appointments.new", case_id=case.id),
+            )
+        )
+    waiting = int(facts["lead.waiting"] or 0)
+    if waiting:
+        steps.append(
+            NextStep(
+                "review",
+                f"{_n(waiting, 'exercise')} waiting for your review",
+                f"{case_url}#assignments",
+            )
+        )
+    unsigned = int(facts["lead.unsigned"] or 0)
+    if unsigned and facts["lead.unsigned_latest"] is not None:
+        steps.append(
+            NextStep(
+                "note",
+                f"{_n(unsigned, 'session note')} not signed yet",
+                url_for("sessions.detail", case_id=case.id, sid=int(facts["lead.unsigned_latest"])),
+            )
+        )
+    for name in unsigned_names:
+        steps.append(
+            NextStep("consent", f"{name} has not signed the consents", f"{case_url}#intake")
+        )
+    return steps
+
+
+def _measures_due(case: Case, found: Any, upcoming: Appointment | None) -> int:
+    from app.measures.case_reads import due_count
+    from app.measures.schedule_rules import NextAppointment
+    from app.services.cases import case_members
+
+    booked = NextAppointment(upcoming.id, _aware(upcoming.starts_at)) if upcoming else None  # type: ignore[arg-type]
+    return due_count(
+        found.first("measure_schedules"),
+        found.first("measure_sheets"),
+        [m.user_id for m in case_members(case)],
+        booked,
+        utcnow(),
+    )
+
+
+def _next_booked(appointments: list[Appointment]) -> Appointment | None:
+    """The first booked appointment still to start (the case page lists running ones too)."""
+    now = utcnow()
+    return next((a for a in appointments if _aware(a.starts_at) >= now), None)  # type: ignore[operator]
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _aware(value: datetime | None) -> datetime | None:
     # A bare scalar subquery comes back without the column's type on SQLite: naive UTC.
     if value is None or value.tzinfo is not None:
         return value
-    from datetime import UTC
-
     return value.replace(tzinfo=UTC)

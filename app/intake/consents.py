@@ -33,6 +33,7 @@ from app.models import (
     utcnow,
 )
 from app.policy import confidentiality
+from app.services.combined_read import Part, Read, read
 
 DEFAULTS_FILE = Path(__file__).parent / "content" / "consents.toml"
 KIND_LABELS = {
@@ -111,25 +112,50 @@ def case_policy(case_id: int) -> CaseConfidentiality | None:
     return db.session.get(CaseConfidentiality, case_id)
 
 
+def page_parts(case_id: int) -> dict[str, Part]:
+    """The case page's reads of consent: policy, current documents, signatures and waivers.
+
+    Parts of the page's one combined read (``app.services.case_page_read``,
+    docs/performance.md T1); ``documents_and_policy`` and ``signatures_and_waivers`` read
+    the same parts on their own.
+    """
+    newest = sa.select(sa.func.max(ConsentDocument.id)).group_by(ConsentDocument.kind)
+    members = sa.select(CaseMember.user_id).where(CaseMember.case_id == case_id)
+    return {
+        "consents.policy": Part((CaseConfidentiality,), CaseConfidentiality.case_id == case_id),
+        "consents.documents": Part(
+            (ConsentDocument,), ConsentDocument.id.in_(newest), order_by=(ConsentDocument.id,)
+        ),
+        "consents.signatures": Part(
+            (ConsentSignature,),
+            sa.and_(ConsentSignature.case_id == case_id, ConsentSignature.user_id.in_(members)),
+            order_by=(ConsentSignature.signed_at.desc(),),
+        ),
+        "consents.waivers": Part(
+            (ConsentWaiver,),
+            sa.and_(ConsentWaiver.case_id == case_id, ConsentWaiver.user_id.in_(members)),
+        ),
+    }
+
+
+def documents_and_policy_from(
+    found: Read,
+) -> tuple[dict[ConsentKind, ConsentDocument], CaseConfidentiality | None]:
+    """``current_documents()`` and the case's policy, from ``page_parts`` read."""
+    settings = found.first("consents.policy")
+    return {doc.kind: doc for doc in found.first("consents.documents")}, (
+        settings[0] if settings else None
+    )
+
+
 def documents_and_policy(
     case_id: int,
 ) -> tuple[dict[ConsentKind, ConsentDocument], CaseConfidentiality | None]:
-    """``current_documents()`` and ``case_policy(case_id)`` in one statement.
-
-    The case page needs both. The case's row is the base (so the policy comes back even when
-    no document is published), its policy row (one at most) and the few current documents are
-    joined to it: the page's statement budget (docs/performance.md T1).
-    """
-    newest = sa.select(sa.func.max(ConsentDocument.id)).group_by(ConsentDocument.kind)
-    rows = db.session.execute(
-        sa.select(CaseConfidentiality, ConsentDocument)
-        .select_from(Case)
-        .outerjoin(CaseConfidentiality, CaseConfidentiality.case_id == Case.id)
-        .outerjoin(ConsentDocument, ConsentDocument.id.in_(newest))
-        .where(Case.id == case_id)
-    ).all()
-    setting = rows[0][0] if rows else None
-    return {doc.kind: doc for _, doc in rows if doc is not None}, setting
+    """``current_documents()`` and ``case_policy(case_id)`` in one statement."""
+    parts = page_parts(case_id)
+    return documents_and_policy_from(
+        read({k: parts[k] for k in ("consents.policy", "consents.documents")})
+    )
 
 
 def policy_text(policy: ConfidentialityPolicy | None) -> str:
@@ -189,31 +215,26 @@ def requirements(user_id: int, case_id: int) -> list[Requirement]:
     ]
 
 
+def signatures_and_waivers_from(
+    found: Read,
+) -> tuple[list[ConsentSignature], dict[int, ConsentWaiver]]:
+    """The members' signatures in the case, newest first, and each member's waiver."""
+    return found.first("consents.signatures"), {
+        w.user_id: w for w in found.first("consents.waivers")
+    }
+
+
 def signatures_and_waivers(
     case_id: int,
 ) -> tuple[list[ConsentSignature], dict[int, ConsentWaiver]]:
     """The members' signatures in the case, newest first, and each member's waiver (one at most).
 
-    One statement for the case page (docs/performance.md T1): both hang off the member, and a
-    member has one waiver at most (``waive`` updates it), so the rows are the signatures.
+    One statement: a member has one waiver at most (``waive`` updates it).
     """
-    member_signed = sa.and_(
-        ConsentSignature.case_id == CaseMember.case_id,
-        ConsentSignature.user_id == CaseMember.user_id,
+    parts = page_parts(case_id)
+    return signatures_and_waivers_from(
+        read({k: parts[k] for k in ("consents.signatures", "consents.waivers")})
     )
-    member_waived = sa.and_(
-        ConsentWaiver.case_id == CaseMember.case_id, ConsentWaiver.user_id == CaseMember.user_id
-    )
-    rows = db.session.execute(
-        sa.select(ConsentSignature, ConsentWaiver)
-        .select_from(CaseMember)
-        .outerjoin(ConsentSignature, member_signed)
-        .outerjoin(ConsentWaiver, member_waived)
-        .where(CaseMember.case_id == case_id)
-        .order_by(ConsentSignature.signed_at.desc())
-    ).all()
-    signatures = [sig for sig, _ in rows if sig is not None]
-    return signatures, {w.user_id: w for _, w in rows if w is not None}
 
 
 def waiver_for(user_id: int, case_id: int) -> ConsentWaiver | None:

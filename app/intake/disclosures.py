@@ -8,6 +8,8 @@ reaches joint sessions, their PDFs and the partner only after "agreed"
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from app import audit
@@ -25,28 +27,43 @@ from app.models import (
     utcnow,
 )
 from app.policy import confidentiality
+from app.services.combined_read import Part, read
 
 
 class DisclosureError(ValueError):
     """A request the rules refuse; the message is shown to the counselor."""
 
 
-def private_homework(case_id: int) -> list[tuple[Assignment, int]]:
-    """Homework given in the case's individual sessions, with its (one) recipient's user id."""
-    rows = db.session.execute(
-        sa.select(Assignment, AssignmentRecipient.user_id)
-        .join(AssignmentRecipient, AssignmentRecipient.assignment_id == Assignment.id)
-        .join(SessionAssignmentLink, SessionAssignmentLink.assignment_id == Assignment.id)
+def private_homework_part(case_id: int) -> Part:
+    """Homework given in the case's individual sessions, with its (one) recipient."""
+    homework = (
+        sa.select(SessionAssignmentLink.assignment_id)
         .join(CounselingSession, CounselingSession.id == SessionAssignmentLink.session_id)
         .where(
-            Assignment.case_id == case_id,
-            Assignment.removed_at.is_(None),
             SessionAssignmentLink.relation == "homework",
             CounselingSession.kind == SessionKind.INDIVIDUAL,
         )
-        .order_by(Assignment.id)
     )
-    return [(assignment, user_id) for assignment, user_id in rows]
+    return Part(
+        (Assignment, AssignmentRecipient),
+        sa.and_(
+            Assignment.case_id == case_id,
+            Assignment.removed_at.is_(None),
+            Assignment.id.in_(homework),
+        ),
+        joins=((AssignmentRecipient, AssignmentRecipient.assignment_id == Assignment.id),),
+        order_by=(Assignment.id, AssignmentRecipient.id),
+    )
+
+
+def private_homework_from(rows: list[tuple[Any, ...]]) -> list[tuple[Assignment, int]]:
+    """``private_homework`` from the rows of ``private_homework_part``."""
+    return [(assignment, r.user_id) for assignment, r in rows if r is not None]
+
+
+def private_homework(case_id: int) -> list[tuple[Assignment, int]]:
+    """Homework given in the case's individual sessions, with its (one) recipient's user id."""
+    return private_homework_from(read({"h": private_homework_part(case_id)}).rows["h"])
 
 
 def ask(counselor: User, case: Case, assignment_id: int) -> DisclosureRequest:
@@ -118,14 +135,23 @@ def answer(user: User, request_id: int, agreed: bool) -> DisclosureRequest | Non
     return request
 
 
+def requests_part(case_id: int) -> Part:
+    """The case's requests to disclose homework (the counselor's view)."""
+    return Part(
+        (DisclosureRequest,),
+        sa.and_(
+            DisclosureRequest.case_id == case_id,
+            DisclosureRequest.item_kind == confidentiality.ASSIGNMENT,
+        ),
+        order_by=(DisclosureRequest.id,),
+    )
+
+
+def requests_from(requests: list[DisclosureRequest]) -> dict[int, DisclosureRequest]:
+    """The requests by item id."""
+    return {r.item_id: r for r in requests}
+
+
 def requests_of_case(case_id: int) -> dict[int, DisclosureRequest]:
     """The case's requests by item id (the counselor's view)."""
-    return {
-        r.item_id: r
-        for r in db.session.scalars(
-            sa.select(DisclosureRequest).where(
-                DisclosureRequest.case_id == case_id,
-                DisclosureRequest.item_kind == confidentiality.ASSIGNMENT,
-            )
-        )
-    }
+    return requests_from(read({"r": requests_part(case_id)}).first("r"))

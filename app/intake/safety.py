@@ -29,6 +29,7 @@ from app.models import (
     utcnow,
 )
 from app.policy import safety as safety_policy
+from app.services.combined_read import Part, read
 
 CONTENT_FILE = Path(__file__).parent / "content" / "safety_check.toml"
 NOTE_MAX = 5_000
@@ -238,19 +239,24 @@ def checks_of_case(case_id: int) -> list[SafetyCheck]:
     )
 
 
-def case_safety(case_id: int) -> tuple[list[SafetyCheck], set[int], list[SafetyConcern]]:
-    """``checks_of_case``, who has a check waiting to be answered, and ``concerns_of_case``.
+def case_safety_part(case_id: int) -> Part:
+    """The case's checks with their concerns (``case_safety``'s read, for the combined read).
 
-    One statement for the case page (docs/performance.md T1): every concern belongs to one
-    check of its case (``check_id`` is unique), so joining concerns to the case's checks
-    brings each once without multiplying rows.
+    Every concern belongs to one check of its case (``check_id`` is unique), so joining
+    concerns to the case's checks brings each once without multiplying rows.
     """
-    rows = db.session.execute(
-        sa.select(SafetyCheck, SafetyConcern)
-        .outerjoin(SafetyConcern, SafetyConcern.check_id == SafetyCheck.id)
-        .where(SafetyCheck.case_id == case_id)
-        .order_by(SafetyCheck.submitted_at.desc())
-    ).all()
+    return Part(
+        (SafetyCheck, SafetyConcern),
+        SafetyCheck.case_id == case_id,
+        joins=((SafetyConcern, SafetyConcern.check_id == SafetyCheck.id),),
+        order_by=(SafetyCheck.submitted_at.desc(), SafetyCheck.id.desc()),
+    )
+
+
+def case_safety_from(
+    case_id: int, rows: list[tuple[Any, ...]]
+) -> tuple[list[SafetyCheck], set[int], list[SafetyConcern]]:
+    """``case_safety`` from the rows of ``case_safety_part``."""
     sent = [check for check, _ in rows if check.status is SafetyCheckStatus.SUBMITTED]
     asked = {check.user_id for check, _ in rows if check.status is SafetyCheckStatus.DRAFT}
     concerns = sorted(
@@ -259,6 +265,12 @@ def case_safety(case_id: int) -> tuple[list[SafetyCheck], set[int], list[SafetyC
         reverse=True,
     )
     return sent, asked, concerns
+
+
+def case_safety(case_id: int) -> tuple[list[SafetyCheck], set[int], list[SafetyConcern]]:
+    """``checks_of_case``, who has a check waiting to be answered, and ``concerns_of_case``."""
+    found = read({"safety": case_safety_part(case_id)})
+    return case_safety_from(case_id, found.rows["safety"])
 
 
 def concerns_of_case(case_id: int) -> list[SafetyConcern]:

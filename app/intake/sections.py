@@ -24,14 +24,15 @@ from app.models import (
     User,
 )
 from app.policy import confidentiality
-from app.policy import safety as safety_policy
+from app.services.case_page_read import case_page_read
+from app.services.combined_read import Read
 
 CASE_TEMPLATE = "intake/_case_section.html"
 HOME_TEMPLATE = "intake/_home_section.html"
-#: The case section's statements at most (docs/performance.md T1): three always (documents
-#: and policy, signatures and waivers, checks and concerns), one more once a concern was
-#: raised (the blocked modules), two more under "Limited secrets" (private homework, requests).
-CASE_STATEMENTS = 6
+#: The case section's statements at most (docs/performance.md T1): none, everything it shows
+#: (documents and policy, signatures and waivers, checks and concerns, blocked modules, private
+#: homework and its requests) comes with the page's shared read (app.services.case_page_read).
+CASE_STATEMENTS = 0
 
 
 def _consent_rows(
@@ -39,8 +40,9 @@ def _consent_rows(
     members: list[CaseMember],
     documents: dict[ConsentKind, ConsentDocument],
     setting: CaseConfidentiality | None,
+    found: Read,
 ) -> list[dict[str, Any]]:
-    signatures, waivers = consents.signatures_and_waivers(case.id)
+    signatures, waivers = consents.signatures_and_waivers_from(found)
     rows = []
     for member in members:
         own = [s for s in signatures if s.user_id == member.user_id]
@@ -74,18 +76,19 @@ def case_intake_section(viewer: User, case: Case) -> dict[str, Any] | None:
     from app.services.cases import case_members
 
     members = case_members(case)
-    documents, setting = consents.documents_and_policy(case.id)
-    checks, drafts, concerns = safety.case_safety(case.id)
+    found = case_page_read(viewer, case)
+    documents, setting = consents.documents_and_policy_from(found)
+    checks, drafts, concerns = safety.case_safety_from(case.id, found.rows["safety"])
     open_concerns = [c for c in concerns if c.decided_at is None]
-    # Without a concern no module is blocked: no need to ask.
-    blocked = safety_policy.blocked_modules(case.id) if concerns else []
+    # Without a concern no module is blocked.
+    blocked = found.first("blocked") if concerns else []
     names = {m.user_id: m.user.name for m in members}
     policy_form = PolicyForm()
     if setting is not None:
         policy_form.policy.data = setting.policy.value
     return {
         "case": case,
-        "consent_rows": _consent_rows(case, members, documents, setting),
+        "consent_rows": _consent_rows(case, members, documents, setting, found),
         "has_documents": bool(documents),
         "setting": setting,
         "labels": confidentiality.LABELS,
@@ -104,22 +107,41 @@ def case_intake_section(viewer: User, case: Case) -> dict[str, Any] | None:
         "decision_labels": safety.DECISION_LABELS,
         "blocked": blocked,
         "override_form": OverrideForm(),
-        "private_homework": _private_homework(case, setting),
+        "private_homework": _private_homework(setting, found),
         "names_by_id": names,
     }
 
 
-def _private_homework(case: Case, setting: Any) -> list[dict[str, Any]]:
+def _private_homework(setting: Any, found: Read) -> list[dict[str, Any]]:
     """Under limited secrets: each private homework, and whether its author was asked."""
     from app.intake import disclosures
 
     if setting is None or not confidentiality.may_ask_to_disclose(setting.policy):
         return []
-    requests = disclosures.requests_of_case(case.id)
+    requests = disclosures.requests_from(found.first("disclosure_requests"))
     return [
         {"assignment": a, "author_id": user_id, "request": requests.get(a.id)}
-        for a, user_id in disclosures.private_homework(case.id)
+        for a, user_id in disclosures.private_homework_from(found.rows["homework"])
     ]
+
+
+def open_concerns_and_unsigned(viewer: User, case: Case) -> tuple[list[Any], list[str]]:
+    """For the case page's "What is next": open safety concerns, and who has not signed.
+
+    A member counts as signed once every current document has their current signature, or
+    the counselor waived it. From the page's shared read: no statement of its own.
+    """
+    if viewer.role is not Role.COUNSELOR or case.kind is not CaseKind.COUPLE:
+        return [], []
+    from app.services.cases import case_members
+
+    found = case_page_read(viewer, case)
+    _, _, concerns = safety.case_safety_from(case.id, found.rows["safety"])
+    documents, setting = consents.documents_and_policy_from(found)
+    members = [m for m in case_members(case) if m.erased_at is None]
+    rows = _consent_rows(case, members, documents, setting, found) if documents else []
+    unsigned = [r["member"].user.name for r in rows if not r["complete"] and not r["waiver"]]
+    return [c for c in concerns if c.decided_at is None], unsigned
 
 
 def home_safety_section(viewer: User, memberships: list[CaseMember]) -> dict[str, Any] | None:

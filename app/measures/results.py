@@ -20,6 +20,7 @@ from app.measures.schedule_rules import week_key
 from app.models import MeasureResponse, User
 from app.models.measure import RELATIONSHIP_MEASURES
 from app.policy import measures as rules
+from app.services.combined_read import Part, read
 from app.templating import local_time
 
 TREND_LIMIT = 52
@@ -188,8 +189,8 @@ def latest_csi(counselor: User, cases: Sequence[Any]) -> dict[tuple[int, int], L
     return latest
 
 
-def latest_for_case(counselor: User, case: Any) -> dict[tuple[int, int], LatestCsi]:
-    """The same for one case, read in one statement (the case page's section)."""
+def latest_for_case_part(counselor: User, case: Any) -> Part:
+    """Each partner's two latest CSI sheets in the case, as a part of a combined read."""
     ranked = (
         sa.select(
             MeasureResponse.id.label("id"),
@@ -206,16 +207,27 @@ def latest_for_case(counselor: User, case: Any) -> dict[tuple[int, int], LatestC
         )
         .subquery()
     )
-    rows = db.session.scalars(
-        sa.select(MeasureResponse)
-        .join(ranked, ranked.c.id == MeasureResponse.id)
-        .where(ranked.c.rank <= 2)
-        .order_by(MeasureResponse.submitted_at, MeasureResponse.id)
-    ).all()
+    return Part(
+        (MeasureResponse,),
+        MeasureResponse.id.in_(sa.select(ranked.c.id).where(ranked.c.rank <= 2)),
+        order_by=(MeasureResponse.submitted_at, MeasureResponse.id),
+    )
+
+
+def latest_for_case_from(
+    case: Any, rows: Iterable[MeasureResponse]
+) -> dict[tuple[int, int], LatestCsi]:
+    """``latest_for_case`` from the sheets of ``latest_for_case_part``, oldest first."""
     history: dict[int, list[MeasureResponse]] = {}
     for row in rows:
         history.setdefault(row.user_id, []).append(row)
     return {(case.id, uid): _latest_of(sheets) for uid, sheets in history.items()}
+
+
+def latest_for_case(counselor: User, case: Any) -> dict[tuple[int, int], LatestCsi]:
+    """The same for one case, read in one statement (the case page's section)."""
+    found = read({"latest": latest_for_case_part(counselor, case)})
+    return latest_for_case_from(case, found.first("latest"))
 
 
 def _latest_of(sheets: list[MeasureResponse]) -> LatestCsi:

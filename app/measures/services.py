@@ -23,6 +23,7 @@ from app.extensions import db
 from app.measures import instruments as catalogue
 from app.measures import notifications as notices
 from app.measures import schedule_rules
+from app.measures.case_reads import open_flags_part
 from app.measures.instruments import Instrument, MissingAnswers, Score
 from app.measures.schedule_rules import NextAppointment
 from app.models import (
@@ -40,6 +41,7 @@ from app.models import (
     utcnow,
 )
 from app.policy import measures as rules
+from app.services.combined_read import read
 from app.services.concurrency import create_once
 
 __all__ = ["MissingAnswers", "Score"]
@@ -383,13 +385,7 @@ def open_flags(viewer: User, case: Case) -> list[SafetyFlag]:
     """Flags of the case still waiting for the counselor's note (empty for anyone else)."""
     if not rules.may_see_flags(viewer, case):
         return []
-    return list(
-        db.session.scalars(
-            sa.select(SafetyFlag)
-            .where(SafetyFlag.case_id == case.id, SafetyFlag.acknowledged_at.is_(None))
-            .order_by(SafetyFlag.raised_at)
-        )
-    )
+    return read({"flags": open_flags_part(viewer, case)}).first("flags")
 
 
 def acknowledge(counselor: User, case: Case, flag_id: int, action: str) -> SafetyFlag:

@@ -29,7 +29,11 @@ def unread_by_case() -> dict[int, int]:
 @bp.app_template_global()
 def messages_unread() -> int:
     """Unread messages of the signed-in person, over every thread they may read."""
-    return sum(unread_by_case().values())
+    from app.services.menu_counts import menu_counts
+
+    if current_user.is_authenticated and current_user.role in (Role.CLIENT, Role.COUNSELOR):
+        return menu_counts(current_user).messages_total
+    return 0
 
 
 @bp.app_template_global()

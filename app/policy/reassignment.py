@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEvent, Case, Role, User
+from app.services.combined_read import Part, read
 
 _DETAIL = re.compile(r"counselor (\d+)->(\d+)")
 
@@ -32,11 +33,11 @@ class Move:
     to_id: int
 
 
-def moves_of(case_id: int) -> list[Move]:
-    """Every reassignment of the case, oldest first."""
-    rows = db.session.execute(
-        sa.select(AuditEvent.at, AuditEvent.actor_id, AuditEvent.detail)
-        .where(
+def moves_part(case_id: int) -> Part:
+    """The case's ``case.reassigned`` events, oldest first, as a part of a combined read."""
+    return Part(
+        (AuditEvent,),
+        sa.and_(
             AuditEvent.action == "case.reassigned",
             # The event is recorded about the case itself (its object), not "in" a case.
             sa.or_(
@@ -44,22 +45,34 @@ def moves_of(case_id: int) -> list[Move]:
                 sa.and_(AuditEvent.object_type == "cases", AuditEvent.object_id == case_id),
             ),
             AuditEvent.outcome == "ok",
-        )
-        .order_by(AuditEvent.id)
-    ).all()
+        ),
+        order_by=(AuditEvent.id,),
+    )
+
+
+def moves_from(events: list[AuditEvent]) -> list[Move]:
+    """The reassignments ``moves_part`` read."""
     moves = []
-    for at, actor_id, detail in rows:
-        match = _DETAIL.fullmatch(detail or "")
+    for event in events:
+        match = _DETAIL.fullmatch(event.detail or "")
         if match:
-            moves.append(Move(at, actor_id, int(match.group(1)), int(match.group(2))))
+            moves.append(Move(event.at, event.actor_id, int(match.group(1)), int(match.group(2))))
     return moves
 
 
-def history_for(viewer: User, case: Case) -> list[Move]:
-    """The reassignments the case page shows: to the counselor who holds the case only."""
+def moves_of(case_id: int) -> list[Move]:
+    """Every reassignment of the case, oldest first."""
+    return moves_from(read({"moves": moves_part(case_id)}).first("moves"))
+
+
+def history_for(viewer: User, case: Case, moves: list[Move] | None = None) -> list[Move]:
+    """The reassignments the case page shows: to the counselor who holds the case only.
+
+    ``moves``: the case's moves when the page read them already (``moves_part``).
+    """
     if viewer.role is not Role.COUNSELOR or case.counselor_id != viewer.id:
         return []
-    return moves_of(case.id)
+    return moves_of(case.id) if moves is None else moves
 
 
 def moved_away_on(viewer: User, case_id: int) -> datetime | None:

@@ -35,6 +35,7 @@ from app.models import (
     SafetyConcern,
     StrategyModule,
 )
+from app.services.combined_read import Part, read
 
 #: Built-in modules whose caution becomes a block while a concern is open in the case.
 BLOCKED_BY_CONCERN = frozenset({"reestablish-communication"})
@@ -163,8 +164,8 @@ def module_blocked(case_id: int, module_id: int) -> bool:
     return overridden is None
 
 
-def blocked_modules(case_id: int) -> list[StrategyModule]:
-    """Every module ``module_blocked`` holds back in this case, in one statement.
+def blocked_modules_part(case_id: int) -> Part:
+    """Every module ``module_blocked`` holds back in this case, as a part of a combined read.
 
     The case page lists them; asking ``module_blocked`` module by module would cost three
     statements each (docs/performance.md T1). Same rule: a ``BLOCKED_BY_CONCERN`` module,
@@ -182,12 +183,17 @@ def blocked_modules(case_id: int) -> list[StrategyModule]:
         CautionOverride.module_id == StrategyModule.id,
         CautionOverride.concern_id == latest_concern,
     )
-    return list(
-        db.session.scalars(
-            sa.select(StrategyModule).where(
-                StrategyModule.slug.in_(sorted(BLOCKED_BY_CONCERN)),
-                latest_concern.is_not(None),
-                ~overridden,
-            )
-        )
+    return Part(
+        (StrategyModule,),
+        sa.and_(
+            StrategyModule.slug.in_(sorted(BLOCKED_BY_CONCERN)),
+            latest_concern.is_not(None),
+            ~overridden,
+        ),
+        order_by=(StrategyModule.id,),
     )
+
+
+def blocked_modules(case_id: int) -> list[StrategyModule]:
+    """Every module ``module_blocked`` holds back in this case, in one statement."""
+    return read({"blocked": blocked_modules_part(case_id)}).first("blocked")

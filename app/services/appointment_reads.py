@@ -24,6 +24,7 @@ from app.models import (
     utcnow,
 )
 from app.policy import appointments as rules
+from app.services.combined_read import Part, read
 
 
 def next_by_case(case_ids: sa.ScalarSelect[int] | Iterable[int]) -> sa.Subquery:
@@ -161,9 +162,35 @@ def for_feed(viewer: User) -> list[Appointment]:
     )
 
 
+def for_case_part(viewer: User, case: Case, *, limit: int = 8) -> Part:
+    """The case's upcoming appointments (``for_case``) as a part of a combined read."""
+    return Part(
+        (Appointment,),
+        sa.and_(
+            rules.visible_to(viewer),
+            Appointment.case_id == case.id,
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at >= utcnow() - timedelta(minutes=600),
+        ),
+        order_by=(Appointment.starts_at, Appointment.id),
+        options=(
+            joinedload(Appointment.expected).joinedload(AppointmentAttendee.user),
+            joinedload(Appointment.series),
+        ),
+        limit=limit,
+        unique=True,
+    )
+
+
+def not_ended(appointments: Iterable[Appointment]) -> list[Appointment]:
+    """Those of ``appointments`` still to come or running now."""
+    now = utcnow()
+    return [a for a in appointments if a.starts_at + timedelta(minutes=a.duration_minutes) > now]
+
+
 def for_case(viewer: User, case: Case, *, limit: int = 8) -> list[Appointment]:
     """The case's upcoming appointments for its page (booked ones first to come)."""
-    return upcoming_for(viewer, limit=limit, case_id=case.id)
+    return not_ended(read({"a": for_case_part(viewer, case, limit=limit)}).first("a"))
 
 
 def counts_per_counselor(viewer: User) -> dict[int, int]:

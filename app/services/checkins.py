@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import CaseMember, CheckIn
 from app.services import announcements
+from app.services.combined_read import Part, read
 from app.services.concurrency import create_once
 
 
@@ -88,17 +90,27 @@ def latest_check_in(case_id: int, user_id: int) -> CheckIn | None:
     )
 
 
-def check_ins_by_user(case_id: int, limit: int = 26) -> dict[int, list[CheckIn]]:
-    """Each member's latest ``limit`` check-ins in the case, oldest first, in one query."""
-    rows = db.session.scalars(
-        sa.select(CheckIn)
-        .where(CheckIn.case_id == case_id)
-        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
-        .limit(limit * 4)
-    ).all()
+def check_ins_part(case_id: int, limit: int = 26) -> Part:
+    """The case's latest check-ins (``check_ins_by_user``'s read), for a combined read."""
+    return Part(
+        (CheckIn,),
+        CheckIn.case_id == case_id,
+        order_by=(CheckIn.created_at.desc(), CheckIn.id.desc()),
+        limit=limit * 4,
+    )
+
+
+def check_ins_by_user_from(rows: Iterable[CheckIn], limit: int = 26) -> dict[int, list[CheckIn]]:
+    """Each member's latest ``limit`` check-ins, oldest first, from newest-first rows."""
     grouped: dict[int, list[CheckIn]] = {}
     for row in rows:
         grouped.setdefault(row.user_id, [])
         if len(grouped[row.user_id]) < limit:
             grouped[row.user_id].append(row)
     return {uid: list(reversed(items)) for uid, items in grouped.items()}
+
+
+def check_ins_by_user(case_id: int, limit: int = 26) -> dict[int, list[CheckIn]]:
+    """Each member's latest ``limit`` check-ins in the case, oldest first, in one query."""
+    found = read({"c": check_ins_part(case_id, limit)})
+    return check_ins_by_user_from(found.first("c"), limit)

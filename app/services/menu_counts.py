@@ -30,7 +30,10 @@ class MenuCounts:
     """Unread in-app notifications, and unread messages per case."""
 
     notifications: int
+    #: Unread per case: every case, or only the case of the page when ``known_cases`` says so.
     messages_by_case: dict[int, int]
+    #: Unread over every case the person may read.
+    messages_total: int = 0
 
 
 def menu_counts(user: User) -> MenuCounts:
@@ -61,4 +64,32 @@ def _read(user: User) -> MenuCounts:
             notifications = int(count or 0)
         elif case_id is not None:
             by_case[int(case_id)] = int(count)
-    return MenuCounts(notifications=notifications, messages_by_case=by_case)
+    return MenuCounts(
+        notifications=notifications, messages_by_case=by_case, messages_total=sum(by_case.values())
+    )
+
+
+def page_facts(user: User, case_id: int) -> dict[str, sa.ScalarSelect[int]]:
+    """The same counts as single values a page's combined read can carry (the case page):
+    the bell, every unread message, and those of ``case_id``. ``remember`` keeps them."""
+    facts = {"menu.bell": unread_count_query(user).scalar_subquery()}
+    if user.role in MESSAGING_ROLES:
+        per_case = unread_by_case_query(user).subquery("per_case")
+        facts["menu.messages"] = sa.select(sa.func.sum(per_case.c.n)).scalar_subquery()
+        facts["menu.messages_in_case"] = (
+            sa.select(per_case.c.n).where(per_case.c.case_id == case_id).scalar_subquery()
+        )
+    return facts
+
+
+def remember(user: User, case_id: int, facts: dict[str, object]) -> MenuCounts:
+    """Keep the counts ``page_facts`` read for the rest of the request (the menu's)."""
+    counts = MenuCounts(
+        notifications=int(facts.get("menu.bell") or 0),  # type: ignore[call-overload]
+        messages_by_case={case_id: int(facts.get("menu.messages_in_case") or 0)},  # type: ignore[call-overload]
+        messages_total=int(facts.get("menu.messages") or 0),  # type: ignore[call-overload]
+    )
+    if has_request_context():
+        g.setdefault("menu_counts", {})[user.id] = counts
+        g.pop("messages_unread_by_case", None)
+    return counts

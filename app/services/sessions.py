@@ -32,6 +32,7 @@ from app.models import (
     utcnow,
 )
 from app.policy import JOURNAL
+from app.services.combined_read import Part, read
 from app.services.concurrency import create_once
 
 HOMEWORK = "homework"
@@ -181,17 +182,20 @@ def load_session(case_id: int, session_id: int) -> CounselingSession | None:
     )
 
 
+def sessions_part(case_id: int, limit: int | None = None) -> Part:
+    """The case's sessions, newest first, with their notes, as a part of a combined read."""
+    return Part(
+        (CounselingSession,),
+        CounselingSession.case_id == case_id,
+        order_by=(CounselingSession.starts_at.desc(), CounselingSession.id.desc()),
+        options=(joinedload(CounselingSession.note),),
+        limit=limit,
+    )
+
+
 def list_sessions(case_id: int, limit: int | None = None) -> list[CounselingSession]:
     """The case's sessions, newest first, with their notes (one statement: a note is one row)."""
-    query = (
-        sa.select(CounselingSession)
-        .where(CounselingSession.case_id == case_id)
-        .options(joinedload(CounselingSession.note))
-        .order_by(CounselingSession.starts_at.desc(), CounselingSession.id.desc())
-    )
-    if limit:
-        query = query.limit(limit)
-    return list(db.session.scalars(query))
+    return read({"s": sessions_part(case_id, limit)}).first("s")
 
 
 def _require_draft(note: SessionNote) -> None:

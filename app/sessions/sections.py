@@ -7,11 +7,10 @@ from typing import Any
 from app.models import Appointment, Case, CaseMember, User
 from app.services import appointment_reads
 from app.services import checkins as checkin_service
-from app.services import sessions as service
+from app.services.case_page_read import case_page_read
 from app.services.cases import case_members
 from app.sessions.summary import check_in_charts
 
-RECENT_SESSIONS = 10
 CASE_TEMPLATE = "sessions/_case_section.html"
 CHECKINS_TEMPLATE = "sessions/_case_checkins.html"
 HOME_TEMPLATE = "sessions/_home_checkin.html"
@@ -19,12 +18,19 @@ HOME_TEMPLATE = "sessions/_home_checkin.html"
 
 def sessions_section(viewer: User, case: Case) -> dict[str, Any]:
     """Recent sessions with their note status, and the way to record one."""
-    return {"case": case, "sessions": service.list_sessions(case.id, limit=RECENT_SESSIONS)}
+    # The page's shared read brings them (docs/performance.md T1).
+    return {"case": case, "sessions": case_page_read(viewer, case).first("sessions")}
 
 
 def checkins_section(viewer: User, case: Case) -> dict[str, Any]:
     """Each partner's check-in trend."""
-    return {"case": case, "charts": check_in_charts(case, case_members(case), width=420)}
+    check_ins = checkin_service.check_ins_by_user_from(
+        case_page_read(viewer, case).first("check_ins")
+    )
+    return {
+        "case": case,
+        "charts": check_in_charts(case, case_members(case), width=420, check_ins=check_ins),
+    }
 
 
 def checkin_next_section(viewer: User, memberships: list[CaseMember]) -> dict[str, Any] | None:

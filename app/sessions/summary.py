@@ -47,10 +47,18 @@ def excerpt(text: str | None, limit: int = EXCERPT_CHARS) -> str:
 
 
 def check_in_charts(
-    case: Case, members, until: datetime | None = None, width: int = 620, height: int = 240
+    case: Case,
+    members,
+    until: datetime | None = None,
+    width: int = 620,
+    height: int = 240,
+    check_ins: dict[int, list[Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """One trend chart per partner (their four items over time, up to ``until`` if given)."""
-    by_user = checkin_service.check_ins_by_user(case.id)
+    """One trend chart per partner (their four items over time, up to ``until`` if given).
+
+    ``check_ins``: each member's check-ins when the page read them already.
+    """
+    by_user = checkin_service.check_ins_by_user(case.id) if check_ins is None else check_ins
     charts = []
     for member in members:
         rows = [

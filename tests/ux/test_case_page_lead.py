@@ -21,6 +21,6 @@ def test_since_the_last_session_and_what_is_next(factory, login_as, couple, give
     assert lead < page.index('id="members"') < page.index('id="status"')
     assert "Since the last session (05 Jan 2026)" in page
     assert "2 exercise answers sent" in page and "1 journal entry shared with you" in page
-    assert "Next session:</span> " in page and "not booked yet" not in page
+    assert 'data-next-step="appointment"' in page[lead:] and "No session booked" not in page
     # The status change is a compact control, closed until chosen.
     assert "<summary" in page[page.index('id="status"') :]
