@@ -133,7 +133,7 @@ def _measures_due(case: Case, found: Any, upcoming: Appointment | None) -> int:
     from app.measures.schedule_rules import NextAppointment
     from app.services.cases import case_members
 
-    booked = NextAppointment(upcoming.id, _aware(upcoming.starts_at)) if upcoming else None  # type: ignore[arg-type]
+    booked = NextAppointment(upcoming.id, _utc(upcoming.starts_at)) if upcoming else None
     return due_count(
         found.first("measure_schedules"),
         found.first("measure_sheets"),
@@ -146,11 +146,15 @@ def _measures_due(case: Case, found: Any, upcoming: Appointment | None) -> int:
 def _next_booked(appointments: list[Appointment]) -> Appointment | None:
     """The first booked appointment still to start (the case page lists running ones too)."""
     now = utcnow()
-    return next((a for a in appointments if _aware(a.starts_at) >= now), None)  # type: ignore[operator]
+    return next((a for a in appointments if _utc(a.starts_at) >= now), None)
 
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _aware(value: datetime | None) -> datetime | None:

@@ -8,7 +8,9 @@ the person, the badge only threads ``app.policy.messages`` lets them read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context
@@ -82,12 +84,12 @@ def page_facts(user: User, case_id: int) -> dict[str, sa.ScalarSelect[int]]:
     return facts
 
 
-def remember(user: User, case_id: int, facts: dict[str, object]) -> MenuCounts:
+def remember(user: User, case_id: int, facts: Mapping[str, Any]) -> MenuCounts:
     """Keep the counts ``page_facts`` read for the rest of the request (the menu's)."""
     counts = MenuCounts(
-        notifications=int(facts.get("menu.bell") or 0),  # type: ignore[call-overload]
-        messages_by_case={case_id: int(facts.get("menu.messages_in_case") or 0)},  # type: ignore[call-overload]
-        messages_total=int(facts.get("menu.messages") or 0),  # type: ignore[call-overload]
+        notifications=int(facts.get("menu.bell") or 0),
+        messages_by_case={case_id: int(facts.get("menu.messages_in_case") or 0)},
+        messages_total=int(facts.get("menu.messages") or 0),
     )
     if has_request_context():
         g.setdefault("menu_counts", {})[user.id] = counts
