@@ -78,6 +78,10 @@ def read(
     if not names:
         names = ["(none)"]
         parts = {"(none)": Part((), sa.false())}
+    seen = [entity for part in parts.values() for entity in part.entities]
+    if len(seen) != len(set(seen)):
+        # The same table twice in one FROM: its columns would be ambiguous.
+        raise ValueError("an entity appears in two parts: give one of them sqlalchemy.orm.aliased")
     numbers = sa.union_all(
         *(sa.select(sa.literal(i, sa.Integer).label("part")) for i in range(len(names)))
     ).subquery("parts")
