@@ -21,7 +21,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import case_invitations, invitations
+from app.services import case_invitations, invitations, read_handover
 from app.services.concurrency import create_once
 from app.services.invitations import Place
 
@@ -207,6 +207,8 @@ def reassign(case: Case, counselor_id: int) -> User:
     if counselor.id == case.counselor_id:
         raise CaseRuleError("counselor", "This counselor already holds the case.")
     audit.record("case.reassigned", case, detail=f"counselor {case.counselor_id}->{counselor.id}")
+    # In the same transaction: the move and what the new counselor has already read.
+    read_handover.carry_over(case.id, case.counselor_id, counselor.id)
     case.counselor_id = counselor.id
     case.updated_at = utcnow()
     db.session.flush()
