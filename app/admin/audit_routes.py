@@ -73,7 +73,8 @@ def audit_log():
             unknown_user = actor_id is None
             query = query.where(AuditEvent.actor_id == actor_id)
         if form.case.data:
-            query = query.where(AuditEvent.case_id == form.case.data)
+            # Events about the case too: its reassignments are recorded with the case as object.
+            query = query.where(audit.about_case(form.case.data))
         if form.action.data:
             query = query.where(AuditEvent.action == form.action.data)
         elif not form.routine.data:
