@@ -94,3 +94,9 @@ def test_times_on_the_24_hour_clock(text, expected):
 def test_times_refused(text):
     with pytest.raises(ValueError, match="24-hour clock"):
         parse_time(text)
+
+
+@pytest.mark.parametrize("typed", ["01 Dec 2026", "1 december 2026", "2026-12-01"])
+def test_an_autosaved_draft_keeps_the_date_as_iso(typed):
+    """Exercise drafts store dates as ISO text, whichever way the client typed them."""
+    assert iso_or_blank(typed) == "2026-12-01"
