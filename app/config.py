@@ -94,6 +94,9 @@ class Defaults:
 
     RATELIMIT_STORAGE_URI = "memory://"  # Redis in production: redis://host:6379/0
     RATELIMIT_KEY_PREFIX = "rekindle"
+    # Practice setting: a reassigned case starts with everything unread for the new counselor
+    # (by default they inherit what the former counselor had read; app.services.read_handover).
+    REKINDLE_REASSIGNED_CASES_START_UNREAD = False
     REKINDLE_REQUIRE_STAFF_2FA = False  # practice setting: staff must enrol a second factor
     RATELIMIT_HEADERS_ENABLED = False
     REKINDLE_TRUSTED_PROXIES = 0  # how many proxies' X-Forwarded-For to believe

@@ -16,6 +16,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app import audit
 from app.extensions import db
 from app.models import AuditEvent, Case, Role, User
 
@@ -38,11 +39,7 @@ def moves_of(case_id: int) -> list[Move]:
         sa.select(AuditEvent.at, AuditEvent.actor_id, AuditEvent.detail)
         .where(
             AuditEvent.action == "case.reassigned",
-            # The event is recorded about the case itself (its object), not "in" a case.
-            sa.or_(
-                AuditEvent.case_id == case_id,
-                sa.and_(AuditEvent.object_type == "cases", AuditEvent.object_id == case_id),
-            ),
+            audit.about_case(case_id),
             AuditEvent.outcome == "ok",
         )
         .order_by(AuditEvent.id)
