@@ -1,5 +1,8 @@
-"""After a reassignment the new counselor inherits what the former one had read, unless the
-practice chooses that reassigned cases start unread (issue ux-pass, item 10)."""
+"""After a reassignment the new counselor inherits the journal entries the former one had read,
+unless the practice chooses that reassigned cases start unread (issue ux-pass, item 10).
+
+Message markers are never carried: they are the receipts clients see, and a copy would say the
+new counselor read messages they never opened."""
 
 from __future__ import annotations
 
@@ -80,14 +83,31 @@ def test_reassignment_carries_read_state_unless_the_practice_says_start_unread(
         assert _unread(app, after.id, case.id) == (2, 2)
         assert _markers(app, after.id) == (0, 0)
     else:
-        assert _unread(app, after.id, case.id) == (1, 1)
-        assert _markers(app, after.id) == (1, 1)
+        assert _unread(app, after.id, case.id) == (1, 2)
+        assert _markers(app, after.id) == (1, 0)
     # The former counselor's markers stay for their history, but reach the case no more.
     assert _markers(app, before.id) == (1, 1)
     assert _unread(app, before.id, case.id) == (0, 0)
     former = login_as(before)
     assert former.get("/caseload/journal").status_code == 200
     assert "Read by Morgan" not in former.get("/caseload/journal").get_data(as_text=True)
+
+
+def test_no_client_sees_a_receipt_from_a_counselor_who_never_opened_the_thread(
+    app, factory, login_as, app_config
+):
+    case, before, after = _world(app, factory)
+    with app.app_context():
+        # The first message of the world (the body is encrypted, so it is found by order).
+        first = db.session.scalar(sa.select(Message).order_by(Message.id).limit(1))
+        assert first is not None
+        thread_id, alex = first.thread_id, db.session.get(User, first.author_id)
+    login_as(factory.admin()).post(
+        f"/admin/cases/{case.id}/reassign", data={"counselor": str(after.id)}
+    )
+    page = login_as(alex).get(f"/messages/{thread_id}").get_data(as_text=True)
+    assert "Dana Reyes" in page  # the thread names its new counselor ...
+    assert "Read by Dana Reyes" not in page  # ... who has not read it
 
 
 def test_a_marker_never_moves_back_when_the_case_comes_home(app, factory, login_as, app_config):
