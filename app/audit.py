@@ -45,6 +45,15 @@ class PendingEvent:
     at: datetime
 
 
+def about_case(case_id: int) -> sa.ColumnElement[bool]:
+    """Events in a case or about the case itself: a reassignment is recorded with the case as
+    its object (``object_type == "cases"``), not "in" it, and belongs to the case's trail."""
+    return sa.or_(
+        AuditEvent.case_id == case_id,
+        sa.and_(AuditEvent.object_type == "cases", AuditEvent.object_id == case_id),
+    )
+
+
 def record(
     action: str,
     obj: Model | None = None,

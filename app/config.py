@@ -14,6 +14,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from app.mailer import MAIL_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 MIN_SECRET_BYTES = 32
 
@@ -94,6 +96,9 @@ class Defaults:
 
     RATELIMIT_STORAGE_URI = "memory://"  # Redis in production: redis://host:6379/0
     RATELIMIT_KEY_PREFIX = "rekindle"
+    # Practice setting: a reassigned case starts with everything unread for the new counselor
+    # (by default they inherit what the former counselor had read; app.services.read_handover).
+    REKINDLE_REASSIGNED_CASES_START_UNREAD = False
     REKINDLE_REQUIRE_STAFF_2FA = False  # practice setting: staff must enrol a second factor
     RATELIMIT_HEADERS_ENABLED = False
     REKINDLE_TRUSTED_PROXIES = 0  # how many proxies' X-Forwarded-For to believe
@@ -135,6 +140,7 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
 
     if is_production(app):
         _check_production(app)
+        _warn_production(app)
     elif not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _development_secret(Path(app.instance_path))
 
@@ -193,6 +199,20 @@ def _check_production(app: Flask) -> None:
             "Set REKINDLE_ENCRYPTION_KEYS or REKINDLE_ENCRYPTION_KEYS_FILE in production."
         )
     app.config["SESSION_COOKIE_SECURE"] = True
+
+
+def _warn_production(app: Flask) -> None:
+    """Say at start-up what works, but surely not as the practice means it to."""
+    if not app.config.get("MAIL_SERVER"):
+        # app/mailer.py writes every e-mail to a file when no server is set: right for a
+        # laptop, silent loss of every notification, invitation and reset link in production.
+        folder = app.config.get("MAIL_FILE_DIR") or str(Path(app.instance_path) / MAIL_DIR)
+        app.logger.warning(
+            "MAIL_SERVER is not set: e-mails (notifications, invitations, password resets, "
+            "sign-in links) will be written as .eml files to %s instead of being sent. "
+            "Set REKINDLE_MAIL_SERVER (and REKINDLE_MAIL_PORT) to send them.",
+            folder,
+        )
 
 
 def _development_secret(instance: Path) -> str:

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from markupsafe import Markup, escape
 
 from app.auth.forms import PostForm
+from app.practice_dates import write_day
 
 
 def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
@@ -24,8 +25,9 @@ def day(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return local_time(value, "%d %b %Y")
-    return value.strftime("%d %b %Y")
+        tz = ZoneInfo(current_app.config.get("REKINDLE_TIMEZONE", "UTC"))
+        return write_day(value.astimezone(tz).date())
+    return write_day(value)
 
 
 def paragraphs(text: str | None) -> Markup:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -37,12 +38,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def inbox() -> Iterator[Inbox]:
-    """A running SMTP server's inbox; ``inbox.port`` is where it listens."""
-    handler = Inbox()
+@contextmanager
+def smtp_server(handler: Inbox) -> Iterator[Inbox]:
+    """An SMTP server on a free loopback port keeping what it receives in ``handler``;
+    ``handler.port`` is where it listens."""
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     handler.port = controller.port
-    yield handler
-    controller.stop()
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def inbox() -> Iterator[Inbox]:
+    """A running SMTP server's inbox; ``inbox.port`` is where it listens."""
+    with smtp_server(Inbox()) as handler:
+        yield handler

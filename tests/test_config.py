@@ -1,5 +1,6 @@
 """Layered configuration and the production safety checks."""
 
+import logging
 import os
 import stat
 
@@ -22,6 +23,15 @@ def clean_env(monkeypatch):
     return monkeypatch
 
 
+@pytest.fixture
+def production(clean_env):
+    """A production configuration that starts (a strong secret, a keyring)."""
+    clean_env.setenv("REKINDLE_ENV", "production")
+    clean_env.setenv("SECRET_KEY", "s" * 40)
+    clean_env.setenv("REKINDLE_ENCRYPTION_KEYS", TEST_KEYRING)
+    return clean_env
+
+
 @pytest.mark.parametrize("secret", [None, "", "short", "x" * 31])
 def test_production_refuses_missing_or_short_secret(clean_env, tmp_path, secret):
     clean_env.setenv("REKINDLE_ENV", "production")
@@ -39,13 +49,39 @@ def test_production_refuses_missing_encryption_keys(clean_env, tmp_path):
         create_app(instance_path=str(tmp_path))
 
 
-def test_production_starts_with_strong_secret_and_secure_cookies(clean_env, tmp_path):
-    clean_env.setenv("REKINDLE_ENV", "production")
-    clean_env.setenv("SECRET_KEY", "s" * 40)
-    clean_env.setenv("REKINDLE_ENCRYPTION_KEYS", TEST_KEYRING)
+def test_production_starts_with_strong_secret_and_secure_cookies(production, tmp_path):
     app = create_app(instance_path=str(tmp_path))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert not app.debug
+
+
+def mail_warnings(caplog) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if "MAIL_SERVER" in r.getMessage()]
+
+
+def test_production_without_a_mail_server_warns_once_that_mail_goes_to_files(
+    production, tmp_path, caplog
+):
+    with caplog.at_level(logging.WARNING):
+        create_app(instance_path=str(tmp_path))
+    [warning] = mail_warnings(caplog)
+    assert warning.levelno == logging.WARNING
+    message = warning.getMessage()
+    assert "written as .eml files" in message and "instead of being sent" in message
+    assert str(tmp_path / "mail") in message and "REKINDLE_MAIL_SERVER" in message
+
+
+def test_production_with_a_mail_server_does_not_warn(production, tmp_path, caplog):
+    production.setenv("REKINDLE_MAIL_SERVER", "smtp.example.test")
+    with caplog.at_level(logging.WARNING):
+        create_app(instance_path=str(tmp_path))
+    assert mail_warnings(caplog) == []
+
+
+def test_development_without_a_mail_server_does_not_warn(clean_env, tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        create_app(instance_path=str(tmp_path))  # writing files is what development wants
+    assert mail_warnings(caplog) == []
 
 
 def test_development_secret_is_generated_once_with_private_mode(clean_env, tmp_path):

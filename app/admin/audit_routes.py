@@ -11,7 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, render_template, request
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -20,6 +20,7 @@ from app.admin import bp
 from app.admin.audit_words import ROUTINE, action_choices, people_in, sentence
 from app.authz import roles_required
 from app.extensions import db
+from app.form_dates import DayField
 from app.forms import BaseForm
 from app.models import AuditEvent, Case, Role, User
 
@@ -42,8 +43,8 @@ class AuditFilterForm(BaseForm):
         choices=[SelectChoice("", "Anything")] + [SelectChoice(c, w) for c, w in action_choices()],
         default="",
     )
-    start = DateField("From", validators=[Optional()])
-    end = DateField("To (inclusive)", validators=[Optional()])
+    start = DayField("From", validators=[Optional()])
+    end = DayField("To (inclusive)", validators=[Optional()])
     routine = BooleanField("Show routine page views")
 
 
@@ -73,7 +74,8 @@ def audit_log():
             unknown_user = actor_id is None
             query = query.where(AuditEvent.actor_id == actor_id)
         if form.case.data:
-            query = query.where(AuditEvent.case_id == form.case.data)
+            # Events about the case too: its reassignments are recorded with the case as object.
+            query = query.where(audit.about_case(form.case.data))
         if form.action.data:
             query = query.where(AuditEvent.action == form.action.data)
         elif not form.routine.data:

@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app import audit
-from app.admin import bp
+from app.admin import bp, list_args
 from app.admin.forms import NewCounselorForm, ReassignForm
 from app.auth.forms import PostForm
 from app.auth.services import deactivate_account, find_user, normalise_email
@@ -15,15 +15,15 @@ from app.authz import case_for_admin, roles_required, user_for_admin
 from app.cases.delivery import send_links
 from app.cases.routes import STATUS_LABELS
 from app.extensions import db
-from app.forms import clean_text
 from app.models import Role, User
 from app.services import cases as case_service
-from app.services import invitations
+from app.services import invitations, staff_accounts
 from app.services.cases import CaseRuleError
 
 
 def _render(form: NewCounselorForm | None = None, status: int = 200):
-    staff = case_service.staff_with_case_counts()
+    staff_filters = _staff_filters()
+    staff, staff_page, staff_pages = staff_accounts.staff_list(**staff_filters)
     latest = invitations.latest_staff_invitations(
         [user.id for user, _ in staff if not user.has_password]
     )
@@ -35,6 +35,11 @@ def _render(form: NewCounselorForm | None = None, status: int = 200):
     return render_template(
         "admin/index.html",
         staff=staff,
+        staff_page=staff_page,
+        staff_pages=staff_pages,
+        staff_filters=staff_filters,
+        staff_roles=staff_accounts.STAFF_ROLES,
+        staff_states=staff_accounts.STAFF_STATES,
         invitations=latest,
         links=links,
         cases=cases,
@@ -50,13 +55,22 @@ def _render(form: NewCounselorForm | None = None, status: int = 200):
 
 def _case_filters() -> dict:
     """The case list's search, counselor and status filters and page, from the query."""
-    counselor = request.args.get("counselor", "")
     return {
-        # Control characters dropped: NUL in particular cannot reach PostgreSQL (a 500 otherwise).
-        "search": clean_text(request.args.get("q", ""))[:100],
-        "counselor_id": int(counselor) if counselor.isdigit() and len(counselor) < 10 else None,
-        "status": clean_text(request.args.get("status", ""))[:32],
-        "page": min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000),
+        "search": list_args.text("q"),
+        "counselor_id": list_args.number("counselor"),
+        "status": list_args.text("status", 32),
+        "page": list_args.page("page"),
+    }
+
+
+def _staff_filters() -> dict:
+    """The account list's search, role and state filters and page (their own names in the
+    query, so both lists keep their place on the one page)."""
+    return {
+        "search": list_args.text("staff_q"),
+        "role": list_args.text("role", 32),
+        "state": list_args.text("state", 32),
+        "page": list_args.page("staff_page"),
     }
 
 

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.form_dates import ClockField, DayField
 from app.forms import BaseForm
 from app.models import AppointmentStatus, Modality
 from app.sessions.forms import KIND_LABELS, MODALITY_LABELS, MultiCheckboxField
@@ -42,8 +41,8 @@ STATUS_LABELS = {
 
 
 class _When(BaseForm):
-    date = DateField("Date", validators=[InputRequired("Choose the date of the session.")])
-    time = TimeField("Start time", validators=[InputRequired("Choose the start time.")])
+    date = DayField("Date", validators=[InputRequired("Choose the date of the session.")])
+    time = ClockField("Start time", validators=[InputRequired("Choose the start time.")])
     duration_minutes = IntegerField(
         "Duration (minutes)",
         default=50,
@@ -92,11 +91,11 @@ class BookForm(_When):
         default=6,
         validators=[Optional(), NumberRange(2, 52, "Between 2 and 52 sessions.")],
     )
-    until = DateField("Last date", validators=[Optional()])
+    until = DayField("Last date", validators=[Optional()])
     overlap_ok = BooleanField("Book it anyway (I know it overlaps)")
     request_key = HiddenField()
 
-    def validate_until(self, field: DateField) -> None:
+    def validate_until(self, field: DayField) -> None:
         if self.repeat.data != "none" and self.ends.data == "until":
             if field.data is None:
                 raise ValidationError("Choose the date of the last session.")

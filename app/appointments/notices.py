@@ -28,7 +28,7 @@ def _expected_ids(appointment: Appointment) -> list[int]:
 
 
 def _recipients(appointment: Appointment) -> list[int]:
-    from app.services.appointments import current_member_ids
+    from app.services.appointment_details import current_member_ids
 
     return rules.reminder_recipients(
         appointment, _expected_ids(appointment), current_member_ids(appointment.case_id)
@@ -86,7 +86,7 @@ def moved(appointment: Appointment, before: datetime | None) -> None:
 def cancelled(appointment: Appointment) -> None:
     """A cancellation: the reminders are withdrawn and each expected person is told."""
     from app.notifications import cancel_about
-    from app.services.appointments import current_member_ids
+    from app.services.appointment_details import current_member_ids
 
     cancel_about(("appointment", appointment.id), kinds=list(REMINDER_OFFSETS))
     if appointment.starts_at <= utcnow():
@@ -98,7 +98,7 @@ def cancelled(appointment: Appointment) -> None:
 
 def still_relevant(notification: Any) -> bool:
     """Asked right before delivery: may this notice still reach its recipient, as it is?"""
-    from app.services.appointments import current_member_ids
+    from app.services.appointment_details import current_member_ids
 
     appointment = db.session.scalar(
         sa.select(Appointment)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from wtforms import (
-    DateField,
     HiddenField,
     RadioField,
     SubmitField,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.form_dates import DayField
 from app.forms import BaseForm, RequiredSelectField
 
 
@@ -26,7 +26,7 @@ class AssignForm(BaseForm):
         validators=[DataRequired("Choose a module.")],
     )
     recipients = RadioField("Give it to", validators=[DataRequired("Choose who receives it.")])
-    due_date = DateField(
+    due_date = DayField(
         "Due date",
         validators=[Optional()],
         description="Optional. Clients see it as a gentle target.",

@@ -230,7 +230,9 @@ def iso_day(value: str | None) -> str:
     """An ISO date string (as stored in answers) shown as ``27 Nov 2026``."""
     from datetime import date
 
+    from app.practice_dates import write_day
+
     try:
-        return date.fromisoformat(value or "").strftime("%d %b %Y")
+        return write_day(date.fromisoformat(value or ""))
     except ValueError:
         return ""

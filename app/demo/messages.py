@@ -14,14 +14,14 @@ from app.demo.accounts import demo_user
 from app.demo.caseload import demo_couple_case
 from app.demo.data import load
 from app.extensions import db
-from app.messages import services
+from app.messages import services, thread_setup
 from app.models import Message, MessageThread, Role, utcnow
 
 
 def seed() -> None:
     """The demo couple's threads and their messages, oldest first."""
     case = demo_couple_case()
-    services.ensure_threads([(case, services.memberships_in(case))])
+    thread_setup.ensure_threads([(case, thread_setup.memberships_in(case))])
     threads = {
         t.slot: t
         for t in db.session.scalars(

@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from wtforms import (
-    DateField,
     HiddenField,
     RadioField,
     SelectMultipleField,
@@ -22,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.form_dates import DayField
 from app.forms import BaseForm
 from app.models import Exercise, ExerciseKind
 from app.policy import ANSWER
@@ -147,7 +147,7 @@ class GoalPlanForm(AnswerForm):
         validators=[Length(max=5_000)],
         render_kw={"rows": 5},
     )
-    target_date = DateField("Target date", validators=[Optional()])
+    target_date = DayField("Target date", validators=[Optional()])
 
     def validate_goal(self, field) -> None:
         self.require(field, "Write down your goal.")
@@ -193,8 +193,8 @@ class SpaceCommitmentForm(AnswerForm):
     """A period of space with start and end dates and a short daily check-in."""
 
     kind = ExerciseKind.SPACE_COMMITMENT
-    start_date = DateField("From", validators=[Optional()])
-    end_date = DateField("Until", validators=[Optional()])
+    start_date = DayField("From", validators=[Optional()])
+    end_date = DayField("Until", validators=[Optional()])
     checkin = TextAreaField(
         "Daily check-in",
         description="A line or two each day about how you are doing.",

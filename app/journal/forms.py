@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from wtforms import (
-    DateField,
     HiddenField,
     RadioField,
     SelectField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.form_dates import DayField
 from app.forms import BaseForm
 from app.policy import JOURNAL, audience_labels
 from app.services.journal import MAX_BODY, MAX_TITLE, MOOD_WORDS
@@ -150,8 +150,8 @@ class SearchForm(BaseForm):
     q = StringField("Words", validators=[Optional(), Length(max=200)])
     tag = StringField("Tag", validators=[Optional(), Length(max=40)])
     mood = SelectField("Mood", choices=[SelectChoice("", "Any"), *MOODS], default="")
-    since = DateField("From", validators=[Optional(), _plausible_day])
-    until = DateField("To", validators=[Optional(), _plausible_day])
+    since = DayField("From", validators=[Optional(), _plausible_day])
+    until = DayField("To", validators=[Optional(), _plausible_day])
 
     def validate_until(self, field) -> None:
         """The range must not end before it starts."""

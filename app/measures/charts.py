@@ -18,6 +18,17 @@ from app.measures.instruments import Instrument
 BAND_FILLS = ["#f6f1ee", "#efe5e0", "#f6f1ee", "#efe5e0", "#f6f1ee"]
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 40, 150, 14, 40
+#: The gap chart keeps the same plot and adds rows below it: the gap per week, the partners'
+#: names, the marker legend. Nothing about the gap is written inside the plot, where the two
+#: partners' points are.
+GAP_HEIGHT, GAP_BOTTOM = 304, 84
+#: Score labels are written beside the points only while there is room for them.
+MAX_LABELLED_POINTS = 12
+#: Baseline to baseline between the two score labels of one week (the font is 11).
+LABEL_GAP = 12
+#: Room inside the gap chart's plot above the top score and below the lowest, for their labels.
+LABEL_ROOM = 18
+PROVISIONAL_NOTE = "threshold provisional"
 
 
 @dataclass(frozen=True)
@@ -66,13 +77,24 @@ def gap_steps(instrument: Instrument, gaps: Sequence[int]) -> list[str | None]:
 
 
 class _Frame:
-    def __init__(self, instrument: Instrument, n: int, title: str) -> None:
+    def __init__(
+        self,
+        instrument: Instrument,
+        n: int,
+        title: str,
+        *,
+        height: int = HEIGHT,
+        bottom: int = BOTTOM,
+        pad: int = 0,
+    ) -> None:
         self.instrument = instrument
+        self.pad = pad
         self.n = max(n, 1)
+        self.height = height
         self.plot_w = WIDTH - LEFT - RIGHT
-        self.plot_h = HEIGHT - TOP - BOTTOM
+        self.plot_h = height - TOP - bottom
         self.parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
             f'width="100%" role="img" aria-label="{escape(title)}" class="chart-svg" '
             'font-family="Rekindle Sans, sans-serif" font-size="11">',
             f"<title>{escape(title)}</title>",
@@ -83,7 +105,8 @@ class _Frame:
 
     def y(self, v: float) -> float:
         lo, hi = self.instrument.score_min, self.instrument.score_max
-        return TOP + self.plot_h * (1 - (v - lo) / ((hi - lo) or 1))
+        inner = self.plot_h - 2 * self.pad
+        return TOP + self.pad + inner * (1 - (v - lo) / ((hi - lo) or 1))
 
     def bands(self) -> None:
         for k, band in enumerate(self.instrument.bands):
@@ -106,14 +129,22 @@ class _Frame:
                     f'fill="#6b5a55">{escape(line)}</text>'
                 )
 
-    def cutoff(self) -> None:
+    def cutoff(self, *, label_outside: bool = False) -> None:
+        # Outside the plot (the gap chart's right margin is free), clear of the last point's
+        # score labels, the label never meets a point.
         cy = self.y(self.instrument.cutoff)
+        x, y = (WIDTH - RIGHT + 16, cy + 4) if label_outside else (LEFT + 4, cy - 4)
         self.parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{cy:.1f}" y2="{cy:.1f}" '
             'stroke="#9a3412" stroke-width="1.5" stroke-dasharray="6 3"/>'
-            f'<text x="{LEFT + 4}" y="{cy - 4:.1f}" fill="#9a3412">'
+            f'<text x="{x}" y="{y:.1f}" fill="#9a3412">'
             f"cutoff {self.instrument.cutoff:g}</text>"
         )
+
+    def labelled(self, i: int) -> bool:
+        """Whether the date (and the gap) of point ``i`` is written under the plot."""
+        every = max(1, (self.n + 5) // 6)
+        return i % every == 0 or i == self.n - 1
 
     def axes(self, labels: Sequence[str]) -> None:
         lo, hi = self.instrument.score_min, self.instrument.score_max
@@ -122,9 +153,8 @@ class _Frame:
                 f'<text x="{LEFT - 6}" y="{self.y(tick) + 4:.1f}" text-anchor="end" '
                 f'fill="#6b5a55">{tick}</text>'
             )
-        every = max(1, (len(labels) + 5) // 6)
         for i, label in enumerate(labels):
-            if i % every == 0 or i == len(labels) - 1:
+            if self.labelled(i):
                 self.parts.append(
                     f'<text x="{self.x(i):.1f}" y="{TOP + self.plot_h + 16}" '
                     f'text-anchor="middle" fill="#6b5a55">{escape(label)}</text>'
@@ -144,25 +174,60 @@ class _Frame:
                 f'<circle cx="{self.x(i):.1f}" cy="{self.y(v):.1f}" r="3" fill="{color}"/>'
             )
 
-    def marker(self, i: int, v: float, text: str) -> None:
-        # A ring around the point and a word: reliable change is never shown by colour alone.
-        cx, cy = self.x(i), self.y(v)
+    def ring(self, i: int, v: float) -> None:
         self.parts.append(
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="7" fill="none" stroke="#2b2321" '
-            f'stroke-width="1.5" class="reliable-change"/>'
-            f'<text x="{cx:.1f}" y="{cy - 10:.1f}" text-anchor="middle" fill="#2b2321">'
-            f"{escape(text)}</text>"
+            f'<circle cx="{self.x(i):.1f}" cy="{self.y(v):.1f}" r="7" fill="none" '
+            'stroke="#2b2321" stroke-width="1.5" class="reliable-change"/>'
         )
 
-    def legend(self, names: Sequence[str]) -> None:
+    def marker(self, i: int, v: float, text: str) -> None:
+        # A ring around the point and a word: reliable change is never shown by colour alone.
+        self.ring(i, v)
+        self.parts.append(
+            f'<text x="{self.x(i):.1f}" y="{self.y(v) - 10:.1f}" text-anchor="middle" '
+            f'fill="#2b2321">{escape(text)}</text>'
+        )
+
+    def score_labels(self, i: int, a: int, b: int) -> None:
+        """Both partners' scores of week ``i``: the higher above its point, the lower below it,
+        so the two stay apart however close (or equal) they are, and clear of a ring. Clamped
+        inside the plot; at the bottom edge the upper label moves up to keep the two apart."""
+        above, below = (0, 1) if a >= b else (1, 0)
+        scores = (a, b)
+        y_above = max(self.y(scores[above]) - 10, 10.0)
+        y_below = min(self.y(scores[below]) + 17, TOP + self.plot_h - 3)
+        y_above = min(y_above, y_below - LABEL_GAP)
+        for k, y in ((above, y_above), (below, y_below)):
+            self.parts.append(
+                f'<text x="{self.x(i):.1f}" y="{y:.1f}" text-anchor="middle" '
+                f'fill="{PALETTE[k % len(PALETTE)]}" class="score-label">{scores[k]}</text>'
+            )
+
+    def legend(self, names: Sequence[str], y: float) -> None:
         x = LEFT
         for k, name in enumerate(names):
             self.parts.append(
-                f'<rect x="{x}" y="{HEIGHT - 12}" width="10" height="10" '
+                f'<rect x="{x}" y="{y - 9:.1f}" width="10" height="10" '
                 f'fill="{PALETTE[k % len(PALETTE)]}"/>'
-                f'<text x="{x + 14}" y="{HEIGHT - 3}" fill="#2b2321">{escape(name)}</text>'
+                f'<text x="{x + 14}" y="{y:.1f}" fill="#2b2321">{escape(name)}</text>'
             )
             x += 30 + 7 * len(name)
+
+    def marker_legend(self, meaning: str, y: float) -> None:
+        """What a ring means, with the threshold; "threshold provisional" while it rests on a
+        placeholder or unchecked figure (see the instrument file's ``reliable_change``)."""
+        threshold = self.instrument.reliable_change
+        self.parts.append(
+            f'<circle cx="{LEFT + 5}" cy="{y - 4:.1f}" r="5" fill="none" stroke="#2b2321" '
+            'stroke-width="1.5"/>'
+            f'<text x="{LEFT + 14}" y="{y:.1f}" fill="#2b2321" class="marker-legend">'
+            f"{escape(meaning)} by {threshold:.1f} points or more"
+        )
+        if self.instrument.threshold_provisional:
+            self.parts.append(
+                f'<tspan fill="#9a3412" class="threshold-provisional"> ({PROVISIONAL_NOTE})</tspan>'
+            )
+        self.parts.append("</text>")
 
     def done(self) -> Markup:
         self.parts.append("</svg>")
@@ -179,29 +244,49 @@ def trend_svg(instrument: Instrument, points: Sequence[Point], *, title: str) ->
     for i, p in enumerate(points):
         if p.reliable:
             frame.marker(i, p.total, "reliable: " + p.reliable)
+    frame.marker_legend("reliable change", HEIGHT - 3)
     return frame.done()
 
 
 def gap_svg(
     instrument: Instrument, points: Sequence[GapPoint], names: tuple[str, str], *, title: str
 ) -> Markup:
-    """Both partners' scores on one chart, the gap between them as bars, gap changes ringed."""
-    frame = _Frame(instrument, len(points), title)
-    frame.cutoff()
+    """Both partners' scores on one chart, the gap between them as bars, gap changes ringed.
+
+    Inside the plot only the points, their score labels (the higher partner's above, the lower
+    one's below) and the rings; the gap and its change are written in a row under the dates.
+    """
+    frame = _Frame(
+        instrument, len(points), title, height=GAP_HEIGHT, bottom=GAP_BOTTOM, pad=LABEL_ROOM
+    )
+    frame.cutoff(label_outside=True)
     frame.axes([p.label for p in points])
+    below_plot = TOP + frame.plot_h
     for i, p in enumerate(points):
         # The gap: a light bar from one partner's score to the other's.
         top, bottom = frame.y(max(p.a, p.b)), frame.y(min(p.a, p.b))
         frame.parts.append(
             f'<rect x="{frame.x(i) - 4:.1f}" y="{top:.1f}" width="8" '
             f'height="{max(bottom - top, 1):.1f}" fill="#e7dcd8" class="gap-bar"/>'
-            f'<text x="{frame.x(i) + 7:.1f}" y="{(top + bottom) / 2 + 4:.1f}" '
-            f'fill="#6b5a55">gap {p.gap}</text>'
         )
+        if frame.labelled(i) or p.change:
+            frame.parts.append(
+                f'<text x="{frame.x(i):.1f}" y="{below_plot + 30}" text-anchor="middle" '
+                f'fill="#6b5a55" class="gap-label">gap {p.gap}</text>'
+            )
+        if p.change:
+            frame.parts.append(
+                f'<text x="{frame.x(i):.1f}" y="{below_plot + 42}" text-anchor="middle" '
+                f'fill="#2b2321" class="gap-change">gap {escape(p.change)}</text>'
+            )
     frame.line([p.a for p in points], 0)
     frame.line([p.b for p in points], 1, "6 3")
+    if len(points) <= MAX_LABELLED_POINTS:
+        for i, p in enumerate(points):
+            frame.score_labels(i, p.a, p.b)
     for i, p in enumerate(points):
         if p.change:
-            frame.marker(i, max(p.a, p.b), "gap " + p.change)
-    frame.legend(list(names))
+            frame.ring(i, max(p.a, p.b))
+    frame.legend(list(names), below_plot + 60)
+    frame.marker_legend("the gap widened or narrowed", below_plot + 76)
     return frame.done()

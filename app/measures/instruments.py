@@ -80,9 +80,13 @@ class Instrument:
     cutoff_meaning: str
     cutoff_source: str
     rci_sd: float
+    rci_sd_status: str
+    rci_sd_source: str
     rci_reliability: float
-    rci_source: str
-    rci_verified: bool
+    rci_reliability_status: str
+    rci_reliability_source: str
+    rci_threshold_written: float
+    wording_checked: bool
     loinc_panel: str | None
     loinc_total: str | None
     safety_item: str | None
@@ -92,6 +96,21 @@ class Instrument:
     def reliable_change(self) -> float:
         """Jacobson–Truax: the smallest change unlikely (p < .05) to be measurement error."""
         return 1.96 * self.rci_sd * math.sqrt(2) * math.sqrt(1 - self.rci_reliability)
+
+    @property
+    def rci_verified(self) -> bool:
+        """Both figures behind the threshold were read in their source."""
+        return self.rci_sd_status == self.rci_reliability_status == "verified"
+
+    @property
+    def threshold_provisional(self) -> bool:
+        """The reliable-change threshold rests on a placeholder or an unchecked figure."""
+        return not self.rci_verified
+
+    @property
+    def rci_source(self) -> str:
+        """Where the SD and the reliability come from, in one sentence pair."""
+        return f"SD: {self.rci_sd_source} Reliability: {self.rci_reliability_source}"
 
     def band_of(self, total: int) -> Band:
         """The band a total falls in."""
@@ -190,9 +209,13 @@ def _load(path: Path) -> Instrument:
         cutoff_meaning=cut["meaning"],
         cutoff_source=cut["source"],
         rci_sd=float(rc["sd"]),
+        rci_sd_status=rc["sd_status"],
+        rci_sd_source=rc["sd_source"],
         rci_reliability=float(rc["reliability"]),
-        rci_source=rc["source"],
-        rci_verified=bool(rc["verified"]),
+        rci_reliability_status=rc["reliability_status"],
+        rci_reliability_source=rc["reliability_source"],
+        rci_threshold_written=float(rc["threshold"]),
+        wording_checked=bool(data.get("wording_checked", True)),
         loinc_panel=data.get("loinc_panel"),
         loinc_total=data.get("loinc_total"),
         safety_item=data.get("safety_item"),

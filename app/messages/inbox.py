@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.messages import counts, services
+from app.messages import counts, services, thread_setup
 from app.models import Case, CaseStatus, Message, MessageThread, User, utcnow
 from app.policy import messages as policy
 
@@ -85,7 +85,7 @@ def inbox(
     threads = threads[:INBOX_PAGE]
     if not threads:
         return InboxPage(rows=[], older=None)
-    members = services._members_of(sorted({t.case_id for t in threads}))
+    members = thread_setup.members_of(sorted({t.case_id for t in threads}))
     last_ids = [t.last_message_id for t in threads if t.last_message_id is not None]
     last = {
         m.id: m

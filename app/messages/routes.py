@@ -14,7 +14,7 @@ from app.authz import case_for_counselor, deny, ensure_open, roles_required
 from app.database import defer_write
 from app.drafts import read_autosave_payload
 from app.extensions import csrf, db
-from app.messages import bp, counts, notifications, services
+from app.messages import bp, counts, notifications, services, thread_setup
 from app.messages.forms import MessageForm, RulesForm
 from app.models import Case, CaseMember, Role
 from app.policy import messages as policy
@@ -29,11 +29,11 @@ def _ensure_threads(cases: list[tuple[Case, list[CaseMember]]]) -> None:
     The check is a read; only when a thread is missing does this GET write, in a write
     transaction of its own (SQLite: BEGIN IMMEDIATE), committed at once.
     """
-    if not services.missing_threads(cases):
+    if not thread_setup.missing_threads(cases):
         return
     db.session.commit()
     g.sqlite_write = True
-    services.ensure_threads(cases)
+    thread_setup.ensure_threads(cases)
     db.session.commit()
     g.sqlite_write = False
 
@@ -58,7 +58,7 @@ def _new_form() -> MessageForm:
 @roles_required(Role.CLIENT)
 def mine():
     """The client's conversations in every case they belong to."""
-    members = services.memberships_of(current_user)
+    members = thread_setup.memberships_of(current_user)
     _ensure_threads(members)
     case_ids = [case.id for case, _ in members]
     views = services.threads_of_cases(current_user, case_ids)
@@ -72,7 +72,7 @@ def mine():
 def case_threads(case_id: int):
     """The counselor's view of one case's threads, with the case's rule."""
     case = case_for_counselor(case_id)
-    members = services.memberships_in(case)
+    members = thread_setup.memberships_in(case)
     _ensure_threads([(case, members)])
     rules = services.rules_of(case)
     form = RulesForm(data={"clients_may_start": "yes" if policy.clients_may_start(rules) else "no"})

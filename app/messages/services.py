@@ -2,7 +2,8 @@
 
 Every read asks ``app.policy.messages`` which threads the viewer may know about. Services flush;
 the views commit. A thread page costs a fixed number of statements however long the thread is:
-messages page by keyset (``before`` a message id), newest first.
+messages page by keyset (``before`` a message id), newest first. Which threads a case has, and
+creating them, is ``app.messages.thread_setup``.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.messages.thread_setup import members_of
 from app.models import (
     Case,
-    CaseKind,
     CaseMember,
     Message,
     MessageDraft,
@@ -25,9 +26,7 @@ from app.models import (
     MessageRules,
     MessageThread,
     Role,
-    ThreadKind,
     User,
-    thread_slot,
     utcnow,
 )
 from app.policy import messages as policy
@@ -65,103 +64,7 @@ class ThreadView:
         return {m.user_id for m in self.members if m.erased_at is None}
 
 
-# --- threads -----------------------------------------------------------------------------
-
-
-def wanted_slots(case: Case, members: list[CaseMember]) -> list[tuple[ThreadKind, int | None]]:
-    """The threads a case has: a couple's joint one, and one private thread per client."""
-    slots: list[tuple[ThreadKind, int | None]] = []
-    if case.kind is CaseKind.COUPLE:
-        slots.append((ThreadKind.JOINT, None))
-    slots += [(ThreadKind.PRIVATE, m.user_id) for m in members if m.erased_at is None]
-    return slots
-
-
-def missing_threads(
-    cases: list[tuple[Case, list[CaseMember]]],
-) -> list[tuple[Case, ThreadKind, int | None]]:
-    """The threads of these cases that do not exist yet (one statement)."""
-    if not cases:
-        return []
-    existing = set(
-        db.session.execute(
-            sa.select(MessageThread.case_id, MessageThread.slot).where(
-                MessageThread.case_id.in_([c.id for c, _ in cases])
-            )
-        ).all()
-    )
-    return [
-        (case, kind, client_id)
-        for case, members in cases
-        for kind, client_id in wanted_slots(case, members)
-        if (case.id, thread_slot(kind, client_id)) not in existing
-    ]
-
-
-def ensure_threads(cases: list[tuple[Case, list[CaseMember]]]) -> int:
-    """Create whatever threads of these cases are missing; returns how many it added.
-
-    The unique (case, slot) constraint makes this safe when two requests race: the loser's
-    insert fails in its savepoint and the winner's thread is used.
-    """
-    added = 0
-    for case, kind, client_id in missing_threads(cases):
-        try:
-            with db.session.begin_nested():
-                db.session.add(
-                    MessageThread(
-                        case_id=case.id,
-                        kind=kind,
-                        client_id=client_id,
-                        slot=thread_slot(kind, client_id),
-                    )
-                )
-            added += 1
-        except IntegrityError:
-            continue
-    db.session.flush()
-    return added
-
-
-def memberships_of(client: User) -> list[tuple[Case, list[CaseMember]]]:
-    """The client's cases, each with its members (two statements)."""
-    case_ids = list(
-        db.session.scalars(
-            sa.select(CaseMember.case_id).where(
-                CaseMember.user_id == client.id, CaseMember.erased_at.is_(None)
-            )
-        )
-    )
-    return _group(case_ids)
-
-
-def memberships_in(case: Case) -> list[CaseMember]:
-    """A case's members with their accounts."""
-    return _members_of([case.id])
-
-
-def _group(case_ids: list[int]) -> list[tuple[Case, list[CaseMember]]]:
-    if not case_ids:
-        return []
-    members = _members_of(case_ids)
-    cases: dict[int, Case] = {}
-    for member in members:
-        cases.setdefault(member.case_id, member.case)
-    return [(case, [m for m in members if m.case_id == case.id]) for case in cases.values()]
-
-
-def _members_of(case_ids: list[int]) -> list[CaseMember]:
-    return list(
-        db.session.scalars(
-            sa.select(CaseMember)
-            .where(CaseMember.case_id.in_(case_ids))
-            .options(
-                joinedload(CaseMember.user),
-                joinedload(CaseMember.case).joinedload(Case.counselor),
-            )
-            .order_by(CaseMember.case_id, CaseMember.role)
-        )
-    )
+# --- threads ---------------------------------------------------------------------------
 
 
 def threads_of_cases(viewer: User, case_ids: list[int]) -> list[ThreadView]:
@@ -175,7 +78,7 @@ def threads_of_cases(viewer: User, case_ids: list[int]) -> list[ThreadView]:
         .options(joinedload(MessageThread.case).joinedload(Case.counselor))
         .order_by(MessageThread.case_id, MessageThread.kind, MessageThread.id)
     ).all()
-    members = _members_of(case_ids)
+    members = members_of(case_ids)
     return [_view(viewer, thread, rules, members, last_at) for thread, rules, last_at in rows]
 
 
@@ -216,7 +119,7 @@ def thread_for(viewer: User, thread_id: int) -> ThreadView | None:
     if row is None:
         return None
     thread, rules, last_at = row
-    view = _view(viewer, thread, rules, _members_of([thread.case_id]), last_at)
+    view = _view(viewer, thread, rules, members_of([thread.case_id]), last_at)
     if not policy.may_read_thread(viewer, thread, view.case, view.member_ids):
         return None
     return view

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import BooleanField, SelectField, StringField, TimeField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from app.form_dates import ClockField
 from app.forms import BaseForm
 from app.notifications import KindPreference, Preferences, time_zone_names
+from app.practice_dates import TIME_MESSAGE
 
 #: What a person may choose for a kind that can be switched off.
 WHEN_CHOICES = [
@@ -17,19 +19,8 @@ WHEN_CHOICES = [
     SelectChoice("digest", "In my daily summary"),
     SelectChoice("off", "Off"),
 ]
-TIME_MESSAGE = "Enter a time as hours and minutes, for example 21:00."
+
 ZONE_MESSAGE = "Choose a time zone from the list, written like Europe/London or America/New_York."
-
-
-class ClockTimeField(TimeField):
-    """A time of day (``21:00``); anything else gets the one message people understand."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(TIME_MESSAGE) from exc
 
 
 def field_name(code: str) -> str:
@@ -44,7 +35,7 @@ def _chosen(form: BaseForm, field: SelectField) -> None:
         raise ValidationError("Choose when to hear about this.")
 
 
-def _a_time(form: BaseForm, field: TimeField) -> None:
+def _a_time(form: BaseForm, field: ClockField) -> None:
     if field.data is None:
         raise ValidationError(TIME_MESSAGE)
 
@@ -70,17 +61,17 @@ class PreferencesForm(BaseForm):
     )
     # The times carry no "required" flag: each always holds a value, and "(required)" beside
     # three short labels crowds a phone; an emptied one gets the message all the same.
-    quiet_start = ClockTimeField(
+    quiet_start = ClockField(
         "Quiet from",
         validators=[_a_time],
         description="No e-mails from this time…",
     )
-    quiet_end = ClockTimeField(
+    quiet_end = ClockField(
         "Quiet until",
         validators=[_a_time],
         description="…until this time. The same time in both means no quiet hours.",
     )
-    digest_time = ClockTimeField(
+    digest_time = ClockField(
         "Daily summary at",
         validators=[_a_time],
         description="One e-mail a day listing what you chose to hear about in the summary.",

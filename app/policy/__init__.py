@@ -8,13 +8,15 @@ module outside the package judges visibility (tests/test_policy_is_the_only_judg
 Every kind of client writing (journal entries, exercise answers, counselor comments and
 feedback; later messages and measure results) is read through this module:
 
-* what a ``Visibility`` level reaches: ``Visibility.X.reaches_counselor``, ``.reaches_partner``,
-  ``.is_shared``, ``.widens(old)`` (the enum's properties ask this module);
+* what a ``Visibility`` level reaches: ``policy.reaches_counselor(level)``, ``reaches_partner``,
+  ``is_shared``, ``widens(new, old)``, ``narrows`` and the moves an author may make
+  (``app/policy/levels.py``; the enum's properties ask it too);
 * SQL criteria for every list, count, badge, search, feed and scoped getter:
   ``readable_by_author``, ``readable_by_partner``, ``readable_by_counselor``, ``readable_by``.
   Each takes the viewer *and* the case: an item is readable only in the case it belongs to,
   and only by someone who holds that role in that case;
-* ``may_read`` for one item; the words for each audience (``audience_labels``, ``EXPORT_LABELS``).
+* ``may_read`` for one loaded item (``app/policy/items.py``); the words for each audience
+  (``audience_labels``, ``EXPORT_LABELS``).
 
 The rule, for writing of a client (its *author*) in a case:
 
@@ -30,16 +32,14 @@ author, audience and sent-state live: the builders and ``may_read`` then cover i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from enum import Enum
-from typing import Any, cast, overload
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.extensions import db
 from app.models import (
     Assignment,
     AssignmentRecipient,
@@ -54,104 +54,63 @@ from app.models import (
     Visibility,
 )
 from app.policy import confidentiality, safety
+from app.policy.items import Facts, facts_of, may_read
+from app.policy.levels import (
+    AUDIENCES,
+    Audience,
+    audiences_open_to,
+    changes_audience,
+    is_shared,
+    labels_open_to,
+    left_the_counselor,
+    level_from,
+    levels_reaching_counselor,
+    levels_reaching_partner,
+    may_change_audience,
+    narrows,
+    reaches_counselor,
+    reaches_partner,
+    widens,
+)
 
-
-@dataclass(frozen=True)
-class Audience:
-    """Who besides the author a visibility level reaches."""
-
-    counselor: bool
-    partner: bool
-
-    @property
-    def breadth(self) -> int:
-        """How many kinds of reader it reaches; a wider audience has a larger breadth."""
-        return int(self.counselor) + int(self.partner)
-
-
-AUDIENCES: Mapping[Visibility, Audience] = {
-    Visibility.PRIVATE: Audience(counselor=False, partner=False),
-    Visibility.COUNSELOR: Audience(counselor=True, partner=False),
-    Visibility.COUNSELOR_AND_PARTNER: Audience(counselor=True, partner=True),
-}
-
-
-def reaches_counselor(visibility: Visibility) -> bool:
-    """Whether writing at this level may be read by the case counselor once sent."""
-    return AUDIENCES[visibility].counselor
-
-
-def reaches_partner(visibility: Visibility) -> bool:
-    """Whether writing at this level may be read by the partner once sent."""
-    return AUDIENCES[visibility].partner
-
-
-def is_shared(visibility: Visibility) -> bool:
-    """Whether anyone besides the author may read writing at this level."""
-    return AUDIENCES[visibility].breadth > 0
-
-
-def widens(new: Visibility, old: Visibility) -> bool:
-    """Whether moving from ``old`` to ``new`` lets someone read who could not before."""
-    before, after = AUDIENCES[old], AUDIENCES[new]
-    return (after.counselor and not before.counselor) or (after.partner and not before.partner)
-
-
-def narrows(new: Visibility, old: Visibility) -> bool:
-    """Whether moving from ``old`` to ``new`` takes the writing away from someone (a revoke)."""
-    return widens(old, new)
-
-
-@overload
-def level_from(value: str | None, default: Visibility) -> Visibility: ...
-@overload
-def level_from(value: str | None, default: None = None) -> Visibility | None: ...
-def level_from(value: str | None, default: Visibility | None = None) -> Visibility | None:
-    """The audience a submitted form value names; anything unknown is ``default``."""
-    try:
-        return Visibility(value or "")
-    except ValueError:
-        return default
-
-
-def changes_audience(new: Visibility, old: Visibility) -> bool:
-    """Whether moving from ``old`` to ``new`` changes who may read the writing."""
-    return widens(new, old) or narrows(new, old)
-
-
-def levels_reaching_counselor() -> list[Visibility]:
-    """The levels the case counselor may read."""
-    return [v for v in Visibility if reaches_counselor(v)]
-
-
-def levels_reaching_partner() -> list[Visibility]:
-    """The levels the partner may read."""
-    return [v for v in Visibility if reaches_partner(v)]
-
-
-def left_the_counselor(change: Any) -> ColumnElement[bool]:
-    """A sharing-history column (a change's new level) that no longer reaches the counselor."""
-    return cast(ColumnElement[bool], change.not_in(levels_reaching_counselor()))
-
-
-def may_change_audience(case: Case, new: Visibility, old: Visibility) -> bool:
-    """Whether the author may move their writing from ``old`` to ``new`` in ``case`` now.
-
-    Narrowing (revoking) is always allowed, in closed cases too, so that taking writing back
-    never depends on the counselor; a closed case refuses only what would reach someone new.
-    """
-    return not (case.is_closed and widens(new, old))
-
-
-def audiences_open_to(case: Case, current: Visibility) -> list[Visibility]:
-    """The levels the author may choose now: all of them, or in a closed case the narrower."""
-    return [v for v in Visibility if may_change_audience(case, v, current)]
-
-
-def labels_open_to(case: Case, current: Visibility, labels: Mapping[Any, str]) -> dict[Any, str]:
-    """``labels`` (keyed by level or its value) cut to the levels open to the author now."""
-    open_to = audiences_open_to(case, current)
-    return {k: v for k, v in labels.items() if Visibility(getattr(k, "value", k)) in open_to}
+#: The package's API: what a level reaches (``levels.py``), the kinds of writing, the SQL
+#: criteria, and the rule for one loaded item (``items.py``). Feature rules are its modules.
+__all__ = [
+    "ANSWER",
+    "AUDIENCES",
+    "EVERY_CASE",
+    "EXPORT_LABELS",
+    "JOURNAL",
+    "Audience",
+    "CaseScope",
+    "EveryCase",
+    "Facts",
+    "WritingKind",
+    "audience_labels",
+    "audiences_open_to",
+    "changes_audience",
+    "comments_readable_by",
+    "confidentiality",
+    "facts_of",
+    "feedback_readable_by",
+    "is_shared",
+    "labels_open_to",
+    "left_the_counselor",
+    "level_from",
+    "levels_reaching_counselor",
+    "levels_reaching_partner",
+    "may_change_audience",
+    "may_read",
+    "narrows",
+    "reaches_counselor",
+    "reaches_partner",
+    "readable_by",
+    "readable_by_author",
+    "readable_by_counselor",
+    "readable_by_partner",
+    "safety",
+    "widens",
+]
 
 
 # --- kinds of writing ----------------------------------------------------------------------
@@ -364,79 +323,3 @@ def feedback_readable_by(viewer: User, case: CaseScope) -> ColumnElement[bool]:
             sa.select(Assignment.id).where(Assignment.case_id.in_(held))
         )
     return sa.false()
-
-
-# --- one loaded object ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What the rule needs to know about one item of writing."""
-
-    case_id: int
-    author_id: int
-    visibility: Visibility
-    sent: bool
-    #: When it last reached a new reader (a held author's later shares stay back).
-    shared_at: datetime | None = None
-    #: The assignment an answer belongs to (its confidentiality depends on it).
-    assignment_id: int | None = None
-
-
-def facts_of(item: JournalEntry | Response) -> Facts:
-    """The facts of a loaded entry, or of an answer loaded with its recipient and assignment."""
-    sent = item.status is ResponseStatus.SUBMITTED
-    if isinstance(item, JournalEntry):
-        return Facts(item.case_id, item.author_id, item.visibility, sent, item.shared_at)
-    assignment = item.recipient.assignment
-    return Facts(
-        assignment.case_id,
-        item.recipient.user_id,
-        item.visibility,
-        sent,
-        item.updated_at,
-        assignment.id,
-    )
-
-
-def may_read(
-    viewer: User,
-    case: Case,
-    item: JournalEntry | Response | Facts,
-    *,
-    member_ids: Iterable[int] | None = None,
-) -> bool:
-    """Whether ``viewer`` may read ``item`` on a page of ``case`` (same answers as the SQL).
-
-    ``member_ids`` are the case's current members when the caller has them (for example from
-    the case page); otherwise they are read from the loaded case or the database.
-    """
-    facts = item if isinstance(item, Facts) else facts_of(item)
-    if facts.case_id != case.id:
-        return False
-    if viewer.role is Role.COUNSELOR:
-        return case.counselor_id == viewer.id and facts.sent and reaches_counselor(facts.visibility)
-    if viewer.role is not Role.CLIENT:
-        return False
-    if facts.author_id == viewer.id:
-        return True
-    members = set(member_ids) if member_ids is not None else _current_member_ids(case)
-    if not (viewer.id in members and facts.sent and reaches_partner(facts.visibility)):
-        return False
-    if facts.assignment_id is not None and facts.assignment_id in (
-        confidentiality.withheld_assignment_ids(case.id)
-    ):
-        return False
-    return not safety.is_held(case.id, facts.author_id, facts.shared_at)
-
-
-def _current_member_ids(case: Case) -> set[int]:
-    if "members" not in sa.inspect(case).unloaded:
-        return {m.user_id for m in case.members if m.erased_at is None}
-    return set(
-        db.session.scalars(
-            sa.select(CaseMember.user_id).where(
-                CaseMember.case_id == case.id, CaseMember.erased_at.is_(None)
-            )
-        )
-    )

@@ -16,6 +16,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app import audit
 from app.extensions import db
 from app.models import AuditEvent, Case, Role, User
 from app.services.combined_read import Part, read
@@ -39,11 +40,7 @@ def moves_part(case_id: int) -> Part:
         (AuditEvent,),
         sa.and_(
             AuditEvent.action == "case.reassigned",
-            # The event is recorded about the case itself (its object), not "in" a case.
-            sa.or_(
-                AuditEvent.case_id == case_id,
-                sa.and_(AuditEvent.object_type == "cases", AuditEvent.object_id == case_id),
-            ),
+            audit.about_case(case_id),
             AuditEvent.outcome == "ok",
         ),
         order_by=(AuditEvent.id,),

@@ -2,18 +2,18 @@
 
 Functions check the rules, write the history and flush; the view commits. Every change raises
 the appointment's SEQUENCE (calendars replace their copy) and tells the expected people
-through ``app.appointments.notices`` (in the same transaction).
+through ``app.appointments.notices`` (in the same transaction). What a booking says and the
+rules it must meet are in ``app.services.appointment_details`` (re-exported here).
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -25,97 +25,43 @@ from app.models import (
     AppointmentSeries,
     AppointmentStatus,
     Case,
-    CaseMember,
     CounselingSession,
-    Modality,
-    SessionKind,
     User,
     utcnow,
 )
 from app.services import recurrence
+from app.services.appointment_details import (
+    AppointmentRuleError,
+    Details,
+    apply,
+    check,
+    current_member_ids,
+    practice_timezone,
+)
 from app.services.recurrence import Repeat
+
+__all__ = [
+    "OUTCOMES",
+    "AppointmentRuleError",
+    "Details",
+    "book",
+    "cancel",
+    "following",
+    "load",
+    "mark",
+    "overlaps",
+    "practice_timezone",
+    "record_session",
+    "reschedule",
+]
 
 #: Marks that say how a past appointment went.
 OUTCOMES = (AppointmentStatus.ATTENDED, AppointmentStatus.LATE_CANCELLED, AppointmentStatus.NO_SHOW)
 
 
-class AppointmentRuleError(ValueError):
-    """A booking the rules refuse; ``field`` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str = "date") -> None:
-        super().__init__(message)
-        self.field = field
-
-
-@dataclass(frozen=True)
-class Details:
-    """What a booking says: when (wall clock in ``timezone``), how long, how, and who."""
-
-    local_start: datetime  # naive, in ``timezone``
-    timezone: str
-    duration_minutes: int
-    modality: Modality
-    location: str | None
-    video_url: str | None
-    kind: SessionKind
-    expected_ids: list[int]
-
-    @property
-    def starts_at(self) -> datetime:
-        """The start in UTC."""
-        return self.local_start.replace(tzinfo=ZoneInfo(self.timezone)).astimezone(UTC)
-
-
-def practice_timezone() -> str:
-    """The practice's time zone name (``REKINDLE_TIMEZONE``)."""
-    return str(current_app.config.get("REKINDLE_TIMEZONE", "UTC"))
-
-
 def new_uid() -> str:
     """A stable, meaningless calendar UID (no ids, no names)."""
     return f"{secrets.token_hex(16)}@rekindle"
-
-
-def current_member_ids(case_id: int) -> list[int]:
-    """The case's current members."""
-    return list(
-        db.session.scalars(
-            sa.select(CaseMember.user_id).where(
-                CaseMember.case_id == case_id, CaseMember.erased_at.is_(None)
-            )
-        )
-    )
-
-
-def _check(case: Case, details: Details) -> list[int]:
-    members = current_member_ids(case.id)
-    expected = sorted(set(details.expected_ids))
-    if details.kind is SessionKind.JOINT:
-        expected = sorted(members)
-    if not expected:
-        raise AppointmentRuleError("Choose who is expected at this session.", "expected")
-    if not set(expected) <= set(members):
-        raise AppointmentRuleError("Only members of this case can be expected.", "expected")
-    if details.kind is SessionKind.INDIVIDUAL and len(expected) != 1:
-        raise AppointmentRuleError(
-            "An individual session is with one person: choose one.", "expected"
-        )
-    if details.modality is Modality.VIDEO and not (details.video_url or "").startswith("https://"):
-        raise AppointmentRuleError("A video session needs its https:// link.", "video_url")
-    if details.modality is Modality.IN_PERSON and not (details.location or "").strip():
-        raise AppointmentRuleError("Say where the session takes place.", "location")
-    return expected
-
-
-def _apply(appointment: Appointment, details: Details, expected: list[int]) -> None:
-    appointment.starts_at = details.starts_at
-    appointment.timezone = details.timezone
-    appointment.duration_minutes = details.duration_minutes
-    appointment.modality = details.modality
-    appointment.location = (details.location or "").strip() or None
-    appointment.video_url = details.video_url if details.modality is Modality.VIDEO else None
-    appointment.kind = details.kind
-    appointment.expected = [AppointmentAttendee(user_id=uid) for uid in expected]
 
 
 def _history(
@@ -156,7 +102,7 @@ def book(
         first = _booked_with(request_key)
         if first is not None:
             return [first]
-    expected = _check(case, details)
+    expected = check(case, details)
     if not allow_past and details.starts_at < utcnow() - timedelta(days=1):
         raise AppointmentRuleError("Book a time from today on.", "date")
     starts = [details.starts_at]
@@ -192,7 +138,7 @@ def book(
                     original_start=start if series else None,
                     request_key=request_key if n == 0 else None,
                 )
-                _apply(appointment, _at(details, local), expected)
+                apply(appointment, replace(details, local_start=local), expected)
                 _history(appointment, counselor, "booked")
                 db.session.add(appointment)
                 booked.append(appointment)
@@ -211,19 +157,6 @@ def book(
 def _booked_with(request_key: str) -> Appointment | None:
     """The first appointment booked by the submission with this key, if any."""
     return db.session.scalar(sa.select(Appointment).where(Appointment.request_key == request_key))
-
-
-def _at(details: Details, local_start: datetime) -> Details:
-    return Details(
-        local_start=local_start,
-        timezone=details.timezone,
-        duration_minutes=details.duration_minutes,
-        modality=details.modality,
-        location=details.location,
-        video_url=details.video_url,
-        kind=details.kind,
-        expected_ids=details.expected_ids,
-    )
 
 
 def overlaps(
@@ -283,10 +216,10 @@ def reschedule(
     if appointment.status is not AppointmentStatus.BOOKED:
         raise AppointmentRuleError("Only a booked session can be moved.", "date")
     case = db.session.get_one(Case, appointment.case_id)
-    expected = _check(case, details)
+    expected = check(case, details)
     if not all_following or appointment.series_id is None:
         before = appointment.starts_at
-        _apply(appointment, details, expected)
+        apply(appointment, details, expected)
         appointment.sequence += 1
         _history(appointment, by, "moved", before=before, reason=reason)
         db.session.flush()
@@ -315,7 +248,7 @@ def reschedule(
     for item, start in zip(moved, starts, strict=False):
         before = item.starts_at
         local = start.astimezone(tz).replace(tzinfo=None)
-        _apply(item, _at(details, local), expected)
+        apply(item, replace(details, local_start=local), expected)
         item.series_id = series.id
         item.original_start = start
         item.sequence += 1

@@ -33,6 +33,7 @@ from app.models.measure import member_recent_scores
 from app.policy import EVERY_CASE, JOURNAL
 from app.policy import review as review_policy
 from app.services import appointment_reads
+from app.services.listing import contains
 
 PAGE_SIZE = 20
 DONE = (AssignmentStatus.SUBMITTED, AssignmentStatus.REVIEWED)
@@ -68,10 +69,6 @@ class DashboardPage:
     total: int
     page: int
     pages: int
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def dashboard(
@@ -133,17 +130,16 @@ def dashboard(
         filters.append(Case.status == CaseStatus(status))
     search = search.strip()[:100]
     if search:
-        pattern = f"%{_escape_like(search.lower())}%"
         member_match = (
             sa.select(CaseMember.id)
             .join(User, User.id == CaseMember.user_id)
             .where(
                 CaseMember.case_id == Case.id,
-                sa.func.lower(User.name).like(pattern, escape="\\"),
+                contains(User.name, search),
             )
             .exists()
         )
-        filters.append(sa.or_(sa.func.lower(Case.label).like(pattern, escape="\\"), member_match))
+        filters.append(sa.or_(contains(Case.label, search), member_match))
 
     page = max(page, 1)
 

@@ -21,9 +21,10 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import case_invitations, invitations
+from app.services import case_invitations, invitations, read_handover
 from app.services.concurrency import create_once
 from app.services.invitations import Place
+from app.services.listing import SEARCH_LENGTH, contains, one_page
 
 #: Where a case may go from each status; reopening a closed case is its own use case.
 TRANSITIONS: dict[CaseStatus, tuple[CaseStatus, ...]] = {
@@ -207,6 +208,8 @@ def reassign(case: Case, counselor_id: int) -> User:
     if counselor.id == case.counselor_id:
         raise CaseRuleError("counselor", "This counselor already holds the case.")
     audit.record("case.reassigned", case, detail=f"counselor {case.counselor_id}->{counselor.id}")
+    # In the same transaction: the move and what the new counselor has already read.
+    read_handover.carry_over(case.id, case.counselor_id, counselor.id)
     case.counselor_id = counselor.id
     case.updated_at = utcnow()
     db.session.flush()
@@ -269,25 +272,6 @@ def client_memberships(user: User) -> list[CaseMember]:
     )
 
 
-def staff_with_case_counts() -> list[tuple[User, int]]:
-    """Admins and counselors (not erased), each with the number of cases they hold."""
-    case_counts = (
-        sa.select(Case.counselor_id, sa.func.count(Case.id).label("cases"))
-        .group_by(Case.counselor_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(User, sa.func.coalesce(case_counts.c.cases, 0))
-        .outerjoin(case_counts, case_counts.c.counselor_id == User.id)
-        .where(User.role.in_([Role.ADMIN, Role.COUNSELOR]), User.erased_at.is_(None))
-        .order_by(User.role, User.name)
-    ).all()
-    return [(user, count) for user, count in rows]
-
-
-ADMIN_PAGE_SIZE = 25
-
-
 def case_list(
     *, search: str = "", counselor_id: int | None = None, status: str = "", page: int = 1
 ) -> tuple[list[Case], int, int]:
@@ -298,34 +282,21 @@ def case_list(
     from sqlalchemy.orm import joinedload
 
     filters = []
-    search = search.strip()[:100]
+    search = search.strip()[:SEARCH_LENGTH]
     if search:
-        pattern = (
-            "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
-        by_name = sa.select(User.id).where(sa.func.lower(User.name).like(pattern, escape="\\"))
-        filters.append(
-            sa.or_(
-                sa.func.lower(Case.label).like(pattern, escape="\\"),
-                Case.counselor_id.in_(by_name),
-            )
-        )
+        by_name = sa.select(User.id).where(contains(User.name, search))
+        filters.append(sa.or_(contains(Case.label, search), Case.counselor_id.in_(by_name)))
     if counselor_id:
         filters.append(Case.counselor_id == counselor_id)
     if status in {s.value for s in CaseStatus}:
         filters.append(Case.status == CaseStatus(status))
-    total = db.session.scalar(sa.select(sa.func.count(Case.id)).where(*filters)) or 0
-    pages = max(1, -(-total // ADMIN_PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    cases = db.session.scalars(
+    query = (
         sa.select(Case)
         .where(*filters)
         .options(joinedload(Case.counselor))
         .order_by(Case.label, Case.id)
-        .limit(ADMIN_PAGE_SIZE)
-        .offset((page - 1) * ADMIN_PAGE_SIZE)
     )
-    return list(cases), page, pages
+    return one_page(query, page)
 
 
 def all_cases() -> list[Case]:

@@ -6,7 +6,6 @@ counselor and the partner once sent, as far as its audience reaches).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,6 +30,7 @@ from app.models import (
 )
 from app.policy import ANSWER, EVERY_CASE
 from app.policy.announcements import newly_reaches_counselor, no_longer_reaches_counselor
+from app.practice_dates import iso_or_blank
 from app.services import announcements
 from app.services.concurrency import check_version
 
@@ -60,13 +60,6 @@ def empty_answer(kind: ExerciseKind) -> dict[str, Any]:
     }
 
 
-def _iso_date_or_blank(value: str) -> str:
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        return ""
-
-
 def draft_from_payload(exercise: Exercise, payload: AutosavePayload) -> dict[str, Any]:
     """A draft answer from an autosave: lenient (drafts may be incomplete), but bounded."""
     answer = empty_answer(exercise.kind)
@@ -78,7 +71,7 @@ def draft_from_payload(exercise: Exercise, payload: AutosavePayload) -> dict[str
             raw = payload.text(name, 10)
             answer[name] = int(raw) if raw.isdigit() and 0 <= int(raw) <= 10 else None
         elif name.endswith("_date"):
-            answer[name] = _iso_date_or_blank(payload.text(name, 40))
+            answer[name] = iso_or_blank(payload.text(name, 40))
         else:
             answer[name] = payload.text(name, max_length)
     return answer

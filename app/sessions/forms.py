@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.form_dates import ClockField, DayField
 from app.forms import BaseForm, RequiredSelectField
 from app.models import Modality, NoteFormat, SessionKind
 from app.services.checkins import ITEMS
@@ -39,8 +38,8 @@ class MultiCheckboxField(SelectMultipleField):
 class SessionForm(BaseForm):
     """Record or edit a session."""
 
-    date = DateField("Date", validators=[InputRequired("Choose the date of the session.")])
-    time = TimeField("Start time", validators=[InputRequired("Choose when the session started.")])
+    date = DayField("Date", validators=[InputRequired("Choose the date of the session.")])
+    time = ClockField("Start time", validators=[InputRequired("Choose when the session started.")])
     duration_minutes = IntegerField(
         "Duration (minutes)",
         default=50,
@@ -155,7 +154,7 @@ class HomeworkForm(BaseForm):
         validators=[InputRequired("Choose a module.")],
     )
     recipients = MultiCheckboxField("For", coerce=int, validate_choice=False)
-    due_date = DateField("Due date", validators=[Optional()])
+    due_date = DayField("Due date", validators=[Optional()])
     # Its own id: the session page's note section is id="note".
     note = TextAreaField(
         "Note for the couple",

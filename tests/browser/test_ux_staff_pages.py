@@ -37,7 +37,7 @@ def test_staff_pages_after_a_reassignment(app, factory, new_visitor):
     page.wait_for_selector(".alert-success:has-text('is now with Dana Reyes')")
     office.check_page()
     page.fill("#case-q", "rivera")
-    page.click("button:has-text('Show')")
+    page.click("form[aria-label='Find cases'] button:has-text('Show')")
     office.check_page()
     assert page.locator("label.fw-semibold").all_inner_texts() == ["Rivera couple"]
     office.screenshot("admin-cases")

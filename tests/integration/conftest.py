@@ -2,10 +2,12 @@
 
 ``two_hosts`` starts two gunicorn masters (``gunicorn.conf.py``, production configuration) on
 free loopback ports, both on the test run's PostgreSQL database and the same Redis, with the
-same secret key, keyring and instance folder, and an nginx in front of them that sends each
+same secret key, keyring and instance folder, one job consumer for both (PDFs, notification
+e-mails to a real SMTP server of the test's), and an nginx in front of them that sends each
 request to the next host in turn (no sticky sessions, no retry on the other host). Every
 response says which host served it (``X-Upstream``), so a test can show that a step really
-crossed from one host to the other.
+crossed from one host to the other, or steer a step to the host it wants (``aim_at``). The
+hosts start once for the whole folder.
 """
 
 from __future__ import annotations
@@ -28,11 +30,28 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import TEST_KEYRING, TEST_SECRET, anchor_file_for, client_key_store_for
+from tests.conftest import (
+    TEST_KEYRING,
+    TEST_PASSWORD,
+    TEST_SECRET,
+    anchor_file_for,
+    client_key_store_for,
+)
+from tests.consumer import launch_consumer
+from tests.mailbox import Inbox, smtp_server
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+#: Every test here: two hosts cannot share a SQLite file, so on SQLite they are skipped (the
+#: suite runs on PostgreSQL in CI, where they run every time).
+postgres_only = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"),
+    reason="PostgreSQL-only: two app hosts share one database server, never one SQLite file "
+    "(set TEST_DATABASE_URL to run it)",
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -118,17 +137,26 @@ class TwoHosts:
     port: int
     hosts: tuple[str, str]
     instance: Path
+    mail: Inbox
 
     def browser(self) -> Browser:
         """A new visitor with its own cookies, talking to the proxy."""
         return Browser(self.port)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
+def mail_sink() -> Iterator[Inbox]:
+    """The real SMTP server the hosts' consumer sends every e-mail to, for the whole module."""
+    with smtp_server(Inbox()) as inbox:
+        yield inbox
+
+
+@pytest.fixture(scope="package")
 def two_hosts(
-    migrated_database: str, tmp_path_factory: pytest.TempPathFactory
+    migrated_database: str, mail_sink: Inbox, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TwoHosts]:
-    """Two gunicorn masters on one database and one Redis, behind nginx on loopback."""
+    """Two gunicorn masters on one database and one Redis, behind nginx on loopback, and one
+    consumer; e-mail goes to ``mail_sink``."""
     if not (Path(NGINX).exists() or shutil.which("nginx")):
         pytest.fail(
             f"nginx not found at {NGINX}. Install it with: sudo apt-get install -y nginx "
@@ -140,6 +168,7 @@ def two_hosts(
     instance = tmp / "instance"
     instance.mkdir()
     ports = (free_port(), free_port())
+    proxy_port = free_port()
     prefix = f"rekindle-two-hosts-{secrets.token_hex(6)}"
     env = {
         **os.environ,
@@ -160,6 +189,10 @@ def two_hosts(
         # One job queue on the shared Redis, served by one consumer for both hosts.
         "REKINDLE_REDIS_URL": REDIS_URL,
         "REKINDLE_QUEUE_NAME": prefix,
+        # The consumer mails through the test's SMTP server; links lead back to the proxy.
+        "REKINDLE_MAIL_SERVER": "127.0.0.1",
+        "REKINDLE_MAIL_PORT": str(mail_sink.port),
+        "REKINDLE_PUBLIC_URL": f"http://127.0.0.1:{proxy_port}",
     }
     processes: list[subprocess.Popen] = []
     try:
@@ -175,29 +208,10 @@ def two_hosts(
                     start_new_session=True,
                 )
             )
-        consumer_log = tmp / "consumer.log"
-        processes.append(
-            subprocess.Popen(  # noqa: S603 - our own consumer, fixed arguments
-                [
-                    str(Path(sys.executable).parent / "huey_consumer"),
-                    "app.tasks.consumer.huey",
-                    "--workers",
-                    "1",
-                    "--delay",
-                    "0.05",
-                    "--max-delay",
-                    "0.2",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=consumer_log.open("wb"),
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
+        # The one consumer of both hosts' jobs: PDFs, and the notifications' e-mails.
+        processes.append(launch_consumer(env, tmp / "consumer.log", own_session=True))
         for n, port in enumerate(ports):
             wait_for(port, "/healthz", processes[n], tmp / f"host-{n}.log")
-        proxy_port = free_port()
         conf = tmp / "nginx.conf"
         conf.write_text(
             NGINX_CONF.format(
@@ -220,7 +234,7 @@ def two_hosts(
             )
         )
         wait_for(proxy_port, "/healthz", processes[-1], nginx_log)
-        yield TwoHosts(proxy_port, tuple(f"127.0.0.1:{p}" for p in ports), instance)
+        yield TwoHosts(proxy_port, tuple(f"127.0.0.1:{p}" for p in ports), instance, mail_sink)
     finally:
         for process in reversed(processes):
             stop(process)
@@ -321,3 +335,26 @@ class Browser:
     def post_json(self, path: str, body: dict, token: str) -> Answer:
         """POST JSON the way the autosave script does, with the CSRF header."""
         return self.request("POST", path, json_body=body, headers={"X-CSRFToken": token})
+
+    def aim_at(self, host: str) -> None:
+        """Make the next request (anyone's) reach ``host``: the proxy alternates, so ask it
+        for the health page until an answer comes from the other host."""
+        for _ in range(3):
+            if self.get("/healthz").host != host:
+                return
+        pytest.fail(f"the proxy sent every request to {host}")
+
+
+def sign_in(browser: Browser, email: str, password: str = TEST_PASSWORD) -> tuple[Answer, Answer]:
+    """The login form fetched from one host and posted through the other."""
+    page = browser.get("/login")
+    answer = browser.post(
+        "/login", {"email": email, "password": password, "csrf_token": page.csrf_token()}
+    )
+    return page, answer
+
+
+def crossed(*answers: Answer) -> bool:
+    """True when consecutive answers came from different hosts."""
+    hosts = [a.host for a in answers]
+    return all(hosts) and all(x != y for x, y in zip(hosts, hosts[1:], strict=False))

@@ -10,43 +10,21 @@ PostgreSQL only: two hosts cannot share a SQLite file, so on SQLite these tests 
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from datetime import UTC, datetime
 
-import pytest
 import sqlalchemy as sa
 
 from app.auth import throttle
 from app.extensions import db
 from app.models import CounselingSession, JournalEntry, NoteFormat, NoteStatus, SessionNote, utcnow
-from tests.conftest import TEST_PASSWORD
-from tests.integration.conftest import Answer, Browser, TwoHosts
+from tests.integration.conftest import Answer, TwoHosts, crossed, postgres_only, sign_in
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL"),
-    reason="PostgreSQL-only: two app hosts share one database server, never one SQLite file "
-    "(set TEST_DATABASE_URL to run it)",
-)
+pytestmark = postgres_only
 
 NEW_PASSWORD = "a calm walk by the harbour"
 KEY = "h" * 32
-
-
-def sign_in(browser: Browser, email: str, password: str = TEST_PASSWORD) -> tuple[Answer, Answer]:
-    """The login form fetched from one host and posted through the other."""
-    page = browser.get("/login")
-    answer = browser.post(
-        "/login", {"email": email, "password": password, "csrf_token": page.csrf_token()}
-    )
-    return page, answer
-
-
-def crossed(*answers: Answer) -> bool:
-    """True when consecutive answers came from different hosts."""
-    hosts = [a.host for a in answers]
-    return all(hosts) and all(x != y for x, y in zip(hosts, hosts[1:], strict=False))
 
 
 def test_the_proxy_sends_requests_to_both_hosts_in_turn(two_hosts: TwoHosts):

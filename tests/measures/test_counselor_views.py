@@ -53,6 +53,10 @@ def test_case_measures_page_shows_trends_and_the_gap(
     assert "gap widened" in page  # 2 → 22
     assert "<td>22</td>" in page  # the gap as text
     assert "Partner gap on the CSI-16" in page
+    # The CSI-16 SD is a placeholder: every chart's marker legend says the threshold is provisional.
+    assert page.count('class="threshold-provisional"') == 3
+    assert "Reliable change (±6.3, threshold provisional)" in page
+    assert "the standard deviation is a placeholder" in page  # the sources list
 
 
 def test_caseload_shows_latest_csi_with_direction(app, couple, schedule_measure, login_as, answer):

@@ -45,11 +45,11 @@ def threads_of(app, case_id: int) -> dict[str, int]:
 
 def create_threads(app, case_id: int) -> dict[str, int]:
     """Create a case's threads directly (for tests whose clients cannot post without CSRF)."""
-    from app.messages import services
+    from app.messages import thread_setup
 
     with app.app_context():
         case = db.session.get(Case, case_id)
-        services.ensure_threads([(case, services.memberships_in(case))])
+        thread_setup.ensure_threads([(case, thread_setup.memberships_in(case))])
         db.session.commit()
     return threads_of(app, case_id)
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Response, ResponseStatus
+from app.practice_dates import DATE_MESSAGE
 
 TODAY = date.today()
 
@@ -32,7 +33,7 @@ CASES = [
         "give-each-other-space",
         2,
         {"start_date": "not a date", "end_date": "", "checkin": ""},
-        "Not a valid date value.",
+        DATE_MESSAGE,
     ),
     (
         "give-each-other-space",

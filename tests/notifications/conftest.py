@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import time_machine
-from aiosmtpd.controller import Controller
 
 from app.extensions import db
 from app.models import Notification, NotificationState, User
 from app.notifications import NotificationKind, announce, kinds, set_preferences
-from tests.mailbox import Inbox, free_port
+from tests.mailbox import Inbox, smtp_server
 from tests.modules.conftest import break_module_cycle, builtin, couple, give  # noqa: F401  (fixtures)
 
 PING = "test.ping"
@@ -213,9 +212,5 @@ class RefusingInbox(Inbox):
 @pytest.fixture
 def moody_inbox() -> Iterator[RefusingInbox]:
     """A real SMTP server that can be told to refuse for a while."""
-    handler = RefusingInbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    handler.port = controller.port
-    yield handler
-    controller.stop()
+    with smtp_server(RefusingInbox()) as handler:
+        yield handler

@@ -9,12 +9,9 @@ quiet hours.
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -26,9 +23,10 @@ from app.notifications import announce, set_preferences
 from app.notifications.reminders import OVERDUE
 from tests.notifications.conftest import row, to
 from tests.tasks import conftest as tasks_conftest
-from tests.tasks.conftest import ROOT, process_env, queue_config
+from tests.tasks.conftest import queue_config
 
 backend = tasks_conftest.backend  # the sqlite / redis parameter
+start_consumer = tasks_conftest.start_consumer  # real consumers, stopped after the test
 
 
 @pytest.fixture
@@ -45,53 +43,6 @@ def app_config(backend, tmp_path, moody_inbox) -> dict:
         "REKINDLE_NOTIFY_RETRY_SECONDS": 0.3,
         "REKINDLE_NOTIFY_CLAIM_MINUTES": 0.01,
     }
-
-
-@pytest.fixture
-def start_consumer(
-    app, app_config, migrated_database, tmp_path
-) -> Iterator[Callable[[], subprocess.Popen]]:
-    """Start ``huey_consumer`` processes on the test's database, queue and mail server."""
-    started: list[subprocess.Popen] = []
-    env_config = {
-        (name if name.startswith("REKINDLE_") else f"REKINDLE_{name}"): value
-        for name, value in app_config.items()
-    }
-
-    def _start() -> subprocess.Popen:
-        log = open(tmp_path / f"consumer-{len(started)}.log", "wb")  # noqa: SIM115
-        process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "huey_consumer"),
-                "app.tasks.consumer.huey",
-                "--workers",
-                "1",
-                "--worker-type",
-                "thread",
-                "--delay",
-                "0.05",
-                "--max-delay",
-                "0.2",
-            ],
-            cwd=ROOT,
-            env=process_env(migrated_database, env_config, tmp_path),
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-        log.close()
-        started.append(process)
-        return process
-
-    yield _start
-    for process in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-    app.extensions["huey"].flush()
 
 
 pytestmark = pytest.mark.usefixtures("reminders_only")

@@ -318,7 +318,7 @@ def _blank_pdf() -> bytes:
 
 def _messages(world: World, case1: Case, case2: Case, a: User, b: User, x: User) -> None:
     """Each case's threads; canaries in B's and X's private threads and in case 1's joint one."""
-    from app.messages.services import ensure_threads, memberships_in
+    from app.messages.thread_setup import ensure_threads, memberships_in
 
     ensure_threads([(case1, memberships_in(case1)), (case2, memberships_in(case2))])
     threads = {(t.case_id, t.slot): t for t in db.session.scalars(sa.select(MessageThread))}

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,8 +16,8 @@ from tests.conftest import (
     anchor_file_for,
     client_key_store_for,
 )
+from tests.consumer import ROOT, launch_consumer, stop_consumer
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 BACKENDS = ["sqlite", "redis"]
 
@@ -59,7 +57,13 @@ def process_env(database_url: str, config: dict[str, object], tmp_path: Path) ->
         "REKINDLE_AUDIT_ANCHOR_FILE": anchor_file_for(database_url),
         "PYTHONPATH": str(ROOT),
     }
-    env.update({k: "0" if v is False else str(v) for k, v in config.items()})
+    # App settings by their variables: MAIL_PORT as REKINDLE_MAIL_PORT, and so on.
+    env.update(
+        {
+            (k if k.startswith("REKINDLE_") else f"REKINDLE_{k}"): "0" if v is False else str(v)
+            for k, v in config.items()
+        }
+    )
     return env
 
 
@@ -71,37 +75,29 @@ def backend(request) -> str:
 
 
 @pytest.fixture
-def consumer(app, app_config, migrated_database, tmp_path) -> Iterator[subprocess.Popen]:
-    """``huey_consumer app.tasks.consumer.huey`` on the test database and ``app``'s queue.
+def start_consumer(
+    app, app_config, migrated_database, tmp_path
+) -> Iterator[Callable[[], subprocess.Popen]]:
+    """Start real consumers (``tests/consumer.py``) on the test database, ``app``'s queue and
+    the rest of ``app_config`` (a mail server, say); the n-th logs to ``consumer-n.log``.
 
-    Use with ``app_config`` set to ``queue_config(...)``.
+    Every one is stopped after the test, and the queue emptied (a Redis queue outlives the
+    test otherwise).
     """
-    env = process_env(migrated_database, app_config, tmp_path)
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "huey_consumer"),
-            "app.tasks.consumer.huey",
-            "--workers",
-            "1",
-            "--worker-type",
-            "thread",
-            "--delay",
-            "0.05",
-            "--max-delay",
-            "0.2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    yield process
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    process.stderr.close()
-    app.extensions["huey"].flush()  # a Redis queue outlives the test otherwise
+    started: list[subprocess.Popen] = []
+
+    def _start() -> subprocess.Popen:
+        env = process_env(migrated_database, app_config, tmp_path)
+        started.append(launch_consumer(env, tmp_path / f"consumer-{len(started)}.log"))
+        return started[-1]
+
+    yield _start
+    for process in started:
+        stop_consumer(process)
+    app.extensions["huey"].flush()
+
+
+@pytest.fixture
+def consumer(start_consumer) -> subprocess.Popen:
+    """One real consumer; use with ``app_config`` set to ``queue_config(...)``."""
+    return start_consumer()

@@ -13,6 +13,7 @@ import pytest
 from app import pdf
 from app.extensions import db
 from app.models import JournalEntry, ResponseStatus, Visibility
+from tests.consumer import output_of
 from tests.pdf.helpers import pdf_text
 from tests.tasks.conftest import queue_config
 
@@ -35,7 +36,7 @@ def wait_until_ready(client, location: str, seconds: float = 120.0) -> dict:
     raise AssertionError("the consumer did not finish the PDF in time")
 
 
-def test_the_consumer_renders_a_queued_export(app, factory, login_as, consumer):
+def test_the_consumer_renders_a_queued_export(app, factory, login_as, consumer, tmp_path):
     counselor = factory.counselor()
     case, a, _b = factory.couple(counselor)
     with app.app_context():
@@ -58,7 +59,7 @@ def test_the_consumer_renders_a_queued_export(app, factory, login_as, consumer):
     assert "We are preparing your PDF" in page.text
 
     state = wait_until_ready(client, location)
-    assert state["status"] == "ready", consumer.stderr
+    assert state["status"] == "ready", output_of(tmp_path / "consumer-0.log")
     download = client.get(state["download_url"])
     assert download.status_code == 200
     assert CANARY in pdf_text(download.data)

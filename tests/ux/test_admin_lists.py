@@ -7,7 +7,7 @@ import re
 
 from app.extensions import db
 from app.models import Case, CaseStatus
-from app.services.cases import ADMIN_PAGE_SIZE
+from app.services.listing import ADMIN_PAGE_SIZE
 
 
 def _labels(page: str) -> list[str]:
