@@ -10,7 +10,7 @@ from flask import Flask
 
 from app.crypto import new_uid
 from app.extensions import db
-from app.messages.services import ensure_threads
+from app.messages.thread_setup import ensure_threads
 from app.models import (
     Appointment,
     AppointmentStatus,
