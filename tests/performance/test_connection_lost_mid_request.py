@@ -19,9 +19,7 @@ LOST = "Can't reconnect until invalid transaction is rolled back.  Please rollba
     [(LOST, 503), ("This Session's transaction has been rolled back due to a flush error", 500)],
     ids=["connection-lost", "a-real-bug"],
 )
-def test_a_connection_lost_earlier_in_the_request_is_a_503(
-    app, factory, login_as, message, status
-):
+def test_a_connection_lost_earlier_in_the_request_is_a_503(app, factory, login_as, message, status):
     def raises():
         raise PendingRollbackError(message)
 
