@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import psycopg
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, PendingRollbackError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -48,6 +48,17 @@ def wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
+def _no_user_lookup() -> None:
+    """Render without asking the database who is signed in (it cannot answer now).
+
+    Flask-Login's context processor loads the user unless this request already did; when that
+    load is what failed, rendering any page would fail the same way and the worker answered
+    nothing (bench/faults.py). The stand-alone pages do not show who is signed in anyway.
+    """
+    if "_login_user" not in g:
+        g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+
+
 def render_error(code: int, description: str | None = None):
     """The error page (or JSON) for ``code``."""
     title, default_text = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
@@ -61,6 +72,7 @@ def render_error(code: int, description: str | None = None):
         # the page stands alone, as the 503 page does, instead of failing the worker.
         with contextlib.suppress(Exception):
             db.session.rollback()
+        _no_user_lookup()
         page = render_template("errors/unavailable.html", code=code, title=title, text=text)
         return page, code
 
@@ -112,6 +124,7 @@ def init_app(app: Flask) -> None:
         return _unavailable()
 
     def _unavailable():
+        _no_user_lookup()
         title, text = MESSAGES[503]
         if wants_json():
             response = make_response(jsonify(error=title, message=text), 503)

@@ -9,7 +9,8 @@ save it, send messages (each notifying the counselor by e-mail) and read; counse
 Meanwhile, one after the other:
 
 1. gunicorn is reloaded (HUP: new workers, the old ones finish what they serve);
-2. the consumer is restarted (TERM, which lets running tasks finish, then started again);
+2. the consumer is restarted (SIGINT, Huey's graceful stop: running tasks finish; its SIGTERM
+   would interrupt them, leaving an interrupted delivery to the sweep's five-minute requeue);
 3. PostgreSQL refuses new connections for ``--refuse`` seconds (open ones are cut);
 4. gunicorn is stopped (TERM) and started again, as a deploy without a second host would.
 
@@ -178,10 +179,11 @@ def main(argv: list[str] | None = None) -> int:
         fault("gunicorn reloaded (HUP)", lambda: os.kill(server.process.pid, signal.SIGHUP))
 
         def restart_consumer() -> None:
-            server.end(server.consumer)
+            # SIGINT: Huey's graceful stop (running tasks finish), as a deploy restarts it.
+            server.end(server.consumer, signal.SIGINT)
             server.start_consumer()
 
-        fault("consumer restarted", restart_consumer)
+        fault("consumer restarted (graceful)", restart_consumer)
 
         def refuse() -> None:
             proxy.refuse()

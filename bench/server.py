@@ -186,10 +186,11 @@ class Server:
         raise RuntimeError(f"gunicorn did not answer within {seconds:.0f} s; see {self.log_path}")
 
     @staticmethod
-    def end(process: subprocess.Popen | None) -> None:
-        """TERM a process group (graceful for gunicorn and Huey), KILL after 30 s."""
+    def end(process: subprocess.Popen | None, how: int = signal.SIGTERM) -> None:
+        """Signal a process group (TERM: graceful for gunicorn; INT: graceful for Huey, whose
+        TERM interrupts running tasks), KILL after 30 s."""
         if process and process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+            os.killpg(process.pid, how)
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:

@@ -29,3 +29,21 @@ def test_a_connection_lost_earlier_in_the_request_is_a_503(app, factory, login_a
     if status == 503:
         assert "Rekindle is briefly unavailable" in response.text
         assert response.headers["Retry-After"] == "5"
+
+
+def test_a_signed_in_page_gets_the_503_page_when_the_database_refuses(
+    migrated_database, app, factory, login_as
+):
+    """Loading the signed-in user is what fails; the 503 page must not try it again."""
+    from tests.conftest import make_app
+    from tests.performance.test_database_refuses import UNREACHABLE, closed_port
+
+    signed_in = login_as(factory.counselor())
+    down = make_app(
+        migrated_database, SQLALCHEMY_DATABASE_URI=UNREACHABLE.format(port=closed_port())
+    ).test_client()
+    for cookie in signed_in._cookies.values():
+        down.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+    response = down.get("/caseload")
+    assert response.status_code == 503
+    assert "Rekindle is briefly unavailable" in response.text
