@@ -1,8 +1,10 @@
 """The audit trail (docs/security.md AUD-1, AUD-2).
 
-Views and services call ``record``; the events are written once per request, after the
-request's own work, in their own write transaction, so a read-only page never holds a write
-lock while it renders. Each event's ``chain_hash`` is an HMAC over the event and the previous
+Views and services call ``record``. A view's commit carries the events recorded before it, in
+the same transaction, so a write and its events are stored together or not at all; the events
+no commit carried (a read-only page's, refusals) are written after the request's own work, in
+a write transaction of their own, so a read-only page never holds a write lock while it
+renders. Each event's ``chain_hash`` is an HMAC over the event and the previous
 hash, keyed outside the database: editing or deleting a row breaks the chain from there on.
 The chain's newest event is anchored outside the database too (``app.audit_anchor``), so
 removing events from the end is found as well.
@@ -31,6 +33,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from app.audit_anchor import note_pending_head
 from app.crypto import keyring
@@ -92,8 +95,44 @@ def record(
         return
     if "audit_events" not in g:
         g.audit_events = []
-        defer_write(lambda: write_events(g.pop("audit_events", []), durable=not is_page_view()))
+        defer_write(_append_after_the_request)
     g.audit_events.append(event)
+
+
+def _append_after_the_request() -> None:
+    """The events no commit of the view carried (reads, refusals, work never committed)."""
+    events = g.pop("audit_events", [])
+    if events:
+        write_events(events, durable=not is_page_view())
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _append_with_the_write(session: Session) -> None:
+    """A view's commit carries the events recorded before it, in the same transaction.
+
+    So a write and its events are stored together or not at all: before, they were two
+    commits, and a crash or a database outage between them (bench/faults.py saw it) kept a
+    saved write without its event, answered 503 although it was saved.
+    """
+    if not has_request_context() or not g.get("audit_events"):
+        return
+    events = g.pop("audit_events")
+    g.audit_events_in_commit = events  # first: the append itself may fail (its autoflush)
+    write_events(events, durable=True)
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _appended(_session: Session) -> None:
+    if has_request_context():
+        g.pop("audit_events_in_commit", None)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _give_back(_session: Session) -> None:
+    # The commit failed: the events go back to the queue, and are written after the request
+    # as they were before (the deferred write registered with the first event is still due).
+    if has_request_context() and "audit_events_in_commit" in g:
+        g.audit_events = g.pop("audit_events_in_commit") + g.get("audit_events", [])
 
 
 #: The chain's head, read under its lock (migration "scale"), for a durable commit...
