@@ -42,6 +42,10 @@ class Proxy:
     def refuse(self) -> None:
         """Stop listening (new connections are refused) and cut every open one."""
         if self.listener is not None:
+            # shutdown wakes the thread blocked in accept(); close alone leaves the socket
+            # listening until a connection arrives, and ``accept`` could not bind it again.
+            with contextlib.suppress(OSError):
+                self.listener.shutdown(socket.SHUT_RDWR)
             self.listener.close()
             self.listener = None
         with self.lock:
