@@ -9,7 +9,7 @@ DB ?= sqlite
 FLASK := $(BIN)/flask --app wsgi
 CONSTRAINTS := requirements/constraints.txt
 
-.PHONY: run test test-postgres bench bench-load lint typecheck format audit deps test-deps system-check system-check-test reset-demo clean help
+.PHONY: run test test-postgres bench bench-load bench-faults lint typecheck format audit deps test-deps system-check system-check-test reset-demo clean help
 
 help:
 	@echo "make run     set up and serve Rekindle with demo data on http://127.0.0.1:$(PORT)"
@@ -72,6 +72,12 @@ bench: test-deps system-check
 bench-load: test-deps system-check
 	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[bench]'
 	$(BIN)/python -m bench.s8 --size $(or $(LOAD_SIZE),L)
+
+# Faults under load on PostgreSQL (bench/faults.py): gunicorn reloaded and restarted, the consumer
+# restarted, PostgreSQL refusing connections; prints what was lost, sent twice, and recovery.
+bench-faults: test-deps system-check
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[bench]'
+	$(BIN)/python -m bench.faults --size $(or $(FAULTS_SIZE),S)
 
 LINTED := app tests migrations bench scripts
 

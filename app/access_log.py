@@ -59,8 +59,10 @@ class MaskedGunicornLogger(Logger):
         self, resp: object, req: object, environ: dict[str, str], request_time: object
     ) -> dict[str, str]:
         atoms: dict[str, str] = super().atoms(resp, req, environ, request_time)
-        if "U" in atoms:
+        # gunicorn logs a request its worker failed to answer with empty atoms (None): a
+        # TypeError here killed the worker (bench/faults.py, PostgreSQL refusing connections).
+        if atoms.get("U"):
             atoms["U"] = mask_tokens(atoms["U"])
-        if "r" in atoms:
+        if atoms.get("r"):
             atoms["r"] = without_query(atoms["r"])
         return atoms

@@ -1,11 +1,26 @@
 """The audit trail (docs/security.md AUD-1, AUD-2).
 
-Views and services call ``record``; the events are written once per request, after the
-request's own work, in their own write transaction, so a read-only page never holds a write
-lock while it renders. Each event's ``chain_hash`` is an HMAC over the event and the previous
+Views and services call ``record``. A view's commit carries the events recorded before it, in
+the same transaction, so a write and its events are stored together or not at all; the events
+no commit carried (a read-only page's, refusals) are written after the request's own work, in
+a write transaction of their own, so a read-only page never holds a write lock while it
+renders. Each event's ``chain_hash`` is an HMAC over the event and the previous
 hash, keyed outside the database: editing or deleting a row breaks the chain from there on.
 The chain's newest event is anchored outside the database too (``app.audit_anchor``), so
 removing events from the end is found as well.
+
+Page views do not wait for the disk (docs/security.md, "Audit", AUD-4). Appending holds the
+chain's one lock until the commit ends; with a synchronous commit that includes the WAL flush,
+so every audited request queued behind the disk (S8, docs/performance.md T10). On PostgreSQL a
+request that wrote nothing the user was told was saved (a safe method whose view committed
+nothing) commits its events with ``synchronous_commit = off``: the lock is released as soon as
+the commit record is in the WAL buffers, and the flush follows within a fraction of a second.
+A crash may lose the newest page-view events, never an acknowledged write or its events (those
+commit synchronously), and the chain stays whole because the WAL is replayed in order: whatever
+survives is a prefix of the chain. Chosen over a staging table chained by a job (a second place
+to read and verify, events unchained for a while) and over a shorter hold (the flush is the
+hold). Such events are not anchored at their commit, since the anchor must never name an event
+a crash could still lose; see ``app.audit_anchor.anchor_durable_head``.
 """
 
 from __future__ import annotations
@@ -18,10 +33,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from app.audit_anchor import note_pending_head
 from app.crypto import keyring
-from app.database import defer_write
+from app.database import defer_write, is_page_view
 from app.extensions import Model, db
 from app.models import AuditEvent, utcnow
 from app.netaddr import client_address
@@ -88,17 +104,66 @@ def record(
         return
     if "audit_events" not in g:
         g.audit_events = []
-        defer_write(lambda: write_events(g.pop("audit_events", [])))
+        defer_write(_append_after_the_request)
     g.audit_events.append(event)
 
 
-def write_events(events: list[PendingEvent]) -> None:
-    """Append events to the chain (the caller commits)."""
+def _append_after_the_request() -> None:
+    """The events no commit of the view carried (reads, refusals, work never committed)."""
+    events = g.pop("audit_events", [])
+    if events:
+        write_events(events, durable=not is_page_view())
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _append_with_the_write(session: Session) -> None:
+    """A view's commit carries the events recorded before it, in the same transaction.
+
+    So a write and its events are stored together or not at all: before, they were two
+    commits, and a crash or a database outage between them (bench/faults.py saw it) kept a
+    saved write without its event, answered 503 although it was saved.
+    """
+    if not has_request_context() or not g.get("audit_events"):
+        return
+    events = g.pop("audit_events")
+    g.audit_events_in_commit = events  # first: the append itself may fail (its autoflush)
+    write_events(events, durable=True)
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _appended(_session: Session) -> None:
+    if has_request_context():
+        g.pop("audit_events_in_commit", None)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _give_back(_session: Session) -> None:
+    # The commit failed: the events go back to the queue, and are written after the request
+    # as they were before (the deferred write registered with the first event is still due).
+    if has_request_context() and "audit_events_in_commit" in g:
+        g.audit_events = g.pop("audit_events_in_commit") + g.get("audit_events", [])
+
+
+#: The chain's head, read under its lock (migration "scale"), for a durable commit...
+HEAD = sa.text("SELECT rekindle_audit_chain_head()")
+#: ... and for page-view events: the same statement also makes this transaction's commit
+#: asynchronous (``set_config(..., true)`` is ``SET LOCAL``), so T1 counts no extra statement.
+HEAD_FOR_PAGE_VIEW = sa.text(
+    "SELECT rekindle_audit_chain_head() FROM set_config('synchronous_commit', 'off', true)"
+)
+
+
+def write_events(events: list[PendingEvent], *, durable: bool = True) -> None:
+    """Append events to the chain (the caller commits).
+
+    ``durable=False``: only page-view events in this transaction (see the module docstring);
+    on PostgreSQL its commit does not wait for the WAL flush, and it is not anchored.
+    """
     session = db.session
     if session.get_bind().dialect.name == "postgresql":
         # One chain, one writer: the function takes the chain's advisory lock, then reads the
         # head with a snapshot taken after the lock (migration "scale"), in one statement.
-        previous = session.scalar(sa.text("SELECT rekindle_audit_chain_head()")) or GENESIS
+        previous = session.scalar(HEAD if durable else HEAD_FOR_PAGE_VIEW) or GENESIS
     else:
         # SQLite: this write transaction began with BEGIN IMMEDIATE, so no writer is between.
         previous = (
@@ -111,7 +176,9 @@ def write_events(events: list[PendingEvent]) -> None:
         session.add(row)
         previous = row.chain_hash
     session.flush()
-    if events:
+    if events and (durable or session.get_bind().dialect.name != "postgresql"):
+        # SQLite commits every transaction the same way (synchronous=NORMAL), so its page
+        # views are anchored as before.
         note_pending_head(session, row.id, row.chain_hash)
 
 

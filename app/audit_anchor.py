@@ -12,6 +12,14 @@ the keyring file), with working ``flock``; a host writing its own local file wou
 its own events. The file only ever moves forward: a writer that committed earlier but got here
 later leaves a newer anchor alone.
 
+Page views on PostgreSQL commit without waiting for the WAL flush (``app.audit``), so their
+events are not anchored at their commit: the anchor must never name an event a crash could
+still lose, or ``verify`` would cry tampering after every crash. They are anchored by the next
+synchronous append (its commit is flushed, and the WAL with it up to there, so every event
+before it is durable too) and, when no write comes, by the consumer's ``anchor_audit_trail``
+every minute (``anchor_durable_head``, which waits for the flush). Events removed from the end
+within that window, page views only, are not found by the anchor.
+
 What it cannot catch: someone who can write the instance folder and keeps an older signed
 copy of the file can put it back together with deleting the newer events. Ship the file to
 the backups (or the log host) to narrow that.
@@ -24,10 +32,12 @@ import hashlib
 import hmac
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
@@ -134,3 +144,38 @@ def _anchor_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session) -> None:
     session.info.pop(PENDING_HEAD, None)
+
+
+#: The newest event and how far the WAL had been written when it was read, in one statement:
+#: every commit visible to that statement's snapshot is in the WAL before that point.
+_HEAD_AND_WAL = sa.text(
+    "SELECT id, chain_hash, pg_current_wal_insert_lsn()::text FROM audit_events "
+    "ORDER BY id DESC LIMIT 1"
+)
+_FLUSHED_PAST = sa.text("SELECT pg_current_wal_flush_lsn() >= CAST(:lsn AS pg_lsn)")
+
+
+def anchor_durable_head(session: Session | scoped_session[Any], timeout: float = 10.0) -> bool:
+    """Anchor the chain's newest event once it is on disk; False if the flush did not come."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name != "postgresql":
+        row = session.execute(
+            sa.text("SELECT id, chain_hash, '' FROM audit_events ORDER BY id DESC LIMIT 1")
+        ).first()
+        session.rollback()
+        if row is not None:
+            write_anchor(app, Anchor(int(row[0]), str(row[1])))
+        return True
+    row = session.execute(_HEAD_AND_WAL).first()
+    session.rollback()
+    if row is None:
+        return True
+    deadline = time.monotonic() + timeout
+    while not session.scalar(_FLUSHED_PAST, {"lsn": row[2]}):
+        session.rollback()
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    session.rollback()
+    write_anchor(app, Anchor(int(row[0]), str(row[1])))
+    return True

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask import Flask, g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import CursorResult, Engine, Result
+from sqlalchemy.orm import Session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 15_000
@@ -40,7 +41,24 @@ def init_app(app: Flask) -> None:
         }
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
         create_private_database_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    # A fresh flag per request, even when requests share an app context (tests).
+    app.before_request(lambda: g.pop("request_committed", None))
     app.after_request(run_deferred_writes)
+
+
+def is_page_view() -> bool:
+    """Whether this request saved nothing a user was told was saved.
+
+    A safe method whose view committed nothing: what is left to write is book-keeping (audit
+    events of reads, "last seen", "read up to"), which may commit without waiting for the disk
+    (``app.audit``). A GET whose view did commit (rare, e.g. a link that confirms something)
+    and every POST keep synchronous commits for all they write, their audit events included.
+    """
+    return (
+        has_request_context()
+        and request.method in SAFE_METHODS
+        and not (has_app_context() and g.get("request_committed"))
+    )
 
 
 def defer_write(write: Callable[[], object]) -> None:
@@ -113,6 +131,12 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
         if name == "main" and path:
             make_database_files_private(path)
     cursor.close()
+
+
+@event.listens_for(Session, "after_commit")
+def _note_request_commit(_session: Session) -> None:
+    if has_request_context():
+        g.request_committed = True
 
 
 @event.listens_for(Engine, "begin")

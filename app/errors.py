@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 
 import psycopg
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, PendingRollbackError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.authz import record_denial
@@ -48,13 +48,33 @@ def wants_json() -> bool:
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
+def _no_user_lookup() -> None:
+    """Render without asking the database who is signed in (it cannot answer now).
+
+    Flask-Login's context processor loads the user unless this request already did; when that
+    load is what failed, rendering any page would fail the same way and the worker answered
+    nothing (bench/faults.py). The stand-alone pages do not show who is signed in anyway.
+    """
+    if "_login_user" not in g:
+        g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+
+
 def render_error(code: int, description: str | None = None):
     """The error page (or JSON) for ``code``."""
     title, default_text = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     text = description or default_text
     if wants_json():
         return jsonify(error=title, message=text), code
-    return render_template("errors/error.html", code=code, title=title, text=text), code
+    try:
+        return render_template("errors/error.html", code=code, title=title, text=text), code
+    except (OperationalError, PendingRollbackError):
+        # The layout asks who is signed in, which needs the database: when it is unreachable
+        # the page stands alone, as the 503 page does, instead of failing the worker.
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+        _no_user_lookup()
+        page = render_template("errors/unavailable.html", code=code, title=title, text=text)
+        return page, code
 
 
 def init_app(app: Flask) -> None:
@@ -101,6 +121,10 @@ def init_app(app: Flask) -> None:
         with contextlib.suppress(Exception):
             db.session.rollback()
         app.logger.warning("database unreachable on %s %s: %s", request.method, request.path, error)
+        return _unavailable()
+
+    def _unavailable():
+        _no_user_lookup()
         title, text = MESSAGES[503]
         if wants_json():
             response = make_response(jsonify(error=title, message=text), 503)
@@ -109,6 +133,18 @@ def init_app(app: Flask) -> None:
             response = make_response(page, 503)
         response.headers["Retry-After"] = "5"
         return response
+
+    @app.errorhandler(PendingRollbackError)
+    def connection_lost_earlier(error: PendingRollbackError):
+        # The connection died earlier in this request and the next read found the transaction
+        # invalidated (bench/faults.py saw it while PostgreSQL cut connections): the same calm
+        # 503. Any other pending rollback is a bug and stays a 500.
+        if "invalid transaction" not in str(error):
+            return unexpected_error(error)
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+        app.logger.warning("database connection lost on %s %s", request.method, request.path)
+        return _unavailable()
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

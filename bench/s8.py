@@ -21,9 +21,7 @@ import os
 import random
 import subprocess
 import sys
-import threading
 import time
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,11 +29,20 @@ import sqlalchemy as sa
 
 from bench.client import Visitor
 from bench.databases import CHECKOUT, PostgresBench, open_database
+from bench.profile import start_afresh
 from bench.run import log, machine, percentile
+from bench.s8_measure import (
+    WaitSampler,
+    children_cpu_seconds,
+    cpu_pressure_seconds,
+    cpu_seconds,
+    database_backends,
+    profile_shape,
+    top_sites,
+)
 from bench.seed import BENCH_PASSWORD
 from bench.server import RESULTS, ROOT, Server
 
-TICKS = os.sysconf("SC_CLK_TCK")
 #: A clinic's peak hour, from the fixture's shape: each counselor works through the caseload
 #: and notes (about 120 page views an hour), each client with a session that week opens the
 #: app a few times (about 2 visits of 6 page views in the peak hour for a quarter of them).
@@ -127,63 +134,6 @@ def f1_p95(server: Server, people: list[dict], n: int = 300) -> float:
     return percentile(seconds, 95) * 1000
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds of these processes so far (those still alive)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / TICKS
-
-
-def database_backends(database: PostgresBench) -> list[int]:
-    """Pids of the PostgreSQL backends serving this run's database (not the server's others)."""
-    engine = sa.create_engine(database.admin_url)
-    try:
-        with engine.connect() as conn:
-            return [
-                r[0]
-                for r in conn.execute(
-                    sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :d"),
-                    {"d": database.name},
-                )
-            ]
-    finally:
-        engine.dispose()
-
-
-class WaitSampler(threading.Thread):
-    """What this database's busy backends wait on, sampled every 0.2 s during a step."""
-
-    def __init__(self, database: PostgresBench) -> None:
-        super().__init__(daemon=True)
-        self.database = database
-        self.counts: Counter[str] = Counter()
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        engine = sa.create_engine(self.database.admin_url)
-        query = sa.text(
-            "SELECT coalesce(wait_event_type || ': ' || wait_event, 'on CPU') FROM "
-            "pg_stat_activity WHERE datname = :d AND state = 'active' AND pid <> pg_backend_pid()"
-        )
-        try:
-            with engine.connect() as conn:
-                while not self.done.wait(0.2):
-                    for (what,) in conn.execute(query, {"d": self.database.name}):
-                        self.counts[what] += 1
-                    conn.rollback()
-        finally:
-            engine.dispose()
-
-    def shares(self) -> dict[str, float]:
-        total = sum(self.counts.values()) or 1
-        return {k: round(100 * v / total, 1) for k, v in self.counts.most_common(6)}
-
-
 def run_step(server: Server, people_file: Path, rate: int, args, database) -> dict:
     """One fixed arrival rate for ``args.seconds``: Locust's figures and the CPU used."""
     users = max(1, round(rate * args.pacing))
@@ -193,6 +143,7 @@ def run_step(server: Server, people_file: Path, rate: int, args, database) -> di
     db_pids = database_backends(database)
     wall = time.monotonic()
     app_before, db_before = cpu_seconds(app_pids), cpu_seconds(db_pids)
+    locust_before, pressure_before = children_cpu_seconds(), cpu_pressure_seconds()
     waits = WaitSampler(database)
     waits.start()
     subprocess.run(  # noqa: S603 - our own locustfile, fixed arguments
@@ -223,6 +174,9 @@ def run_step(server: Server, people_file: Path, rate: int, args, database) -> di
         stderr=(RESULTS / f"s8-{rate}.log").open("wb"),
     )
     elapsed = time.monotonic() - wall
+    locust_cpu = children_cpu_seconds() - locust_before
+    pressure = cpu_pressure_seconds() - pressure_before
+    load_average = round(os.getloadavg()[0], 1)
     waits.done.set()
     waits.join(timeout=5)
     app_pids = server.descendants() + [p.pid for p in (server.process, server.consumer) if p]
@@ -247,6 +201,10 @@ def run_step(server: Server, people_file: Path, rate: int, args, database) -> di
         "p99_ms": _ms(total["99%"]),
         "app_cpu_cores": round(app_cpu / elapsed, 2),
         "db_cpu_cores": round(db_cpu / elapsed, 2),
+        "locust_cpu_cores": round(locust_cpu / elapsed, 2),
+        # Share of the step during which some runnable task waited for a CPU (Linux PSI).
+        "cpu_pressure": round(pressure / elapsed, 2) if pressure >= 0 else None,
+        "load_average": load_average,
         "by_name": by_name,
         "db_waits": waits.shares(),
     }
@@ -258,17 +216,6 @@ def _ms(value: str) -> float:
         return float(value)
     except ValueError:
         return 0.0
-
-
-def profile_shape(folder: Path) -> dict[str, float]:
-    """The web workers' samples, added up, as shares of the time they were not idle."""
-    counts: dict[str, int] = {}
-    for path in folder.glob("profile-*.json"):
-        for name, n in json.loads(path.read_text()).items():
-            counts[name] = counts.get(name, 0) + n
-    busy = {k: v for k, v in counts.items() if not k.startswith("idle")}
-    total = sum(busy.values()) or 1
-    return {k: round(100 * v / total, 1) for k, v in sorted(busy.items(), key=lambda kv: -kv[1])}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -312,8 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"F1 p95 {floor:.1f} ms alone: a step holds while p95 <= {limit:.1f} ms, 0 errors.")
         rate = args.start
         while rate <= args.max_rate:
-            for old in profile.glob("profile-*.json"):
-                old.unlink()  # the profile kept is the last step's: the one that did not hold
+            # The profile kept is the last step's (the one that did not hold), that step's only.
+            start_afresh(profile)
             step = run_step(server, people_file, rate, args, database)
             step["held"] = step["p95_ms"] <= limit and step["failures"] == 0
             steps.append(step)
@@ -321,12 +268,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {rate}/s offered: {step['rps']:.1f}/s served, p50 {step['p50_ms']:.0f} ms, "
                 f"p95 {step['p95_ms']:.0f} ms ({step['p95_ms'] / floor:.1f}×F1), p99 "
                 f"{step['p99_ms']:.0f} ms, {step['failures']} errors, app "
-                f"{step['app_cpu_cores']} cores, db {step['db_cpu_cores']} cores"
+                f"{step['app_cpu_cores']} cores, db {step['db_cpu_cores']} cores, Locust "
+                f"{step['locust_cpu_cores']} cores, CPU pressure {step['cpu_pressure']}, load "
+                f"average {step['load_average']}"
             )
             if not step["held"]:
                 break
             rate += args.step
         shape = profile_shape(profile)
+        sites = top_sites(profile)
     finally:
         server.stop()
         database.discard()
@@ -342,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         "steps": steps,
         "highest_held": best,
         "profile_at_saturation": shape,
+        "sites_at_saturation": sites,
         "load_average_after": round(os.getloadavg()[0], 1),
     }
     if best:
@@ -360,13 +311,16 @@ def render(report: dict) -> str:
         f"S8 mixed load, fixture {report['size']} on PostgreSQL, {report['started'][:16]} UTC, "
         f"{report['machine']['cores']} cores ({report['machine']['cpu']}); F1 p95 "
         f"{report['f1_p95_ms']:.1f} ms, limit p95 <= 10×F1 and 0 errors",
-        "offered/s | served/s | p50 ms | p95 ms | p95/F1 | p99 ms | errors | app CPU | db CPU | held",
+        "offered/s | served/s | p50 ms | p95 ms | p95/F1 | p99 ms | errors | app CPU | db CPU "
+        "| Locust CPU | CPU pressure | load avg | held",
     ]
     for s in report["steps"]:
         lines.append(
             f"{s['rate']:>9} | {s['rps']:>8.1f} | {s['p50_ms']:>6.0f} | {s['p95_ms']:>6.0f} | "
             f"{s['p95_ms'] / report['f1_p95_ms']:>6.1f} | {s['p99_ms']:>6.0f} | {s['failures']:>6} | "
-            f"{s['app_cpu_cores']:>7} | {s['db_cpu_cores']:>6} | {'yes' if s['held'] else 'NO'}"
+            f"{s['app_cpu_cores']:>7} | {s['db_cpu_cores']:>6} | {s.get('locust_cpu_cores', '-'):>10} "
+            f"| {_share(s.get('cpu_pressure')):>12} | {s.get('load_average', '-'):>8} "
+            f"| {'yes' if s['held'] else 'NO'}"
         )
     best = report["highest_held"]
     if best:
@@ -378,11 +332,20 @@ def render(report: dict) -> str:
         lines.append("No step held.")
     lines.append("Where the web workers' busy time went at the first step not held (% of samples):")
     lines += [f"  {share:5.1f}  {name}" for name, share in report["profile_at_saturation"].items()]
+    if report.get("sites_at_saturation"):
+        lines.append("The app's functions that busy time was under then (innermost, % of samples):")
+        lines += [
+            f"  {share:5.1f}  {name}" for name, share in report["sites_at_saturation"].items()
+        ]
     last = report["steps"][-1] if report["steps"] else {}
     if last.get("db_waits"):
         lines.append("What the run database's active backends were doing then (% of samples):")
         lines += [f"  {share:5.1f}  {name}" for name, share in last["db_waits"].items()]
     return "\n".join(lines)
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.0f} %"
 
 
 if __name__ == "__main__":

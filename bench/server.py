@@ -130,30 +130,45 @@ class Server:
             Path(f"{self.env['REKINDLE_QUEUE_FILE']}{suffix}").unlink(missing_ok=True)
         self.process: subprocess.Popen | None = None
         self.consumer: subprocess.Popen | None = None
+        self.log_path.write_bytes(b"")  # this run's log only; restarts append to it
 
     def start(self) -> None:
         """Start and wait until /healthz answers."""
-        log = self.log_path.open("wb")
+        self.start_web()
+        self.start_consumer()
+        self.wait_until_answering()
+
+    def _log(self):
+        return self.log_path.open("ab")
+
+    def start_web(self) -> None:
+        """The gunicorn master (it forks the workers)."""
         self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "bench.wsgi:app"],
             cwd=ROOT,
             env=self.env,
-            stdout=log,
+            stdout=self._log(),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+    def start_consumer(self) -> None:
+        """The job-queue consumer, as ``make run`` starts it (README, "Deploying")."""
         from app.tasks import CONSUMER_ARGS
 
-        # The job-queue consumer, as ``make run`` starts it (README, "Deploying").
         self.consumer = subprocess.Popen(  # noqa: S603 - our own consumer, fixed arguments
             [str(Path(sys.executable).parent / "huey_consumer"), *CONSUMER_ARGS],
             cwd=ROOT,
             env=self.env,
-            stdout=log,
+            stdout=self._log(),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
+
+    def wait_until_answering(self, seconds: float = 60) -> None:
+        """Until /healthz answers 200 (or gunicorn or the consumer exits)."""
+        assert self.process is not None and self.consumer is not None
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log_path}")
@@ -168,18 +183,24 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer within 60 s; see {self.log_path}")
+        raise RuntimeError(f"gunicorn did not answer within {seconds:.0f} s; see {self.log_path}")
+
+    @staticmethod
+    def end(process: subprocess.Popen | None, how: int = signal.SIGTERM) -> None:
+        """Signal a process group (TERM: graceful for gunicorn; INT: graceful for Huey, whose
+        TERM interrupts running tasks), KILL after 30 s."""
+        if process and process.poll() is None:
+            os.killpg(process.pid, how)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
     def stop(self) -> None:
         """Stop gunicorn, the consumer and everything they started."""
         for process in (self.process, self.consumer):
-            if process and process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+            self.end(process)
 
     def log_text(self) -> str:
         """Everything the server wrote so far."""

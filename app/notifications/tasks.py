@@ -7,7 +7,10 @@ from huey import crontab
 from app.tasks import periodic_task, task
 
 
-@task()
+#: Retried when the run fails as a whole (the database dropped the consumer's connections, as a
+#: restart does): each row is checked and claimed again, so a retry never sends one twice, and
+#: the rows need not wait for the sweep's five-minute requeue (bench/faults.py found them there).
+@task(retries=3, retry_delay=10)
 def deliver_notifications(ids: list[int]) -> dict[str, int]:
     """Deliver these outbox rows (each checked again; commits per row)."""
     from app.notifications.delivery import deliver_batch

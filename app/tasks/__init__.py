@@ -158,6 +158,7 @@ def _in_app_context(app: Flask, func: Callable[..., Any]) -> Callable[..., Any]:
 
 def init_app(app: Flask) -> None:
     """Create the app's queue and register every task on it."""
+    from app import audit_tasks as _audit  # noqa: F401  (the anchor's periodic task)
     from app.measures import tasks as _measures  # noqa: F401  (their periodic task)
     from app.notifications import tasks as _notifications  # noqa: F401  (their tasks)
     from app.pdf import documents  # noqa: F401  (registers the PDF kinds and tasks)

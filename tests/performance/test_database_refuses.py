@@ -68,6 +68,10 @@ class Proxy:
     def refuse(self) -> None:
         """Stop listening (new connections are refused) and cut every open one."""
         assert self.listener is not None
+        # shutdown wakes the thread blocked in accept(); close alone leaves the socket
+        # listening until a connection arrives, and accept() could not bind the port again.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
         self.listener = None
         for link in self.links:
