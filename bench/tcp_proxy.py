@@ -1,8 +1,8 @@
 """A loopback TCP proxy in front of PostgreSQL that can refuse new connections for a while.
 
-``bench.faults`` points the app at it to make the database refuse, as a restart or a full
-server would, without touching the machine's PostgreSQL (the same way as
-``tests/performance/test_database_refuses.py``).
+``bench.faults`` and ``tests/performance/test_database_refuses.py`` point the app at it to make
+the database refuse, as a restart or a full server would, without touching the machine's
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import threading
 
 
 def free_port() -> int:
-    """A loopback port nothing listens on."""
+    """A loopback port nothing listens on (once this socket is closed)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

@@ -8,31 +8,21 @@ machine's PostgreSQL.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
-import threading
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from bench.tcp_proxy import Proxy, free_port
 from tests.conftest import TEST_PASSWORD, make_app
 
 UNREACHABLE = "postgresql://rekindle@127.0.0.1:{port}/rekindle"
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # nothing listens there once the socket is closed
-
-
 @pytest.mark.parametrize("accept", ["text/html", "application/json"])
 def test_a_database_that_refuses_gives_a_calm_503(accept, migrated_database):
-    app = make_app(
-        migrated_database, SQLALCHEMY_DATABASE_URI=UNREACHABLE.format(port=closed_port())
-    )
+    app = make_app(migrated_database, SQLALCHEMY_DATABASE_URI=UNREACHABLE.format(port=free_port()))
     response = app.test_client().post(
         "/login",
         data={"email": "someone@example.org", "password": "a long passphrase"},
@@ -45,61 +35,6 @@ def test_a_database_that_refuses_gives_a_calm_503(accept, migrated_database):
     else:
         assert "Rekindle is briefly unavailable" in response.text
         assert "Nothing you saved before this was lost" in response.text
-
-
-class Proxy:
-    """A loopback TCP proxy to PostgreSQL that can refuse new connections and cut open ones."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.port = closed_port()
-        self.links: list[socket.socket] = []
-        self.listener: socket.socket | None = None
-        self.accept()
-
-    def accept(self) -> None:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(16)
-        self.listener = listener
-        threading.Thread(target=self._serve, args=(listener,), daemon=True).start()
-
-    def refuse(self) -> None:
-        """Stop listening (new connections are refused) and cut every open one."""
-        assert self.listener is not None
-        # shutdown wakes the thread blocked in accept(); close alone leaves the socket
-        # listening until a connection arrives, and accept() could not bind the port again.
-        with contextlib.suppress(OSError):
-            self.listener.shutdown(socket.SHUT_RDWR)
-        self.listener.close()
-        self.listener = None
-        for link in self.links:
-            link.close()
-        self.links.clear()
-
-    def _serve(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            server = socket.create_connection(self.target)
-            self.links += [client, server]
-            for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for end in (source, sink):
-                with contextlib.suppress(OSError):
-                    end.shutdown(socket.SHUT_RDWR)
 
 
 @pytest.mark.skipif(
