@@ -35,12 +35,13 @@ def test_a_signed_in_page_gets_the_503_page_when_the_database_refuses(
     migrated_database, app, factory, login_as
 ):
     """Loading the signed-in user is what fails; the 503 page must not try it again."""
+    from bench.tcp_proxy import free_port
     from tests.conftest import make_app
-    from tests.performance.test_database_refuses import UNREACHABLE, closed_port
+    from tests.performance.test_database_refuses import UNREACHABLE
 
     signed_in = login_as(factory.counselor())
     down = make_app(
-        migrated_database, SQLALCHEMY_DATABASE_URI=UNREACHABLE.format(port=closed_port())
+        migrated_database, SQLALCHEMY_DATABASE_URI=UNREACHABLE.format(port=free_port())
     ).test_client()
     for cookie in signed_in._cookies.values():
         down.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
