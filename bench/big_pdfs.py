@@ -33,7 +33,7 @@ def max_entry(n: int) -> str:
 
 def fill_journal(bench: Bench, visitor: Visitor) -> None:
     """Post ``ENTRIES`` entries of the longest allowed length through the entry form."""
-    from bench.run import _is_editor
+    from bench.concurrent_scenarios import _is_editor
 
     path = bench.t.journal_new
     for n in range(ENTRIES):
@@ -81,7 +81,7 @@ def request_and_wait(visitor: Visitor, requests: list[float], ready: list[float]
 
 def measure(bench: Bench) -> None:
     """Adds the PDF-4 row (and the figures behind it) to ``bench``."""
-    from bench.run import Measure, Row
+    from bench.measure import Measure, Row
 
     name = "PDF-4 dashboard while 3 max-size PDFs"
     if not (bench.t.journal_new and len(bench.t.big_pdf_clients) == 3):

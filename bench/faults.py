@@ -40,7 +40,8 @@ from aiosmtpd.controller import Controller
 from bench.databases import CHECKOUT, PostgresBench, open_database
 from bench.fault_driver import Client, Counselor, Person, drive
 from bench.fault_ledger import Fault, Found, Ledger, duplicates, effects, lost
-from bench.run import log, machine
+from bench.measure import log
+from bench.report import machine
 from bench.s8 import sample_people, sign_in
 from bench.server import RESULTS, Server
 from bench.tcp_proxy import Proxy, free_port

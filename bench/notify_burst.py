@@ -164,7 +164,8 @@ def _sent(app: Flask, ids: list[int]) -> int:
 
 def measure(bench: Bench) -> None:
     """Adds the S7 row to ``bench``."""
-    from bench.run import RESULTS, Measure, Row
+    from bench.measure import Measure, Row
+    from bench.server import RESULTS
 
     name = "S7 dashboard while scan + 500 e-mails"
     app = _app(bench)

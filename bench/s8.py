@@ -29,8 +29,9 @@ import sqlalchemy as sa
 
 from bench.client import Visitor
 from bench.databases import CHECKOUT, PostgresBench, open_database
+from bench.measure import log, percentile
 from bench.profile import start_afresh
-from bench.run import log, machine, percentile
+from bench.report import machine
 from bench.s8_measure import (
     WaitSampler,
     children_cpu_seconds,

@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from bench.databases import PostgresBench, SQLiteBench, open_database
-from bench.run import Outcome, Row, latest_name, paired, table
+from bench.measure import Row
+from bench.report import Outcome, latest_name, paired, table
 
 
 def outcome(kind: str, *names: str) -> Outcome:

@@ -38,7 +38,7 @@ from app.models import (
 )
 from app.policy import ANSWER, EVERY_CASE, JOURNAL
 from tests.factories import _password_hash
-from tests.security.scenario import _module
+from tests.security.scenario_records import _module
 
 READERS = ("author", "partner", "case counselor", "other counselor", "admin", "other client")
 SENT, DRAFT = ResponseStatus.SUBMITTED, ResponseStatus.DRAFT

@@ -39,7 +39,7 @@ from app.models import (
     utcnow,
 )
 from tests.factories import _password_hash
-from tests.security.scenario import _module
+from tests.security.scenario_records import _module
 
 CASES = (1, 2)
 
