@@ -71,14 +71,13 @@ def assignment(recipient_id: int):
         version=version,
         answers=answers,
         next_exercise=response_service.next_unsent(version.exercises, _sent_ids(answers)),
-        audience_labels=response_service.VISIBILITY_LABELS,
         shared=shared,
         cleared_key=f"exercise-{recipient.id}-{sent}" if sent else None,
     )
 
 
-def _sent_ids(answers: dict[int, tuple[ResponseStatus, Visibility]]) -> set[int]:
-    return {e for e, (status, _) in answers.items() if status is ResponseStatus.SUBMITTED}
+def _sent_ids(answers: dict[int, policy.OwnWriting]) -> set[int]:
+    return {exercise_id for exercise_id, mine in answers.items() if mine.sent}
 
 
 @bp.route("/me/exercises/<int:recipient_id>/all-sent")
@@ -97,7 +96,6 @@ def all_sent(recipient_id: int):
         assignment=recipient.assignment,
         version=version,
         answers=answers,
-        audience_labels=response_service.VISIBILITY_LABELS,
         cleared_key=f"exercise-{recipient.id}-{sent}" if sent else None,
     )
 
@@ -162,12 +160,18 @@ def answer(recipient_id: int, exercise_id: int):
         exercise=exercise,
         response=response,
         submitted=response is not None and response.status is ResponseStatus.SUBMITTED,
+        mine=(
+            None
+            if response is None
+            else ANSWER.own(
+                sent=response.status is ResponseStatus.SUBMITTED, level=response.visibility
+            )
+        ),
         form=form,
         closed=closed,
         partner=partner,
         draft_key=draft_key(recipient, exercise),
         cleared_key=_cleared_key(recipient, exercise),
-        audience_labels=response_service.VISIBILITY_LABELS,
         position=position,
         total=len(exercises),
         next_exercise=exercises[position + 1] if position + 1 < len(exercises) else None,
@@ -186,9 +190,9 @@ def _cleared_key(recipient: AssignmentRecipient, exercise: Exercise) -> str | No
 
 def _after_sending(recipient: AssignmentRecipient, exercise: Exercise, visibility: Visibility):
     """Go on to the next exercise not yet sent, or to "All sent" at the end of the module."""
-    label = response_service.VISIBILITY_LABELS[visibility]
-    done = "sent" if policy.is_shared(visibility) else "done"
-    flash(f"“{exercise.title}” is {done}. Who can read it: {label}.", "success")
+    mine = ANSWER.own(sent=True, level=visibility)
+    done = "sent" if mine.shared else "done"
+    flash(f"“{exercise.title}” is {done}. Who can read it: {mine.audience}.", "success")
     answers = response_service.own_answers(recipient)
     exercises = recipient.assignment.module_version.exercises
     following = response_service.next_unsent(exercises, _sent_ids(answers), after=exercise)

@@ -85,6 +85,7 @@ __all__ = [
     "CaseScope",
     "EveryCase",
     "Facts",
+    "OwnWriting",
     "WritingKind",
     "audience_labels",
     "audiences_open_to",
@@ -145,6 +146,10 @@ class WritingKind:
     labels: Mapping[Visibility, str]
     default: Visibility
 
+    def own(self, *, sent: bool, level: Visibility) -> OwnWriting:
+        """How the author's own pages describe one piece of their writing at ``level``."""
+        return OwnWriting(sent=sent, shared=is_shared(level), audience=self.labels[level])
+
     def reaching_partner(self) -> ColumnElement[bool]:
         """Rows the partner may read, wherever they are: sent, with the partner in the audience."""
         return sa.and_(_sent(self), self.visibility.in_(levels_reaching_partner()))
@@ -152,6 +157,21 @@ class WritingKind:
     def reaching_counselor(self) -> ColumnElement[bool]:
         """Rows the case counselor may read: sent, with the counselor in the audience."""
         return sa.and_(_sent(self), self.visibility.in_(levels_reaching_counselor()))
+
+
+@dataclass(frozen=True)
+class OwnWriting:
+    """The author's view of their own writing: judged here, so pages only show it.
+
+    An answer kept for oneself is "done", not "sent": nobody received it.
+    """
+
+    #: The author has sent it (a draft is not sent, whatever its level).
+    sent: bool
+    #: Someone besides the author may read it once sent.
+    shared: bool
+    #: Who can read it, in the words of the author's choice ("My counselor").
+    audience: str
 
 
 def _journal_scope(cases: Any, author: Callable[[Any], ColumnElement[bool]]) -> ColumnElement[bool]:

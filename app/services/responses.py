@@ -260,14 +260,17 @@ def answer_states(recipient: AssignmentRecipient) -> dict[int, ResponseStatus]:
     )
 
 
-def own_answers(recipient: AssignmentRecipient) -> dict[int, tuple[ResponseStatus, Visibility]]:
-    """``{exercise id: (status, audience)}`` of the recipient's own answers, in one query."""
+def own_answers(recipient: AssignmentRecipient) -> dict[int, policy.OwnWriting]:
+    """``{exercise id: how the policy describes it}`` of the recipient's own answers, one query."""
     rows = db.session.execute(
-        sa.select(Response.exercise_id, Response.status, Response.visibility).where(
+        sa.select(Response.exercise_id, Response.status, ANSWER.visibility).where(
             Response.recipient_id == recipient.id
         )
     ).all()
-    return {exercise_id: (status, visibility) for exercise_id, status, visibility in rows}
+    return {
+        exercise_id: ANSWER.own(sent=status is ResponseStatus.SUBMITTED, level=level)
+        for exercise_id, status, level in rows
+    }
 
 
 def next_unsent(
