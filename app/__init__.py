@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
 
     database.init_app(app)
     db.init_app(app)
+    database.end_reads_on_teardown(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
     csrf.init_app(app)
     bootstrap.init_app(app)

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from app.audit_anchor import note_pending_head
 from app.crypto import keyring
-from app.database import defer_write, is_page_view
+from app.database import defer_write, ending_reads, is_page_view
 from app.extensions import Model, db
 from app.models import AuditEvent, utcnow
 from app.netaddr import client_address
@@ -123,8 +123,8 @@ def _append_with_the_write(session: Session) -> None:
     commits, and a crash or a database outage between them (bench/faults.py saw it) kept a
     saved write without its event, answered 503 although it was saved.
     """
-    if not has_request_context() or not g.get("audit_events"):
-        return
+    if not has_request_context() or not g.get("audit_events") or ending_reads():
+        return  # (a commit that only ends a read is no write: the events stay deferred)
     events = g.pop("audit_events")
     g.audit_events_in_commit = events  # first: the append itself may fail (its autoflush)
     write_events(events, durable=True)

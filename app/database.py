@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,8 @@ from typing import Any, cast
 import sqlalchemy as sa
 from flask import Flask, g, has_app_context, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import CursorResult, Engine, Result
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -44,6 +46,12 @@ def init_app(app: Flask) -> None:
     # A fresh flag per request, even when requests share an app context (tests).
     app.before_request(lambda: g.pop("request_committed", None))
     app.after_request(run_deferred_writes)
+
+
+def end_reads_on_teardown(app: Flask) -> None:
+    """Call after ``db.init_app``: teardowns run last-registered first, so this runs before
+    Flask-SQLAlchemy removes the session at the end of an app context (a request's or not)."""
+    app.teardown_appcontext(_end_reading_transaction)
 
 
 def is_page_view() -> bool:
@@ -81,7 +89,7 @@ def run_deferred_writes(response):
 
     writes = g.pop("deferred_writes", None)
     if writes:
-        db.session.rollback()
+        end_transaction_unsaved(db.session())
         g.sqlite_write = True
         for write in writes:
             write()
@@ -135,21 +143,89 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _note_request_commit(_session: Session) -> None:
-    if has_request_context():
+    if has_request_context() and not ending_reads():
         g.request_committed = True
 
 
+# -- ending a transaction that only read (PostgreSQL) ---------------------------------------
+#
+# psycopg prepares a statement the fifth time a connection runs it, and PostgreSQL then reuses
+# its plan; but psycopg forgets every prepared statement of the connection on ROLLBACK. Every
+# page view ended with one (nothing to save: roll back), so every statement of every request
+# was planned afresh; the case page's one combined read spent longer in the planner than
+# running. A transaction that ran only SELECTs and has no unsaved changes ends the same with
+# COMMIT (there is nothing to undo), and keeps the connection's prepared statements. Anything
+# else still rolls back, as before: a statement that is not a SELECT, or changed objects.
+
+_WROTE = "rekindle_wrote"
+_READ_ONLY_STATEMENT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+
+
 @event.listens_for(Engine, "begin")
-def _sqlite_on_begin(conn) -> None:
-    if conn.dialect.name != "sqlite":
-        return
-    # A GET may still append audit events; it asks for a write transaction first (g flag).
-    reading = (
-        has_request_context()
-        and request.method in SAFE_METHODS
-        and not (has_app_context() and g.get("sqlite_write"))
+def _note_transaction_start(conn: Connection) -> None:
+    conn.info[_WROTE] = False
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_write(conn: Connection, _cursor, statement: str, *_args) -> None:
+    if not _READ_ONLY_STATEMENT.match(statement):
+        conn.info[_WROTE] = True
+
+
+def ending_reads() -> bool:
+    """Whether the commit under way only ends a transaction that read (it carries nothing)."""
+    return has_app_context() and bool(g.get("ending_reads"))
+
+
+def only_read(session: Session) -> bool:
+    """Whether the session's transaction ran only SELECTs and holds no unsaved change (False
+    for a transaction that failed: it must roll back)."""
+    if session.new or session.dirty or session.deleted:
+        return False
+    try:
+        conn = session.connection()
+    except SQLAlchemyError:
+        return False
+    return not conn.info.get(_WROTE, True)
+
+
+def _commits_to_end(session: Session) -> bool:
+    return (
+        session.in_transaction()
+        and session.get_bind().dialect.name == "postgresql"
+        and only_read(session)
     )
-    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def end_transaction_unsaved(session: Session, *, expire: bool = True) -> None:
+    """End the session's transaction saving nothing: COMMIT when it only read on PostgreSQL
+    (keeps prepared statements, see above), otherwise ROLLBACK. ``expire=False`` keeps the
+    objects' loaded values, as the session's removal does (objects read in an app context stay
+    readable after it)."""
+    if not _commits_to_end(session):
+        session.rollback()
+        return
+    g.ending_reads = True
+    expiring = session.expire_on_commit
+    session.expire_on_commit = expire
+    try:
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+    finally:
+        session.expire_on_commit = expiring
+        g.pop("ending_reads", None)
+
+
+def _end_reading_transaction(error: BaseException | None) -> None:
+    """``teardown_appcontext``: end a transaction that only read with COMMIT; anything else is
+    left to the session's removal, which rolls it back. (Not at a request's teardown: code
+    that pushes a request context of its own, to build a URL, must keep its transaction.)"""
+    from app.extensions import db
+
+    session = db.session()
+    if error is None and _commits_to_end(session):
+        end_transaction_unsaved(session, expire=False)
 
 
 def rows_changed(result: Result[Any]) -> int:
