@@ -228,6 +228,19 @@ def _end_reading_transaction(error: BaseException | None) -> None:
         end_transaction_unsaved(session, expire=False)
 
 
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    # A GET may still append audit events; it asks for a write transaction first (g flag).
+    reading = (
+        has_request_context()
+        and request.method in SAFE_METHODS
+        and not (has_app_context() and g.get("sqlite_write"))
+    )
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
 def rows_changed(result: Result[Any]) -> int:
     """How many rows an UPDATE or DELETE matched.
 

@@ -17,6 +17,7 @@ from flask import Flask
 
 from app.extensions import db
 from app.models import User
+from tests.events import listening
 
 UNSAVED = "Changed by a GET, never saved"
 
@@ -64,13 +65,8 @@ def transaction_ends(app: Flask) -> Iterator[list[str]]:
     def on_rollback(_conn) -> None:
         ends.append("rollback")
 
-    sa.event.listen(engine, "commit", on_commit)
-    sa.event.listen(engine, "rollback", on_rollback)
-    try:
+    with listening(engine, commit=on_commit, rollback=on_rollback):
         yield ends
-    finally:
-        sa.event.remove(engine, "commit", on_commit)
-        sa.event.remove(engine, "rollback", on_rollback)
 
 
 @pytest.mark.parametrize("view", ["changes_object", "changes_and_flushes", "updates_rows"])

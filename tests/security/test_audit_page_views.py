@@ -22,6 +22,7 @@ from app import audit
 from app.audit_anchor import Anchor, anchor_durable_head, read_anchor
 from app.extensions import db
 from app.models import AuditEvent, User
+from tests.events import listening
 
 
 def _add_routes(app: Flask) -> None:
@@ -55,13 +56,8 @@ def commits_with_events() -> Iterator[list[tuple[str, int]]]:
         setting = session.connection().exec_driver_sql("SHOW synchronous_commit").scalar()
         seen.append((str(setting), session.info.pop("test_events", 0)))
 
-    sa.event.listen(Session, "after_flush", after_flush)
-    sa.event.listen(Session, "before_commit", before_commit)
-    try:
+    with listening(Session, after_flush=after_flush, before_commit=before_commit):
         yield seen
-    finally:
-        sa.event.remove(Session, "after_flush", after_flush)
-        sa.event.remove(Session, "before_commit", before_commit)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.extensions import db
 from app.models import AuditEvent, User
+from tests.events import listening
 
 
 @contextmanager
@@ -36,13 +37,8 @@ def commits() -> Iterator[list[tuple[int, bool]]]:
     def after_commit(session: Session) -> None:
         seen.append((session.info.pop("t_events", 0), session.info.pop("t_user", False)))
 
-    sa.event.listen(Session, "after_flush", after_flush)
-    sa.event.listen(Session, "after_commit", after_commit)
-    try:
+    with listening(Session, after_flush=after_flush, after_commit=after_commit):
         yield seen
-    finally:
-        sa.event.remove(Session, "after_flush", after_flush)
-        sa.event.remove(Session, "after_commit", after_commit)
 
 
 def _add_routes(app: Flask) -> None:
