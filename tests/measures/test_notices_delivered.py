@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import MeasureCadence, Notification, NotificationState
+from app.models import MeasureCadence, Notification, NotificationState, utcnow
 from app.notifications.delivery import deliver_batch
 from tests.measures.conftest import positions_for
 
@@ -27,11 +27,16 @@ def test_a_due_notice_answered_before_delivery_is_cancelled(
     app, couple, schedule_measure, login_as, answer
 ):
     schedule = schedule_measure(couple, "GAD-7", who=str(couple.a.id), cadence=MeasureCadence.ONCE)
-    # Tests deliver at once (immediate queue); pretend it waited, then ask again.
+    # Tests deliver at once (immediate queue); pretend it waited, then ask again. Due now: at
+    # night the first delivery met the recipient's quiet hours and set the next attempt to
+    # the morning, so the test failed between 22:00 and 07:00.
     with app.app_context():
         db.session.execute(
             sa.update(Notification).values(
-                state=NotificationState.PENDING, sent_at=None, shown_at=None
+                state=NotificationState.PENDING,
+                sent_at=None,
+                shown_at=None,
+                next_attempt_at=utcnow(),
             )
         )
         db.session.commit()
