@@ -29,7 +29,7 @@ def test_a_due_notice_answered_before_delivery_is_cancelled(
     schedule = schedule_measure(couple, "GAD-7", who=str(couple.a.id), cadence=MeasureCadence.ONCE)
     # Tests deliver at once (immediate queue); pretend it waited, then ask again. Due now: at
     # night the first delivery met the recipient's quiet hours and set the next attempt to
-    # the morning, so the test failed between 22:00 and 07:00.
+    # the morning, so the test failed from 21:00 to 08:00.
     with app.app_context():
         db.session.execute(
             sa.update(Notification).values(
