@@ -168,6 +168,9 @@ def _note_transaction_start(conn: Connection) -> None:
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_write(conn: Connection, _cursor, statement: str, *_args) -> None:
+    # On every statement: only PostgreSQL asks, and once written a transaction stays written.
+    if conn.dialect.name != "postgresql" or conn.info.get(_WROTE):
+        return
     if not _READ_ONLY_STATEMENT.match(statement):
         conn.info[_WROTE] = True
 
