@@ -9,7 +9,16 @@ from app.extensions import db
 from app.models import Response, ResponseStatus
 from app.practice_dates import DATE_MESSAGE
 
-TODAY = date.today()
+
+class DaysFromToday(int):
+    """A date written as days from the day the test runs, not the day it was collected:
+    a run that crosses midnight would otherwise send yesterday as "today"."""
+
+    def on(self, today: date) -> str:
+        return (today + timedelta(days=int(self))).isoformat()
+
+
+TODAY = DaysFromToday(0)
 
 # (module slug, exercise position, form data, expected message or None when accepted)
 CASES = [
@@ -26,7 +35,7 @@ CASES = [
     (
         "give-each-other-space",
         2,
-        {"start_date": TODAY.isoformat(), "end_date": TODAY.isoformat(), "checkin": "ok"},
+        {"start_date": TODAY, "end_date": TODAY, "checkin": "ok"},
         "The end date must be after the start date.",
     ),
     (
@@ -39,8 +48,8 @@ CASES = [
         "give-each-other-space",
         2,
         {
-            "start_date": TODAY.isoformat(),
-            "end_date": (TODAY + timedelta(days=7)).isoformat(),
+            "start_date": TODAY,
+            "end_date": DaysFromToday(7),
             "checkin": "Day 1",
         },
         None,
@@ -51,20 +60,20 @@ CASES = [
         {
             "goal": "Pottery",
             "steps": "Sign up",
-            "target_date": (TODAY - timedelta(days=1)).isoformat(),
+            "target_date": DaysFromToday(-1),
         },
         "Choose today or a later date.",
     ),
     (
         "focus-on-personal-growth",
         2,
-        {"goal": "", "steps": "Sign up", "target_date": TODAY.isoformat()},
+        {"goal": "", "steps": "Sign up", "target_date": TODAY},
         "Write down your goal.",
     ),
     (
         "focus-on-personal-growth",
         2,
-        {"goal": "Pottery", "steps": "Sign up\nGo", "target_date": TODAY.isoformat()},
+        {"goal": "Pottery", "steps": "Sign up\nGo", "target_date": TODAY},
         None,
     ),
     (
@@ -95,9 +104,11 @@ def test_answer_validation(app, login_as, couple, give, slug, position, data, me
     given = give(couple.case, [couple.a, couple.b], slug)
     exercise = given.exercise_ids[position]
     client = login_as(couple.a)
+    today = date.today()
+    form = {k: v.on(today) if isinstance(v, DaysFromToday) else v for k, v in data.items()}
     response = client.post(
         f"/me/exercises/{given.recipient_a}/{exercise}",
-        data={"visibility": "counselor", "send": "1", **data},
+        data={"visibility": "counselor", "send": "1", **form},
     )
     with app.app_context():
         stored = db.session.scalar(sa.select(Response).where(Response.exercise_id == exercise))
