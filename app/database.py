@@ -141,6 +141,25 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn) -> None:
+    """A write takes SQLite's write lock when its transaction begins (``BEGIN IMMEDIATE``).
+
+    With a plain ``BEGIN`` two writers both read the audit chain's head, and the second one's
+    upgrade to a write lock fails or, after the first commits, chains onto a stale head: the
+    chain forks (tests/security/test_audit_chain_writers.py). Safe methods read without the
+    lock, unless the request asked for a write transaction (``g.sqlite_write``) to append
+    audit events."""
+    if conn.dialect.name != "sqlite":
+        return
+    reading = (
+        has_request_context()
+        and request.method in SAFE_METHODS
+        and not (has_app_context() and g.get("sqlite_write"))
+    )
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
 @event.listens_for(Session, "after_commit")
 def _note_request_commit(_session: Session) -> None:
     if has_request_context() and not ending_reads():
@@ -229,19 +248,6 @@ def _end_reading_transaction(error: BaseException | None) -> None:
     session = db.session()
     if error is None and _commits_to_end(session):
         end_transaction_unsaved(session, expire=False)
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_on_begin(conn) -> None:
-    if conn.dialect.name != "sqlite":
-        return
-    # A GET may still append audit events; it asks for a write transaction first (g flag).
-    reading = (
-        has_request_context()
-        and request.method in SAFE_METHODS
-        and not (has_app_context() and g.get("sqlite_write"))
-    )
-    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def rows_changed(result: Result[Any]) -> int:

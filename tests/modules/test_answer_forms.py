@@ -1,24 +1,19 @@
 """Each exercise kind has its own form: bad values get a message next to the field."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Response, ResponseStatus
-from app.practice_dates import DATE_MESSAGE
+from app.practice_dates import DATE_MESSAGE, practice_today
 
-
-class DaysFromToday(int):
-    """A date written as days from the day the test runs, not the day it was collected:
-    a run that crosses midnight would otherwise send yesterday as "today"."""
-
-    def on(self, today: date) -> str:
-        return (today + timedelta(days=int(self))).isoformat()
-
-
-TODAY = DaysFromToday(0)
+# Dates are days from the day the test runs, made into dates then: a run that crossed midnight
+# after collecting the cases sent yesterday as "today".
+TODAY = timedelta(0)
+YESTERDAY = timedelta(days=-1)
+A_WEEK_ON = timedelta(days=7)
 
 # (module slug, exercise position, form data, expected message or None when accepted)
 CASES = [
@@ -49,7 +44,7 @@ CASES = [
         2,
         {
             "start_date": TODAY,
-            "end_date": DaysFromToday(7),
+            "end_date": A_WEEK_ON,
             "checkin": "Day 1",
         },
         None,
@@ -60,7 +55,7 @@ CASES = [
         {
             "goal": "Pottery",
             "steps": "Sign up",
-            "target_date": DaysFromToday(-1),
+            "target_date": YESTERDAY,
         },
         "Choose today or a later date.",
     ),
@@ -104,8 +99,9 @@ def test_answer_validation(app, login_as, couple, give, slug, position, data, me
     given = give(couple.case, [couple.a, couple.b], slug)
     exercise = given.exercise_ids[position]
     client = login_as(couple.a)
-    today = date.today()
-    form = {k: v.on(today) if isinstance(v, DaysFromToday) else v for k, v in data.items()}
+    with app.app_context():
+        today = practice_today()
+    form = {k: (today + v).isoformat() if isinstance(v, timedelta) else v for k, v in data.items()}
     response = client.post(
         f"/me/exercises/{given.recipient_a}/{exercise}",
         data={"visibility": "counselor", "send": "1", **form},
