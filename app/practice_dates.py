@@ -26,7 +26,10 @@ or full-width digits the person cannot see as such in the example.
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 FULL_MONTHS = (
@@ -62,6 +65,18 @@ TIME_MESSAGE = (
 _PRACTICE = re.compile(r"(\d{1,2})[ \-]+([a-z]+)\.?[ \-,]+(\d{4})", re.ASCII | re.IGNORECASE)
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})", re.ASCII)
+
+
+def practice_zone() -> ZoneInfo:
+    """The practice's time zone (``REKINDLE_TIMEZONE``), in which dates and times are read and
+    written."""
+    return ZoneInfo(current_app.config.get("REKINDLE_TIMEZONE") or "UTC")
+
+
+def practice_today() -> date:
+    """Today where the practice is, not on the server's clock: a server on UTC is already
+    in tomorrow during an American evening, and would refuse "today" as a date in the past."""
+    return datetime.now(practice_zone()).date()
 
 
 def write_day(value: date) -> str:

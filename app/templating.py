@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from markupsafe import Markup, escape
 
 from app.auth.forms import PostForm
-from app.practice_dates import write_day
+from app.practice_dates import practice_zone, write_day
 
 
 def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
     """Show a UTC time in the practice's time zone."""
     if value is None:
         return ""
-    tz = ZoneInfo(current_app.config.get("REKINDLE_TIMEZONE", "UTC"))
-    return value.astimezone(tz).strftime(fmt)
+    return value.astimezone(practice_zone()).strftime(fmt)
 
 
 def day(value: date | datetime | None) -> str:
@@ -25,8 +23,7 @@ def day(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        tz = ZoneInfo(current_app.config.get("REKINDLE_TIMEZONE", "UTC"))
-        return write_day(value.astimezone(tz).date())
+        return write_day(value.astimezone(practice_zone()).date())
     return write_day(value)
 
 

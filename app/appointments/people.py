@@ -11,16 +11,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from flask import current_app, g, has_request_context
+from flask import g, has_request_context
 
 from app.extensions import db
 from app.models import NotificationSettings, User
 from app.notifications import preferences_for
-
-
-def practice_zone() -> ZoneInfo:
-    """The practice's time zone."""
-    return ZoneInfo(current_app.config.get("REKINDLE_TIMEZONE", "UTC"))
+from app.practice_dates import practice_zone
 
 
 def zone_of(user: User) -> ZoneInfo:

@@ -12,11 +12,11 @@ from wtforms.fields.choices import SelectChoice
 from app import audit
 from app.appointments import bp
 from app.appointments.forms import STATUS_LABELS, BookForm, CancelForm, MarkForm, RescheduleForm
-from app.appointments.people import practice_zone
 from app.auth.forms import PostForm
 from app.authz import case_for_counselor, deny, roles_required
 from app.extensions import db
 from app.models import Appointment, AppointmentStatus, Case, Modality, Role, SessionKind, utcnow
+from app.practice_dates import practice_zone
 from app.services import appointments as book_service
 from app.services import recurrence
 from app.services import sessions as session_service

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from wtforms import (
     HiddenField,
     RadioField,
@@ -14,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.form_dates import DayField
 from app.forms import BaseForm, RequiredSelectField
+from app.practice_dates import practice_today
 
 
 class AssignForm(BaseForm):
@@ -41,7 +40,7 @@ class AssignForm(BaseForm):
     submit = SubmitField("Assign module")
 
     def validate_due_date(self, field) -> None:
-        if field.data and field.data < date.today():
+        if field.data and field.data < practice_today():
             raise ValidationError("Choose today or a later date.")
 
 

@@ -25,6 +25,7 @@ from app.form_dates import DayField
 from app.forms import BaseForm
 from app.models import Exercise, ExerciseKind
 from app.policy import ANSWER
+from app.practice_dates import practice_today
 from app.services.responses import ANSWER_FIELDS, VISIBILITY_LABELS
 
 
@@ -160,7 +161,7 @@ class GoalPlanForm(AnswerForm):
             if self.sending:
                 raise ValidationError("Choose a target date.")
             return
-        if self.sending and field.data < date.today():
+        if self.sending and field.data < practice_today():
             raise ValidationError("Choose today or a later date.")
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
-
+from app.practice_dates import practice_zone
 from app.services.journal import MOOD_WORDS
 from app.templating import day
 
@@ -42,8 +40,7 @@ def _y(mood: float) -> float:
 
 
 def _local_day(moment: datetime) -> date:
-    tz = ZoneInfo(current_app.config.get("REKINDLE_TIMEZONE", "UTC"))
-    return moment.astimezone(tz).date()
+    return moment.astimezone(practice_zone()).date()
 
 
 def _words(moods: list[int]) -> str:

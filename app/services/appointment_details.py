@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 
 from app.extensions import db
 from app.models import Appointment, AppointmentAttendee, Case, CaseMember, Modality, SessionKind
+from app.practice_dates import practice_zone
 
 
 class AppointmentRuleError(ValueError):
@@ -48,7 +48,7 @@ class Details:
 
 def practice_timezone() -> str:
     """The practice's time zone name (``REKINDLE_TIMEZONE``)."""
-    return str(current_app.config.get("REKINDLE_TIMEZONE", "UTC"))
+    return practice_zone().key
 
 
 def current_member_ids(case_id: int) -> list[int]:

@@ -30,6 +30,7 @@ from app.models import (
 )
 from app.policy import review as review_policy
 from app.policy import safety
+from app.practice_dates import practice_today
 from app.services import announcements
 from app.services.concurrency import create_once
 
@@ -210,7 +211,7 @@ class ClientWork:
         """Past its due date and not yet sent."""
         return (
             self.assignment.due_date is not None
-            and self.assignment.due_date < date.today()
+            and self.assignment.due_date < practice_today()
             and self.recipient.status in (AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS)
         )
 

@@ -7,7 +7,7 @@ statements never grows with the caseload (docs/performance.md T1).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -32,6 +32,7 @@ from app.models import (
 from app.models.measure import member_recent_scores
 from app.policy import EVERY_CASE, JOURNAL
 from app.policy import review as review_policy
+from app.practice_dates import practice_today
 from app.services import appointment_reads
 from app.services.listing import contains
 
@@ -76,7 +77,7 @@ def dashboard(
 ) -> DashboardPage:
     """The counselor's cases, most in need of attention first, filtered and paginated."""
     now = utcnow()
-    today: date = now.date()
+    today = practice_today()
     mine = sa.select(Case.id).where(Case.counselor_id == counselor.id).scalar_subquery()
 
     sessions = (

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
@@ -32,11 +31,6 @@ from app.sessions.forms import (
 )
 
 BASE = "/cases/<int:case_id>/sessions"
-
-
-def practice_tz() -> ZoneInfo:
-    """The practice's time zone, in which session times are entered and shown."""
-    return ZoneInfo(current_app.config.get("REKINDLE_TIMEZONE", "UTC"))
 
 
 def detail_url(case_id: int, session_id: int, anchor: str | None = None) -> str:

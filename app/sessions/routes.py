@@ -25,15 +25,15 @@ from app.extensions import db
 from app.models import Case, Modality, Role, SessionKind
 from app.pdf import documents
 from app.pdf import views as pdf_views
+from app.practice_dates import practice_zone
 from app.services import checkins as checkin_service
 from app.services import sessions as service
 from app.sessions import bp
 from app.sessions.forms import CheckInForm, SessionForm
-from app.sessions.pages import BASE, detail_context, practice_tz
+from app.sessions.pages import BASE, detail_context
 from app.sessions.pages import detail_url as _detail_url
 
 # Short names the views below were written with (the summary route's body is kept as it is).
-_tz = practice_tz
 
 
 @bp.context_processor
@@ -49,7 +49,7 @@ def _attendee_choices(case_id: int) -> list[tuple[int, str]]:
 
 
 def _session_values(form: SessionForm) -> dict:
-    local = datetime.combine(form.date.data, form.time.data, tzinfo=_tz())
+    local = datetime.combine(form.date.data, form.time.data, tzinfo=practice_zone())
     return {
         "starts_at": local.astimezone(UTC),
         "duration_minutes": form.duration_minutes.data,
@@ -67,7 +67,7 @@ def new(case_id: int):
     form = SessionForm()
     form.attendees.choices = _attendee_choices(case.id)
     if request.method == "GET":
-        now = datetime.now(_tz())
+        now = datetime.now(practice_zone())
         form.date.data, form.time.data = now.date(), now.time().replace(second=0, microsecond=0)
         form.attendees.data = [c.value for c in form.attendees.choices]
         form.request_key.data = secrets.token_urlsafe(24)
@@ -93,7 +93,7 @@ def edit(case_id: int, sid: int):
     form = SessionForm(obj=None)
     form.attendees.choices = _attendee_choices(case.id)
     if request.method == "GET":
-        local = session.starts_at.astimezone(_tz())
+        local = session.starts_at.astimezone(practice_zone())
         form.date.data, form.time.data = local.date(), local.time().replace(second=0)
         form.duration_minutes.data = session.duration_minutes
         form.modality.data = session.modality.value
@@ -129,7 +129,7 @@ def summary_pdf(case_id: int, sid: int):
     copy = request.args.get("copy", "clinician")
     if copy not in ("clinician", "client"):
         abort(404)
-    day = session.starts_at.astimezone(_tz()).strftime("%Y-%m-%d")
+    day = session.starts_at.astimezone(practice_zone()).strftime("%Y-%m-%d")
     # Rendered in the job queue; the page waits a moment for short summaries only (PDF-4).
     return pdf_views.respond(
         documents.SESSION_SUMMARY,
