@@ -81,7 +81,7 @@ class Defaults:
     REKINDLE_QUEUE_NAME = "rekindle"
     REKINDLE_QUEUE_FILE: str | None = None  # SQLite queue file; instance/queue.db by default
     REKINDLE_QUEUE_IMMEDIATE: bool | None = None  # run tasks in the caller; default: TESTING
-    REKINDLE_TIMEZONE = "UTC"  # how times are shown, e.g. "Europe/Helsinki"
+    REKINDLE_TIMEZONE = "UTC"  # the practice's zone: times are shown and "today" is judged in it
     REKINDLE_CALENDAR_CASE_LABEL = "initials"  # counselors' feeds: "initials" or "case_label"
     REKINDLE_INVITATION_DAYS = 7
     # Where the safety check's quick exit goes (a neutral site the practice chooses); our own
