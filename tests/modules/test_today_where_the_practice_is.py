@@ -1,4 +1,4 @@
-""""Today" is the practice's today, not the server's (a server on UTC is a day off somewhere).
+"""A date check's "today" is the practice's today, not the server's (UTC is a day off somewhere).
 
 The two zones are 26 hours apart, so at any hour at least one of them has a different date
 from UTC: a check against the server's date fails in one of the cases whatever the time.
